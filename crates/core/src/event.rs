@@ -1,0 +1,213 @@
+//! The append-only visit event log.
+//!
+//! Everything the engineer does on a job is an immutable [`VisitEvent`]: recorded on the phone,
+//! stored before the UI shows it, pushed to the server, never edited. Because events are facts
+//! and nobody edits them, two devices can never conflict over them; the server keeps them all.
+//!
+//! Each event carries the device that recorded it and a per-device sequence number. The
+//! sequence, not the device clock, orders one device's events: a phone's clock can be hours
+//! off, but its counter only goes up.
+
+use crate::ids::{DeviceId, EventId, JobId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The longest note, in characters.
+pub const MAX_NOTE: usize = 2000;
+/// The longest reason for not completing, in characters.
+pub const MAX_REASON: usize = 500;
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The engineer phoned or messaged the customer (与用户联系) and agreed the visit.
+    CustomerContacted,
+    /// The engineer set off for the customer's premises.
+    Departed,
+    /// The engineer is at the customer's premises.
+    Arrived,
+    /// A free-text note.
+    NoteAdded { text: String },
+    /// The work is done (处理结果: the engineer's result).
+    Completed { result: String },
+    /// The engineer could not complete the job; the reason goes to the service desk.
+    CouldNotComplete { reason: String },
+}
+
+impl EventKind {
+    /// The stable name of the kind, as in the wire's `type` field.
+    pub const fn tag(&self) -> &'static str {
+        match self {
+            EventKind::CustomerContacted => "customer_contacted",
+            EventKind::Departed => "departed",
+            EventKind::Arrived => "arrived",
+            EventKind::NoteAdded { .. } => "note_added",
+            EventKind::Completed { .. } => "completed",
+            EventKind::CouldNotComplete { .. } => "could_not_complete",
+        }
+    }
+
+    /// The kind's own rules on its text.
+    pub fn validate(&self) -> Result<(), EventError> {
+        match self {
+            EventKind::NoteAdded { text } => check_text("text", text, true, MAX_NOTE),
+            EventKind::Completed { result } => check_text("result", result, false, MAX_NOTE),
+            EventKind::CouldNotComplete { reason } => check_text("reason", reason, true, MAX_REASON),
+            EventKind::CustomerContacted | EventKind::Departed | EventKind::Arrived => Ok(()),
+        }
+    }
+}
+
+fn check_text(field: &'static str, value: &str, required: bool, max: usize) -> Result<(), EventError> {
+    if required && value.trim().is_empty() {
+        return Err(EventError::Empty(field));
+    }
+    if value.chars().count() > max {
+        return Err(EventError::TooLong(field, max));
+    }
+    Ok(())
+}
+
+/// Why an event is not acceptable.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+    #[error("{0} is longer than {1} characters")]
+    TooLong(&'static str, usize),
+    #[error("the sequence number must start at 1")]
+    ZeroSequence,
+}
+
+/// One immutable fact on a job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitEvent {
+    pub id: EventId,
+    pub job_id: JobId,
+    pub device_id: DeviceId,
+    /// Per-device sequence number, from 1, one more for every event the device records.
+    pub seq: u64,
+    /// The phone's clock when the event was recorded. Shown, never trusted alone.
+    pub device_time: DateTime<Utc>,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+impl VisitEvent {
+    pub fn validate(&self) -> Result<(), EventError> {
+        if self.seq == 0 {
+            return Err(EventError::ZeroSequence);
+        }
+        self.kind.validate()
+    }
+}
+
+/// Puts events in the log's canonical order.
+///
+/// One device's events stay in the order of their sequence numbers whatever their clocks say.
+/// The streams of several devices are merged by device time (ties by device id), taking from
+/// each stream only at its head, so no device's own order is ever broken. Duplicate ids (the
+/// same event seen twice, say from storage and from a pull) are kept once.
+pub fn canonical_order<'a>(events: impl IntoIterator<Item = &'a VisitEvent>) -> Vec<&'a VisitEvent> {
+    let mut streams: BTreeMap<DeviceId, Vec<&VisitEvent>> = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for e in events {
+        if seen.insert(e.id) {
+            streams.entry(e.device_id).or_default().push(e);
+        }
+    }
+    let mut streams: Vec<std::collections::VecDeque<&VisitEvent>> = streams
+        .into_values()
+        .map(|mut s| {
+            s.sort_by_key(|e| (e.seq, e.id));
+            s.into()
+        })
+        .collect();
+    let mut out = Vec::with_capacity(seen.len());
+    loop {
+        let next = streams
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.front().map(|e| (i, (e.device_time, e.device_id))))
+            .min_by_key(|(_, key)| *key)
+            .map(|(i, _)| i);
+        match next {
+            Some(i) => out.extend(streams[i].pop_front()),
+            None => return out,
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use uuid::Uuid;
+
+    pub(crate) fn ev(n: u128, device: u128, seq: u64, minute: u32, kind: EventKind) -> VisitEvent {
+        VisitEvent {
+            id: EventId(Uuid::from_u128(1000 + n)),
+            job_id: JobId(Uuid::from_u128(1)),
+            device_id: DeviceId(Uuid::from_u128(device)),
+            seq,
+            device_time: Utc.with_ymd_and_hms(2026, 11, 23, 9, minute, 0).unwrap(),
+            kind,
+        }
+    }
+
+    fn ids(v: &[&VisitEvent]) -> Vec<u128> {
+        v.iter().map(|e| e.id.0.as_u128() - 1000).collect()
+    }
+
+    #[test]
+    fn one_device_orders_by_sequence_not_clock() {
+        // The clock went backwards between seq 1 and seq 2 (a phone whose time was corrected).
+        let a = ev(1, 1, 1, 30, EventKind::CustomerContacted);
+        let b = ev(2, 1, 2, 5, EventKind::Departed);
+        let c = ev(3, 1, 3, 6, EventKind::Arrived);
+        assert_eq!(ids(&canonical_order([&c, &a, &b])), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn devices_merge_by_time_without_breaking_either_stream() {
+        let a1 = ev(1, 1, 1, 10, EventKind::CustomerContacted);
+        let a2 = ev(2, 1, 2, 40, EventKind::Arrived);
+        let b1 = ev(3, 2, 1, 20, EventKind::NoteAdded { text: "n".into() });
+        let b2 = ev(4, 2, 2, 5, EventKind::NoteAdded { text: "m".into() }); // b's clock jumped back
+        assert_eq!(ids(&canonical_order([&a2, &b2, &a1, &b1])), vec![1, 3, 4, 2]);
+    }
+
+    #[test]
+    fn duplicates_are_kept_once() {
+        let a = ev(1, 1, 1, 10, EventKind::Arrived);
+        let a_again = a.clone();
+        assert_eq!(canonical_order([&a, &a_again]).len(), 1);
+    }
+
+    #[test]
+    fn validation_table() {
+        let long_note = "字".repeat(MAX_NOTE + 1);
+        let cases = [
+            (EventKind::Arrived, Ok(())),
+            (EventKind::NoteAdded { text: " ".into() }, Err(EventError::Empty("text"))),
+            (EventKind::NoteAdded { text: long_note }, Err(EventError::TooLong("text", MAX_NOTE))),
+            (EventKind::NoteAdded { text: "字".repeat(MAX_NOTE) }, Ok(())),
+            (EventKind::Completed { result: String::new() }, Ok(())),
+            (EventKind::CouldNotComplete { reason: "".into() }, Err(EventError::Empty("reason"))),
+            (
+                EventKind::CouldNotComplete { reason: "x".repeat(MAX_REASON + 1) },
+                Err(EventError::TooLong("reason", MAX_REASON)),
+            ),
+            (EventKind::CouldNotComplete { reason: "用户不在家".into() }, Ok(())),
+        ];
+        for (kind, want) in cases {
+            assert_eq!(kind.validate(), want, "{kind:?}");
+        }
+        let mut zero = ev(1, 1, 0, 0, EventKind::Arrived);
+        assert_eq!(zero.validate(), Err(EventError::ZeroSequence));
+        zero.seq = 1;
+        assert_eq!(zero.validate(), Ok(()));
+    }
+}

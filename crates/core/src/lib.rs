@@ -1,0 +1,30 @@
+//! # onsite-core
+//!
+//! The domain of Onsite, shared by the phone app and the sync server, and kept pure:
+//! no I/O, no clock, no randomness, no browser, no async runtime. Every "now", every new id
+//! and every random number is passed in by the caller, so each rule here is a plain function
+//! of its inputs and is tested natively with table-driven cases.
+//!
+//! - [`job`]: the work order (工单) as the service desk dispatches it.
+//! - [`event`]: the append-only visit event log. Events are immutable facts recorded on the
+//!   phone; a job's status is *derived* from them ([`status`]), never stored as the truth.
+//! - [`sla`]: the service-level deadlines (contact in 10 minutes, on site in 1 hour, ...) and
+//!   whether each one is on track, met or missed.
+//! - [`sync`]: the sync decisions of both sides: what the phone sends next and what it makes of
+//!   the answer; whether the server applies, re-acknowledges or refuses an incoming event.
+//! - [`wire`]: the JSON of `/api/v1`, kept apart from the domain types and frozen by golden tests.
+//! - [`board`]: how the job list groups jobs into today, upcoming and done.
+
+pub mod board;
+pub mod event;
+pub mod ids;
+pub mod job;
+pub mod sla;
+pub mod status;
+pub mod sync;
+pub mod wire;
+
+pub use event::{EventKind, VisitEvent};
+pub use ids::{DeviceId, EventId, JobId, UserId};
+pub use job::{Job, JobKind, Priority, TimeWindow};
+pub use status::JobStatus;

@@ -1,0 +1,206 @@
+//! Service-level deadlines (考核) and their state.
+//!
+//! Every clock starts at dispatch (接到派单). The rules, from `shared/domain.md`:
+//! - contact the customer within 10 minutes: install, repair and renewal jobs;
+//! - be on site within 1 hour: repairs;
+//! - finish an install within 2 days of dispatch, or by the end of the time agreed with the
+//!   customer when one was agreed;
+//! - arrive within the agreed appointment: renewals, and any job with an agreed window.
+//!
+//! A deadline is met by the first event of the kind that proves it, recorded by the phone at
+//! its device time. The state is a function of the deadline, the events and "now".
+
+use crate::event::{EventKind, VisitEvent, canonical_order};
+use crate::job::{Job, JobKind};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Contact the customer within this long of dispatch.
+pub const CONTACT_WITHIN: Duration = Duration::minutes(10);
+/// Be on site within this long of dispatch, for repairs.
+pub const ON_SITE_WITHIN: Duration = Duration::hours(1);
+/// Finish an install within this long of dispatch.
+pub const INSTALL_WITHIN: Duration = Duration::days(2);
+/// A deadline is "due soon" once this share of its span has passed (the last fifth).
+const DUE_SOON_SHARE: f64 = 0.8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlaKind {
+    /// Contact the customer (10分钟内与用户联系).
+    Contact,
+    /// Be on site (一个小时内到用户家).
+    OnSite,
+    /// Finish the job (两日内完成安装).
+    Finish,
+    /// Arrive within the agreed time (上门时间).
+    Appointment,
+}
+
+impl SlaKind {
+    /// Whether an event proves this deadline met.
+    pub fn met_by(self, kind: &EventKind) -> bool {
+        match self {
+            SlaKind::Contact => matches!(
+                kind,
+                EventKind::CustomerContacted | EventKind::Departed | EventKind::Arrived
+            ),
+            SlaKind::OnSite | SlaKind::Appointment => matches!(kind, EventKind::Arrived),
+            SlaKind::Finish => matches!(kind, EventKind::Completed { .. }),
+        }
+    }
+}
+
+/// One deadline of one job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub kind: SlaKind,
+    /// When the clock started.
+    pub from: DateTime<Utc>,
+    /// When it runs out.
+    pub due: DateTime<Utc>,
+}
+
+/// The deadlines a job is measured against, in the order they fall due.
+pub fn deadlines(job: &Job) -> Vec<Deadline> {
+    let Some(from) = job.dispatched_at else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if matches!(job.kind, JobKind::Install | JobKind::Repair | JobKind::Renewal) {
+        out.push(Deadline { kind: SlaKind::Contact, from, due: from + CONTACT_WITHIN });
+    }
+    if job.kind == JobKind::Repair {
+        out.push(Deadline { kind: SlaKind::OnSite, from, due: from + ON_SITE_WITHIN });
+    }
+    if let Some(window) = job.appointment {
+        out.push(Deadline { kind: SlaKind::Appointment, from, due: window.end });
+    }
+    if job.kind == JobKind::Install {
+        let due = job.appointment.map_or(from + INSTALL_WITHIN, |w| w.end);
+        out.push(Deadline { kind: SlaKind::Finish, from, due });
+    }
+    out.sort_by_key(|d| d.due);
+    out
+}
+
+/// Where a deadline stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SlaState {
+    /// Running, with time to spare.
+    OnTrack { remaining_secs: i64 },
+    /// Running, in the last fifth of its span.
+    DueSoon { remaining_secs: i64 },
+    /// Met in time, proven by the event recorded at `at`.
+    Met { at: DateTime<Utc> },
+    /// Not met in time; `at` is when it was eventually met, if it was.
+    Missed { at: Option<DateTime<Utc>> },
+}
+
+/// The state of one deadline given the job's events and the time now.
+pub fn state<'a>(
+    deadline: &Deadline,
+    events: impl IntoIterator<Item = &'a VisitEvent>,
+    now: DateTime<Utc>,
+) -> SlaState {
+    let proof = canonical_order(events)
+        .into_iter()
+        .find(|e| deadline.kind.met_by(&e.kind))
+        .map(|e| e.device_time);
+    match proof {
+        Some(at) if at <= deadline.due => SlaState::Met { at },
+        Some(at) => SlaState::Missed { at: Some(at) },
+        None if now > deadline.due => SlaState::Missed { at: None },
+        None => {
+            let remaining = deadline.due - now;
+            let span = (deadline.due - deadline.from).num_seconds().max(1) as f64;
+            let passed = (now - deadline.from).num_seconds() as f64;
+            let remaining_secs = remaining.num_seconds();
+            if passed / span >= DUE_SOON_SHARE {
+                SlaState::DueSoon { remaining_secs }
+            } else {
+                SlaState::OnTrack { remaining_secs }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::tests::ev;
+    use crate::job::TimeWindow;
+    use crate::job::tests::sample;
+    use chrono::TimeZone;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn deadlines_per_kind() {
+        let kinds = |job: &Job| deadlines(job).iter().map(|d| (d.kind, d.due)).collect::<Vec<_>>();
+        // The sample is dispatched at 09:00.
+        assert_eq!(
+            kinds(&sample(JobKind::Repair)),
+            vec![(SlaKind::Contact, at(9, 10)), (SlaKind::OnSite, at(10, 0))]
+        );
+        assert_eq!(
+            kinds(&sample(JobKind::Install)),
+            vec![(SlaKind::Contact, at(9, 10)), (SlaKind::Finish, at(9, 0) + Duration::days(2))]
+        );
+        assert_eq!(kinds(&sample(JobKind::Inspection)), vec![]);
+        assert_eq!(kinds(&sample(JobKind::ItRepair)), vec![]);
+
+        let mut renewal = sample(JobKind::Renewal);
+        renewal.appointment = Some(TimeWindow { start: at(14, 0), end: at(15, 0) });
+        assert_eq!(
+            kinds(&renewal),
+            vec![(SlaKind::Contact, at(9, 10)), (SlaKind::Appointment, at(15, 0))]
+        );
+
+        let mut agreed_install = sample(JobKind::Install);
+        let end = at(18, 0) + Duration::days(4);
+        agreed_install.appointment = Some(TimeWindow { start: at(9, 0) + Duration::days(4), end });
+        assert!(kinds(&agreed_install).contains(&(SlaKind::Finish, end)));
+
+        let mut undispatched = sample(JobKind::Repair);
+        undispatched.dispatched_at = None;
+        assert_eq!(kinds(&undispatched), vec![]);
+    }
+
+    #[test]
+    fn states_around_the_contact_boundary() {
+        let d = Deadline { kind: SlaKind::Contact, from: at(9, 0), due: at(9, 10) };
+        let contacted_at = |m: u32| vec![ev(1, 1, 1, m, EventKind::CustomerContacted)];
+        let none: Vec<VisitEvent> = vec![];
+        let cases: Vec<(&str, Vec<VisitEvent>, DateTime<Utc>, SlaState)> = vec![
+            ("fresh", none.clone(), at(9, 1), SlaState::OnTrack { remaining_secs: 540 }),
+            ("just before due soon", none.clone(), at(9, 7), SlaState::OnTrack { remaining_secs: 180 }),
+            ("due soon at 80%", none.clone(), at(9, 8), SlaState::DueSoon { remaining_secs: 120 }),
+            ("due exactly now", none.clone(), at(9, 10), SlaState::DueSoon { remaining_secs: 0 }),
+            (
+                "one second late",
+                none.clone(),
+                at(9, 10) + Duration::seconds(1),
+                SlaState::Missed { at: None },
+            ),
+            ("met early", contacted_at(3), at(11, 0), SlaState::Met { at: at(9, 3) }),
+            ("met on the minute", contacted_at(10), at(11, 0), SlaState::Met { at: at(9, 10) }),
+            ("met late", contacted_at(11), at(11, 0), SlaState::Missed { at: Some(at(9, 11)) }),
+        ];
+        for (name, events, now, want) in cases {
+            assert_eq!(state(&d, &events, now), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn arrival_meets_contact_but_only_completion_meets_finish() {
+        let arrived = vec![ev(1, 1, 1, 5, EventKind::Arrived)];
+        let contact = Deadline { kind: SlaKind::Contact, from: at(9, 0), due: at(9, 10) };
+        let finish = Deadline { kind: SlaKind::Finish, from: at(9, 0), due: at(9, 30) };
+        assert_eq!(state(&contact, &arrived, at(9, 6)), SlaState::Met { at: at(9, 5) });
+        assert!(matches!(state(&finish, &arrived, at(9, 6)), SlaState::OnTrack { .. }));
+    }
+}

@@ -1,0 +1,188 @@
+//! A job's status, derived from its events.
+//!
+//! The status is never stored: it is a fold over the job's events in canonical order, so the
+//! phone, the server and the dispatcher always agree on it given the same events.
+
+use crate::event::{EventKind, VisitEvent, canonical_order};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    /// Dispatched, nothing recorded yet.
+    Assigned,
+    /// The customer has been contacted.
+    Contacted,
+    /// On the way.
+    EnRoute,
+    /// At the customer's premises.
+    OnSite,
+    /// Done. Final: later events (notes, a stray "arrived" from another device) do not reopen it.
+    Completed,
+    /// The engineer could not complete it; the service desk decides what next. A new departure
+    /// or contact (a revisit) moves the job on again.
+    CouldNotComplete,
+}
+
+impl JobStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Assigned => "assigned",
+            JobStatus::Contacted => "contacted",
+            JobStatus::EnRoute => "en_route",
+            JobStatus::OnSite => "on_site",
+            JobStatus::Completed => "completed",
+            JobStatus::CouldNotComplete => "could_not_complete",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            JobStatus::Assigned,
+            JobStatus::Contacted,
+            JobStatus::EnRoute,
+            JobStatus::OnSite,
+            JobStatus::Completed,
+            JobStatus::CouldNotComplete,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+
+    /// Whether the job is finished with, one way or the other.
+    pub const fn is_closed(self) -> bool {
+        matches!(self, JobStatus::Completed | JobStatus::CouldNotComplete)
+    }
+
+    /// The status after one more event.
+    pub fn after(self, kind: &EventKind) -> JobStatus {
+        if self == JobStatus::Completed {
+            return self;
+        }
+        match kind {
+            EventKind::CustomerContacted => match self {
+                // Contacting the customer again while on the way or on site changes nothing.
+                JobStatus::EnRoute | JobStatus::OnSite => self,
+                _ => JobStatus::Contacted,
+            },
+            EventKind::Departed => match self {
+                JobStatus::OnSite => self,
+                _ => JobStatus::EnRoute,
+            },
+            EventKind::Arrived => JobStatus::OnSite,
+            EventKind::NoteAdded { .. } => self,
+            EventKind::Completed { .. } => JobStatus::Completed,
+            EventKind::CouldNotComplete { .. } => JobStatus::CouldNotComplete,
+        }
+    }
+}
+
+/// The status a job's events add up to.
+pub fn derive_status<'a>(events: impl IntoIterator<Item = &'a VisitEvent>) -> JobStatus {
+    canonical_order(events)
+        .into_iter()
+        .fold(JobStatus::Assigned, |status, e| status.after(&e.kind))
+}
+
+/// The actions the engineer is offered in a given status, in the order the buttons show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Contact,
+    Depart,
+    Arrive,
+    Complete,
+    CouldNotComplete,
+    AddNote,
+}
+
+pub fn available_actions(status: JobStatus) -> &'static [Action] {
+    use Action::*;
+    match status {
+        JobStatus::Assigned => &[Contact, Depart, CouldNotComplete, AddNote],
+        JobStatus::Contacted => &[Depart, Arrive, CouldNotComplete, AddNote],
+        JobStatus::EnRoute => &[Arrive, CouldNotComplete, AddNote],
+        JobStatus::OnSite => &[Complete, CouldNotComplete, AddNote],
+        JobStatus::Completed => &[AddNote],
+        JobStatus::CouldNotComplete => &[Contact, Depart, AddNote],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::tests::ev;
+    use EventKind as K;
+
+    fn note() -> EventKind {
+        K::NoteAdded { text: "n".into() }
+    }
+
+    #[test]
+    fn status_table() {
+        let cases: Vec<(&str, Vec<EventKind>, JobStatus)> = vec![
+            ("nothing yet", vec![], JobStatus::Assigned),
+            ("contacted", vec![K::CustomerContacted], JobStatus::Contacted),
+            ("a note changes nothing", vec![note()], JobStatus::Assigned),
+            ("on the way", vec![K::CustomerContacted, K::Departed], JobStatus::EnRoute),
+            ("arrived without departing", vec![K::CustomerContacted, K::Arrived], JobStatus::OnSite),
+            ("on site, calls again", vec![K::Arrived, K::CustomerContacted], JobStatus::OnSite),
+            (
+                "full visit",
+                vec![K::CustomerContacted, K::Departed, K::Arrived, K::Completed { result: "ok".into() }],
+                JobStatus::Completed,
+            ),
+            (
+                "completed is final",
+                vec![K::Arrived, K::Completed { result: "".into() }, K::Arrived, note()],
+                JobStatus::Completed,
+            ),
+            (
+                "could not complete",
+                vec![K::Arrived, K::CouldNotComplete { reason: "no access".into() }],
+                JobStatus::CouldNotComplete,
+            ),
+            (
+                "revisit after could not complete",
+                vec![K::CouldNotComplete { reason: "r".into() }, K::Departed],
+                JobStatus::EnRoute,
+            ),
+        ];
+        for (name, kinds, want) in cases {
+            let events: Vec<VisitEvent> = kinds
+                .into_iter()
+                .enumerate()
+                .map(|(i, k)| ev(i as u128, 1, i as u64 + 1, i as u32, k))
+                .collect();
+            assert_eq!(derive_status(&events), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn status_follows_sequence_when_clock_is_wrong() {
+        // Completed was recorded last (seq 3) but the clock says it came first.
+        let events = [
+            ev(1, 1, 3, 0, K::Completed { result: "ok".into() }),
+            ev(2, 1, 1, 50, K::CustomerContacted),
+            ev(3, 1, 2, 55, K::Arrived),
+        ];
+        assert_eq!(derive_status(&events), JobStatus::Completed);
+    }
+
+    #[test]
+    fn every_status_offers_a_note_and_closed_jobs_offer_no_completion() {
+        for st in [
+            JobStatus::Assigned,
+            JobStatus::Contacted,
+            JobStatus::EnRoute,
+            JobStatus::OnSite,
+            JobStatus::Completed,
+            JobStatus::CouldNotComplete,
+        ] {
+            assert!(available_actions(st).contains(&Action::AddNote), "{st:?}");
+            assert_eq!(JobStatus::parse(st.as_str()), Some(st));
+        }
+        assert!(!available_actions(JobStatus::Completed).contains(&Action::Complete));
+        assert!(available_actions(JobStatus::OnSite).contains(&Action::Complete));
+        assert!(!available_actions(JobStatus::Assigned).contains(&Action::Complete));
+    }
+}

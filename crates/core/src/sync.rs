@@ -1,0 +1,513 @@
+//! Sync decisions, for the phone and for the server, as pure functions.
+//!
+//! The app and the server only do the I/O around these: storage, HTTP, SQL, timers.
+//!
+//! ## The protocol in one paragraph
+//! The phone keeps every event it records in its local copy of the job ([`LocalJob`]), marked
+//! [`SyncState::Pending`]: the pending events are the *outbox*. A push sends up to
+//! [`PUSH_BATCH`] of them, oldest first. The server applies a batch in one transaction, or
+//! nothing of it. It is idempotent by event id: an event it already holds with the same content
+//! is acknowledged again, never applied twice ([`admit`]). An event it cannot accept makes it
+//! refuse the batch with a 4xx naming that event; the phone marks that event
+//! [`SyncState::Rejected`] (kept and shown with the reason, never deleted) and pushes the rest at
+//! once, so one bad event never blocks the queue. Only an acknowledgement marks an event
+//! [`SyncState::Acked`] ("synced"). A pull returns job headers, removed jobs and events changed
+//! since the phone's cursor; the phone stores them first and advances its cursor after.
+
+use crate::event::VisitEvent;
+use crate::ids::{EventId, JobId};
+use crate::job::Job;
+use crate::status::{JobStatus, derive_status};
+use crate::wire::{ErrorBody, ErrorCode, EventAck, EventRejection, EventWire, JobWire, RejectCode};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// The most events in one push.
+pub const PUSH_BATCH: usize = 100;
+/// The most changes in one pull page.
+pub const PULL_PAGE: usize = 200;
+
+// ---------------------------------------------------------------------------------------------
+// Server side
+
+/// What the server knows of the event's job, for the pushing user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobAccess {
+    Unknown,
+    /// Assigned to someone else (or to nobody).
+    Foreign,
+    Own,
+}
+
+/// What the server knows already that bears on one incoming event.
+#[derive(Clone, Copy, Debug)]
+pub struct Known<'a> {
+    /// The stored event with the same id, if any.
+    pub same_id: Option<&'a VisitEvent>,
+    /// The id of the stored event with the same device and sequence number, if any.
+    pub same_seq: Option<EventId>,
+    /// Whether the event's device belongs to the pushing user (or is new).
+    pub device_is_users: bool,
+    pub job: JobAccess,
+}
+
+/// The server's decision on one incoming event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// Store it.
+    Apply,
+    /// Held already, identical: acknowledge again, store nothing.
+    AlreadyApplied,
+    Reject(RejectCode, String),
+}
+
+/// Decides one incoming event. A replay of an event the server holds is acknowledged even if
+/// the job has since been re-dispatched: it was applied when it was allowed.
+pub fn admit(event: &VisitEvent, known: Known<'_>) -> Admission {
+    if let Err(e) = event.validate() {
+        return Admission::Reject(RejectCode::Invalid, e.to_string());
+    }
+    if let Some(stored) = known.same_id {
+        return if stored == event {
+            Admission::AlreadyApplied
+        } else {
+            Admission::Reject(
+                RejectCode::Conflict,
+                "an event with this id is already stored with other content".into(),
+            )
+        };
+    }
+    if !known.device_is_users {
+        return Admission::Reject(RejectCode::ForeignDevice, "this device belongs to another account".into());
+    }
+    match known.job {
+        JobAccess::Unknown => return Admission::Reject(RejectCode::UnknownJob, "no such job".into()),
+        JobAccess::Foreign => {
+            return Admission::Reject(RejectCode::ForeignJob, "this job is not assigned to you".into());
+        }
+        JobAccess::Own => {}
+    }
+    if known.same_seq.is_some_and(|other| other != event.id) {
+        return Admission::Reject(
+            RejectCode::SeqTaken,
+            format!("sequence number {} of this device is used by another event", event.seq),
+        );
+    }
+    Admission::Apply
+}
+
+/// The HTTP status of a refused push: the most serious of its rejections.
+pub fn refusal_code(rejections: &[EventRejection]) -> ErrorCode {
+    let has = |c: RejectCode| rejections.iter().any(|r| r.code == c);
+    if has(RejectCode::ForeignJob) || has(RejectCode::ForeignDevice) {
+        ErrorCode::Forbidden
+    } else if has(RejectCode::UnknownJob) {
+        ErrorCode::NotFound
+    } else if has(RejectCode::Conflict) || has(RejectCode::SeqTaken) {
+        ErrorCode::Conflict
+    } else {
+        ErrorCode::Unprocessable
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone side: the local record of a job
+
+/// Where one locally recorded event stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SyncState {
+    /// In the outbox: recorded here, not yet acknowledged by the server.
+    Pending,
+    /// The server holds it.
+    Acked { received_at: DateTime<Utc> },
+    /// The server refused it; kept, and shown with the reason.
+    Rejected { code: RejectCode, message: String },
+}
+
+/// An event in the phone's log with its sync state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedEvent {
+    pub event: VisitEvent,
+    pub sync: SyncState,
+}
+
+/// The phone's copy of one job: the header from the service desk and every event known.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalJob {
+    pub job: Job,
+    /// The server's change number of the header held.
+    pub rev: i64,
+    /// Set when the service desk took the job away while events were still pending here.
+    #[serde(default)]
+    pub removed: bool,
+    pub events: Vec<LoggedEvent>,
+}
+
+/// What to do with the local copy when the server says the job was taken away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnRemoved {
+    /// Nothing unsynced on it: forget it.
+    Forget,
+    /// Unsynced events: keep it, marked removed, until they are acknowledged or rejected.
+    KeepMarked,
+}
+
+impl LocalJob {
+    pub fn new(header: JobWire) -> Self {
+        let rev = header.rev;
+        LocalJob { job: header.into_job(), rev, removed: false, events: Vec::new() }
+    }
+
+    pub fn status(&self) -> JobStatus {
+        derive_status(self.events.iter().map(|l| &l.event))
+    }
+
+    pub fn pending(&self) -> impl Iterator<Item = &VisitEvent> {
+        self.events.iter().filter(|l| l.sync == SyncState::Pending).map(|l| &l.event)
+    }
+
+    pub fn rejected(&self) -> impl Iterator<Item = &LoggedEvent> {
+        self.events.iter().filter(|l| matches!(l.sync, SyncState::Rejected { .. }))
+    }
+
+    /// Appends a newly recorded event to the outbox.
+    pub fn record(&mut self, event: VisitEvent) {
+        debug_assert_eq!(event.job_id, self.job.id);
+        self.events.push(LoggedEvent { event, sync: SyncState::Pending });
+    }
+
+    /// Takes a newer header from the server; an older or equal one changes nothing.
+    /// Returns whether anything changed.
+    pub fn update_header(&mut self, header: JobWire) -> bool {
+        if header.rev <= self.rev {
+            return false;
+        }
+        self.rev = header.rev;
+        self.removed = false;
+        self.job = header.into_job();
+        true
+    }
+
+    /// Marks acknowledged events. Returns how many changed.
+    pub fn apply_acks(&mut self, acks: &[EventAck]) -> usize {
+        let mut changed = 0;
+        for logged in &mut self.events {
+            if let Some(ack) = acks.iter().find(|a| a.id == logged.event.id) {
+                let acked = SyncState::Acked { received_at: ack.received_at };
+                if logged.sync != acked {
+                    logged.sync = acked;
+                    changed += 1;
+                }
+            }
+        }
+        changed
+    }
+
+    /// Marks refused events. Returns how many changed.
+    pub fn apply_rejections(&mut self, rejections: &[EventRejection]) -> usize {
+        let mut changed = 0;
+        for logged in &mut self.events {
+            if logged.sync != SyncState::Pending {
+                continue;
+            }
+            if let Some(r) = rejections.iter().find(|r| r.id == logged.event.id) {
+                logged.sync = SyncState::Rejected { code: r.code, message: r.message.clone() };
+                changed += 1;
+            }
+        }
+        changed
+    }
+
+    /// Adds events pulled from the server: new ones (from the engineer's other devices) are
+    /// added as acknowledged; ones held here are marked acknowledged. Returns how many changed.
+    pub fn merge_pulled(&mut self, pulled: &[EventWire]) -> usize {
+        let mut changed = 0;
+        for wire in pulled.iter().filter(|w| w.job_id == self.job.id) {
+            let received_at = wire.received_at.unwrap_or(wire.device_time);
+            let acked = SyncState::Acked { received_at };
+            match self.events.iter_mut().find(|l| l.event.id == wire.id) {
+                Some(local) if local.sync == acked => {}
+                Some(local) => {
+                    local.sync = acked;
+                    changed += 1;
+                }
+                None => {
+                    self.events.push(LoggedEvent { event: wire.to_event(), sync: acked });
+                    changed += 1;
+                }
+            }
+        }
+        changed
+    }
+
+    pub fn on_removed(&self) -> OnRemoved {
+        if self.pending().next().is_some() { OnRemoved::KeepMarked } else { OnRemoved::Forget }
+    }
+}
+
+/// The next sequence number of a device: one past both the stored counter and the highest
+/// number found in the log, so a lost counter write can never make a number be used twice.
+pub fn next_seq(counter: u64, highest_in_log: u64) -> u64 {
+    counter.max(highest_in_log) + 1
+}
+
+/// The next push: pending events, oldest first by (device, sequence), at most `max`.
+pub fn next_batch<'a>(pending: impl IntoIterator<Item = &'a VisitEvent>, max: usize) -> Vec<&'a VisitEvent> {
+    let mut all: Vec<&VisitEvent> = pending.into_iter().collect();
+    all.sort_by_key(|e| (e.device_id, e.seq, e.id));
+    all.truncate(max);
+    all
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone side: what an answer means
+
+/// What the phone makes of the answer to a push.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PushOutcome {
+    /// All stored: mark them synced.
+    Acked(Vec<EventAck>),
+    /// Nothing was applied. Mark these rejected; push the rest again at once.
+    Refused(Vec<EventRejection>),
+    /// The login expired or was revoked: keep everything, ask the engineer to log in again.
+    LoginAgain,
+    /// Not now (no network, server down, overloaded, or a refusal that names no event): keep
+    /// everything pending and retry with backoff. The message is for the sync status.
+    RetryLater(String),
+}
+
+/// Reads an HTTP answer to a push. `status` 0 means no answer arrived (a network error).
+pub fn push_outcome(status: u16, body: &str, batch: &[EventId]) -> PushOutcome {
+    match status {
+        200..=299 => match serde_json::from_str::<crate::wire::PushResponse>(body) {
+            Ok(r) => PushOutcome::Acked(r.acked.into_iter().filter(|a| batch.contains(&a.id)).collect()),
+            Err(_) => PushOutcome::RetryLater("the server's answer could not be read".into()),
+        },
+        401 => PushOutcome::LoginAgain,
+        0 => PushOutcome::RetryLater("no connection to the server".into()),
+        400..=499 if status != 408 && status != 429 => {
+            let parsed = serde_json::from_str::<ErrorBody>(body).ok();
+            let named: Vec<EventRejection> = parsed
+                .as_ref()
+                .map(|b| b.events.iter().filter(|r| batch.contains(&r.id)).cloned().collect())
+                .unwrap_or_default();
+            if named.is_empty() {
+                let message = parsed.map_or_else(|| format!("the server refused the sync ({status})"), |b| b.message);
+                PushOutcome::RetryLater(message)
+            } else {
+                PushOutcome::Refused(named)
+            }
+        }
+        _ => PushOutcome::RetryLater(format!("the server is not available ({status})")),
+    }
+}
+
+/// How long to wait before retry number `failures` (1 for the first retry): exponential from
+/// 5 s, capped at 5 minutes, with jitter (`jitter` in 0..1, from the caller's random source)
+/// spreading each wait over its upper half so that phones coming back online together do not
+/// retry in step.
+pub fn retry_delay(failures: u32, jitter: f64) -> Duration {
+    const BASE_MS: u64 = 5_000;
+    const CAP_MS: u64 = 300_000;
+    let exp = failures.saturating_sub(1).min(16);
+    let ceiling = BASE_MS.saturating_mul(1 << exp).min(CAP_MS);
+    let jitter = jitter.clamp(0.0, 1.0);
+    Duration::from_millis(ceiling / 2 + ((ceiling / 2) as f64 * jitter) as u64)
+}
+
+/// Jobs pulled in one page, split for storing: headers to add or update, and ids to remove.
+pub fn jobs_touched(pull: &crate::wire::PullResponse) -> Vec<JobId> {
+    let mut ids: Vec<JobId> = pull
+        .jobs
+        .iter()
+        .map(|j| j.id)
+        .chain(pull.removed.iter().copied())
+        .chain(pull.events.iter().map(|e| e.job_id))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::EventKind;
+    use crate::event::tests::ev;
+    use crate::job::JobKind;
+    use crate::job::tests::sample;
+    use chrono::TimeZone;
+    use uuid::Uuid;
+
+    fn own() -> Known<'static> {
+        Known { same_id: None, same_seq: None, device_is_users: true, job: JobAccess::Own }
+    }
+
+    #[test]
+    fn admission_table() {
+        let e = ev(1, 1, 1, 0, EventKind::Arrived);
+        let mut changed = e.clone();
+        changed.kind = EventKind::Departed;
+        let mut bad = e.clone();
+        bad.kind = EventKind::CouldNotComplete { reason: " ".into() };
+        let other = EventId(Uuid::from_u128(99));
+        let code = |a: Admission| match a {
+            Admission::Reject(c, _) => Some(c),
+            _ => None,
+        };
+        let cases: Vec<(&str, &VisitEvent, Known<'_>, Admission)> = vec![
+            ("new event on own job", &e, own(), Admission::Apply),
+            ("replay", &e, Known { same_id: Some(&e), ..own() }, Admission::AlreadyApplied),
+            (
+                "replay after re-dispatch is still acknowledged",
+                &e,
+                Known { same_id: Some(&e), job: JobAccess::Foreign, ..own() },
+                Admission::AlreadyApplied,
+            ),
+            ("same seq, same event", &e, Known { same_seq: Some(e.id), ..own() }, Admission::Apply),
+        ];
+        for (name, event, known, want) in cases {
+            assert_eq!(admit(event, known), want, "{name}");
+        }
+        let rejections: Vec<(&str, &VisitEvent, Known<'_>, RejectCode)> = vec![
+            ("invalid", &bad, own(), RejectCode::Invalid),
+            ("same id, other content", &changed, Known { same_id: Some(&e), ..own() }, RejectCode::Conflict),
+            ("foreign device", &e, Known { device_is_users: false, ..own() }, RejectCode::ForeignDevice),
+            ("unknown job", &e, Known { job: JobAccess::Unknown, ..own() }, RejectCode::UnknownJob),
+            ("foreign job", &e, Known { job: JobAccess::Foreign, ..own() }, RejectCode::ForeignJob),
+            ("seq used by another", &e, Known { same_seq: Some(other), ..own() }, RejectCode::SeqTaken),
+        ];
+        for (name, event, known, want) in rejections {
+            assert_eq!(code(admit(event, known)), Some(want), "{name}");
+        }
+    }
+
+    #[test]
+    fn refusal_code_takes_the_most_serious() {
+        let r = |code| EventRejection { id: EventId(Uuid::nil()), code, message: String::new() };
+        assert_eq!(refusal_code(&[r(RejectCode::Invalid)]), ErrorCode::Unprocessable);
+        assert_eq!(refusal_code(&[r(RejectCode::Invalid), r(RejectCode::UnknownJob)]), ErrorCode::NotFound);
+        assert_eq!(refusal_code(&[r(RejectCode::UnknownJob), r(RejectCode::ForeignJob)]), ErrorCode::Forbidden);
+        assert_eq!(refusal_code(&[r(RejectCode::SeqTaken)]), ErrorCode::Conflict);
+    }
+
+    fn local() -> LocalJob {
+        LocalJob::new(JobWire::from_job(&sample(JobKind::Repair), 5))
+    }
+
+    fn t(m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, m, 0).unwrap()
+    }
+
+    #[test]
+    fn outbox_lifecycle() {
+        let mut job = local();
+        let a = ev(1, 1, 1, 0, EventKind::CustomerContacted);
+        let b = ev(2, 1, 2, 1, EventKind::Arrived);
+        job.record(a.clone());
+        job.record(b.clone());
+        assert_eq!(job.pending().count(), 2);
+        assert_eq!(job.status(), JobStatus::OnSite);
+        assert_eq!(job.on_removed(), OnRemoved::KeepMarked);
+
+        let ack = EventAck { id: a.id, received_at: t(5), duplicate: false };
+        assert_eq!(job.apply_acks(std::slice::from_ref(&ack)), 1);
+        assert_eq!(job.apply_acks(&[ack]), 0, "acking twice changes nothing");
+        let rej = EventRejection { id: b.id, code: RejectCode::ForeignJob, message: "m".into() };
+        assert_eq!(job.apply_rejections(std::slice::from_ref(&rej)), 1);
+        assert_eq!(job.pending().count(), 0);
+        assert_eq!(job.rejected().count(), 1);
+        assert_eq!(job.events.len(), 2, "nothing is ever dropped");
+        assert_eq!(job.on_removed(), OnRemoved::Forget);
+        // A rejection never overrides an acknowledgement.
+        let late = EventRejection { id: a.id, code: RejectCode::Invalid, message: "m".into() };
+        assert_eq!(job.apply_rejections(&[late]), 0);
+    }
+
+    #[test]
+    fn pulled_events_merge_by_id() {
+        let mut job = local();
+        let mine = ev(1, 1, 1, 0, EventKind::CustomerContacted);
+        job.record(mine.clone());
+        let other_phone = ev(2, 2, 1, 3, EventKind::NoteAdded { text: "from the tablet".into() });
+        let pulled = vec![EventWire::from_event(&mine, Some(t(1))), EventWire::from_event(&other_phone, Some(t(4)))];
+        assert_eq!(job.merge_pulled(&pulled), 2);
+        assert_eq!(job.merge_pulled(&pulled), 0, "a second pull of the same page changes nothing");
+        assert_eq!(job.events.len(), 2);
+        assert!(job.events.iter().all(|l| matches!(l.sync, SyncState::Acked { .. })));
+    }
+
+    #[test]
+    fn headers_only_move_forward() {
+        let mut job = local();
+        let mut header = JobWire::from_job(&job.job, 4);
+        header.fault = "older".into();
+        assert!(!job.update_header(header.clone()));
+        header.rev = 6;
+        header.fault = "newer".into();
+        assert!(job.update_header(header));
+        assert_eq!(job.job.fault, "newer");
+        assert_eq!(job.rev, 6);
+    }
+
+    #[test]
+    fn sequence_never_reuses_a_number() {
+        assert_eq!(next_seq(0, 0), 1);
+        assert_eq!(next_seq(7, 3), 8);
+        assert_eq!(next_seq(3, 7), 8, "a counter write that was lost is recovered from the log");
+    }
+
+    #[test]
+    fn batch_is_oldest_first_and_bounded() {
+        let events: Vec<VisitEvent> = (1..=5).rev().map(|i| ev(i as u128, 1, i, 0, EventKind::Arrived)).collect();
+        let batch = next_batch(&events, 3);
+        assert_eq!(batch.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn push_outcome_table() {
+        let id = EventId(Uuid::from_u128(1));
+        let batch = [id];
+        let acked = format!(r#"{{"acked":[{{"id":"{id}","received_at":"2026-11-23T10:00:00Z","duplicate":true}}]}}"#);
+        let refused = format!(
+            r#"{{"error":"forbidden","message":"m","events":[{{"id":"{id}","code":"foreign_job","message":"not yours"}}]}}"#
+        );
+        let cases: Vec<(u16, String, fn(&PushOutcome) -> bool)> = vec![
+            (200, acked, |o| matches!(o, PushOutcome::Acked(a) if a.len() == 1)),
+            (200, "garbage".into(), |o| matches!(o, PushOutcome::RetryLater(_))),
+            (403, refused, |o| matches!(o, PushOutcome::Refused(r) if r[0].code == RejectCode::ForeignJob)),
+            (401, String::new(), |o| *o == PushOutcome::LoginAgain),
+            (0, String::new(), |o| matches!(o, PushOutcome::RetryLater(_))),
+            (413, r#"{"error":"payload_too_large","message":"too big"}"#.into(), |o| {
+                *o == PushOutcome::RetryLater("too big".into())
+            }),
+            (429, String::new(), |o| matches!(o, PushOutcome::RetryLater(_))),
+            (503, "<html>".into(), |o| matches!(o, PushOutcome::RetryLater(_))),
+        ];
+        for (status, body, check) in cases {
+            let got = push_outcome(status, &body, &batch);
+            assert!(check(&got), "{status} {body}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_naming_events_outside_the_batch_is_not_trusted() {
+        let outside = EventId(Uuid::from_u128(2));
+        let body = format!(r#"{{"error":"forbidden","message":"m","events":[{{"id":"{outside}","code":"foreign_job","message":"x"}}]}}"#);
+        assert!(matches!(push_outcome(403, &body, &[EventId(Uuid::from_u128(1))]), PushOutcome::RetryLater(_)));
+    }
+
+    #[test]
+    fn retry_delays_grow_and_cap() {
+        let ms = |n, j| retry_delay(n, j).as_millis();
+        assert_eq!(ms(1, 0.0), 2_500);
+        assert_eq!(ms(1, 1.0), 5_000);
+        assert_eq!(ms(2, 1.0), 10_000);
+        assert_eq!(ms(3, 0.5), 15_000);
+        assert_eq!(ms(10, 1.0), 300_000);
+        assert_eq!(ms(u32::MAX, 1.0), 300_000);
+        assert_eq!(ms(0, 2.0), 5_000, "jitter is clamped");
+    }
+}

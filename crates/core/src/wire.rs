@@ -1,0 +1,434 @@
+//! The JSON of `/api/v1`, apart from the domain types.
+//!
+//! These structs are the contract between phones in the field (which may run an old build for
+//! weeks) and the server. They change only by adding optional fields; a breaking change gets
+//! `/api/v2`. `tests/golden.rs` freezes their JSON. Conversions to and from the domain types live
+//! here too, and are the only place where the two meet.
+
+use crate::event::{EventKind, VisitEvent};
+use crate::ids::{DeviceId, EventId, JobId, UserId};
+use crate::job::{Job, JobKind, Priority, TimeWindow};
+use crate::status::JobStatus;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// The API's version prefix.
+pub const API_PREFIX: &str = "/api/v1";
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// The machine-readable code of an error response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    PayloadTooLarge,
+    Unprocessable,
+    Internal,
+}
+
+/// Every error response's body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorCode,
+    /// A sentence for a person.
+    pub message: String,
+    /// For a refused push: which events were refused and why. Nothing of that push was applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventRejection>,
+}
+
+/// Why the server refused one event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    /// The event breaks a rule of its kind (an empty reason, a note too long, seq 0).
+    Invalid,
+    /// No such job.
+    UnknownJob,
+    /// The job is not assigned to this engineer (any more).
+    ForeignJob,
+    /// The device belongs to another account.
+    ForeignDevice,
+    /// An event with this id exists with other content.
+    Conflict,
+    /// This device already used this sequence number for another event.
+    SeqTaken,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EventRejection {
+    pub id: EventId,
+    pub code: RejectCode,
+    pub message: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Engineer,
+    Dispatcher,
+}
+
+impl Role {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Engineer => "engineer",
+            Role::Dispatcher => "dispatcher",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Role::Engineer, Role::Dispatcher].into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct User {
+    pub id: UserId,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// A bearer token and who it speaks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Session {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// A job header as the service desk wrote it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct JobWire {
+    pub id: JobId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "repair"))]
+    pub kind: JobKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "normal"))]
+    pub priority: Priority,
+    pub customer: String,
+    pub contact: String,
+    pub phone: String,
+    #[serde(default)]
+    pub wechat: Option<String>,
+    pub address: String,
+    #[serde(default)]
+    pub device_name: Option<String>,
+    #[serde(default)]
+    pub device_description: Option<String>,
+    pub fault: String,
+    pub reported_at: DateTime<Utc>,
+    #[serde(default)]
+    pub dispatched_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub appointment: Option<Window>,
+    #[serde(default)]
+    pub assignee: Option<UserId>,
+    /// The server's change number of this version of the header.
+    pub rev: i64,
+}
+
+/// What a dispatcher sends to open a job. The server gives it an id and times.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewJob {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "install"))]
+    pub kind: JobKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "normal"))]
+    pub priority: Priority,
+    pub customer: String,
+    pub contact: String,
+    pub phone: String,
+    #[serde(default)]
+    pub wechat: Option<String>,
+    pub address: String,
+    #[serde(default)]
+    pub device_name: Option<String>,
+    #[serde(default)]
+    pub device_description: Option<String>,
+    pub fault: String,
+    /// When the customer reported it; the server's time when absent.
+    #[serde(default)]
+    pub reported_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub appointment: Option<Window>,
+    /// The engineer's login; the job is dispatched to them now when given.
+    #[serde(default)]
+    pub assignee: Option<String>,
+}
+
+/// Dispatch (or re-dispatch) a job to an engineer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AssignRequest {
+    /// The engineer's login.
+    pub assignee: String,
+}
+
+/// A job with everything known about it, for the service desk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct JobDetail {
+    pub job: JobWire,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "on_site"))]
+    pub status: JobStatus,
+    pub events: Vec<EventWire>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events and sync
+
+/// What happened, with its own fields; `type` names the kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventBody {
+    CustomerContacted,
+    Departed,
+    Arrived,
+    NoteAdded { text: String },
+    Completed { result: String },
+    CouldNotComplete { reason: String },
+}
+
+/// One visit event as it travels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EventWire {
+    pub id: EventId,
+    pub job_id: JobId,
+    pub device_id: DeviceId,
+    /// Per-device sequence number, from 1.
+    pub seq: u64,
+    /// The phone's clock when it was recorded.
+    pub device_time: DateTime<Utc>,
+    #[serde(flatten)]
+    pub body: EventBody,
+    /// When the server first received it; set by the server, ignored on push.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+/// The phone sends its pending events, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PushRequest {
+    pub device_id: DeviceId,
+    pub events: Vec<EventWire>,
+}
+
+/// The server has durably stored an event (now or on an earlier push).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EventAck {
+    pub id: EventId,
+    pub received_at: DateTime<Utc>,
+    /// True when this push delivered it again: it was applied once, before.
+    pub duplicate: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PushResponse {
+    pub acked: Vec<EventAck>,
+}
+
+/// Changes since the phone's cursor, in the server's change order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PullResponse {
+    /// Pass this back as `cursor` once everything below is stored.
+    pub cursor: i64,
+    /// More changes wait: pull again at once.
+    pub more: bool,
+    /// New or changed job headers assigned to the engineer.
+    pub jobs: Vec<JobWire>,
+    /// Jobs taken away from the engineer (re-dispatched to someone else).
+    pub removed: Vec<JobId>,
+    /// Events on the engineer's jobs, from any of their devices.
+    pub events: Vec<EventWire>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversions
+
+impl From<TimeWindow> for Window {
+    fn from(w: TimeWindow) -> Self {
+        Window { start: w.start, end: w.end }
+    }
+}
+
+impl From<Window> for TimeWindow {
+    fn from(w: Window) -> Self {
+        TimeWindow { start: w.start, end: w.end }
+    }
+}
+
+impl JobWire {
+    pub fn from_job(job: &Job, rev: i64) -> Self {
+        JobWire {
+            id: job.id,
+            kind: job.kind,
+            priority: job.priority,
+            customer: job.customer.clone(),
+            contact: job.contact.clone(),
+            phone: job.phone.clone(),
+            wechat: job.wechat.clone(),
+            address: job.address.clone(),
+            device_name: job.device_name.clone(),
+            device_description: job.device_description.clone(),
+            fault: job.fault.clone(),
+            reported_at: job.reported_at,
+            dispatched_at: job.dispatched_at,
+            appointment: job.appointment.map(Into::into),
+            assignee: job.assignee,
+            rev,
+        }
+    }
+
+    pub fn into_job(self) -> Job {
+        Job {
+            id: self.id,
+            kind: self.kind,
+            priority: self.priority,
+            customer: self.customer,
+            contact: self.contact,
+            phone: self.phone,
+            wechat: self.wechat,
+            address: self.address,
+            device_name: self.device_name,
+            device_description: self.device_description,
+            fault: self.fault,
+            reported_at: self.reported_at,
+            dispatched_at: self.dispatched_at,
+            appointment: self.appointment.map(Into::into),
+            assignee: self.assignee,
+        }
+    }
+}
+
+impl From<EventKind> for EventBody {
+    fn from(k: EventKind) -> Self {
+        match k {
+            EventKind::CustomerContacted => EventBody::CustomerContacted,
+            EventKind::Departed => EventBody::Departed,
+            EventKind::Arrived => EventBody::Arrived,
+            EventKind::NoteAdded { text } => EventBody::NoteAdded { text },
+            EventKind::Completed { result } => EventBody::Completed { result },
+            EventKind::CouldNotComplete { reason } => EventBody::CouldNotComplete { reason },
+        }
+    }
+}
+
+impl From<EventBody> for EventKind {
+    fn from(b: EventBody) -> Self {
+        match b {
+            EventBody::CustomerContacted => EventKind::CustomerContacted,
+            EventBody::Departed => EventKind::Departed,
+            EventBody::Arrived => EventKind::Arrived,
+            EventBody::NoteAdded { text } => EventKind::NoteAdded { text },
+            EventBody::Completed { result } => EventKind::Completed { result },
+            EventBody::CouldNotComplete { reason } => EventKind::CouldNotComplete { reason },
+        }
+    }
+}
+
+impl EventWire {
+    pub fn from_event(e: &VisitEvent, received_at: Option<DateTime<Utc>>) -> Self {
+        EventWire {
+            id: e.id,
+            job_id: e.job_id,
+            device_id: e.device_id,
+            seq: e.seq,
+            device_time: e.device_time,
+            body: e.kind.clone().into(),
+            received_at,
+        }
+    }
+
+    /// The domain event; the server's receive time is not part of the fact.
+    pub fn to_event(&self) -> VisitEvent {
+        VisitEvent {
+            id: self.id,
+            job_id: self.job_id,
+            device_id: self.device_id,
+            seq: self.seq,
+            device_time: self.device_time,
+            kind: self.body.clone().into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::tests::ev;
+    use crate::job::tests::sample;
+
+    #[test]
+    fn event_round_trips_through_the_wire() {
+        for kind in [
+            EventKind::CustomerContacted,
+            EventKind::Departed,
+            EventKind::Arrived,
+            EventKind::NoteAdded { text: "带了备用光猫".into() },
+            EventKind::Completed { result: "更换光猫，测速 500M".into() },
+            EventKind::CouldNotComplete { reason: "用户不在家".into() },
+        ] {
+            let e = ev(1, 2, 3, 4, kind);
+            let json = serde_json::to_string(&EventWire::from_event(&e, None)).unwrap();
+            let back: EventWire = serde_json::from_str(&json).unwrap();
+            assert_eq!(back.to_event(), e);
+            assert_eq!(EventBody::from(e.kind.clone()), back.body);
+        }
+    }
+
+    #[test]
+    fn job_round_trips_through_the_wire() {
+        let job = sample(crate::job::JobKind::Install);
+        assert_eq!(JobWire::from_job(&job, 9).into_job(), job);
+    }
+
+    #[test]
+    fn unknown_event_type_is_an_error_not_a_default() {
+        let json = r#"{"id":"00000000-0000-0000-0000-000000000001","job_id":"00000000-0000-0000-0000-000000000001",
+            "device_id":"00000000-0000-0000-0000-000000000001","seq":1,"device_time":"2026-11-23T09:00:00Z","type":"teleported"}"#;
+        assert!(serde_json::from_str::<EventWire>(json).is_err());
+    }
+}
