@@ -70,6 +70,7 @@ pub enum RejectCode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct EventRejection {
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub id: EventId,
     pub code: RejectCode,
     pub message: String,
@@ -108,6 +109,7 @@ pub struct LoginRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct User {
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub id: UserId,
     pub login: String,
     pub name: String,
@@ -137,6 +139,7 @@ pub struct Window {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct JobWire {
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub id: JobId,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "repair"))]
     pub kind: JobKind,
@@ -159,6 +162,7 @@ pub struct JobWire {
     #[serde(default)]
     pub appointment: Option<Window>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub assignee: Option<UserId>,
     /// The server's change number of this version of the header.
     pub rev: i64,
@@ -231,8 +235,11 @@ pub enum EventBody {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct EventWire {
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub id: EventId,
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub job_id: JobId,
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub device_id: DeviceId,
     /// Per-device sequence number, from 1.
     pub seq: u64,
@@ -249,6 +256,7 @@ pub struct EventWire {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PushRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub device_id: DeviceId,
     pub events: Vec<EventWire>,
 }
@@ -257,6 +265,7 @@ pub struct PushRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct EventAck {
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub id: EventId,
     pub received_at: DateTime<Utc>,
     /// True when this push delivered it again: it was applied once, before.
@@ -280,6 +289,7 @@ pub struct PullResponse {
     /// New or changed job headers assigned to the engineer.
     pub jobs: Vec<JobWire>,
     /// Jobs taken away from the engineer (re-dispatched to someone else).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<uuid::Uuid>))]
     pub removed: Vec<JobId>,
     /// Events on the engineer's jobs, from any of their devices.
     pub events: Vec<EventWire>,

@@ -1,1 +1,123 @@
-fn main(){}
+//! The `onsite-server` binary: parses the command line, opens the database, optionally seeds
+//! the demo data, binds, prints the one line the test harness and `cargo xtask serve` wait for
+//! (`onsite-server listening on http://IP:PORT`), and serves until Ctrl-C or SIGTERM, then shuts
+//! down gracefully. Logs go to stderr; stdout carries only that line.
+
+use clap::Parser;
+use onsite_server::{AppState, Config, demo, serve};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "onsite-server", version, about = "Onsite's sync and dispatch server")]
+struct Args {
+    /// The SQLite database file (created when missing).
+    /// Default: $ONSITE_DATA_DIR/onsite.db, where ONSITE_DATA_DIR defaults to
+    /// $XDG_DATA_HOME/onsite or $HOME/.local/share/onsite.
+    #[arg(long, env = "ONSITE_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// The address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "IP:PORT")]
+    addr: std::net::SocketAddr,
+    /// The built app to serve (Trunk's dist/); served only if it exists.
+    #[arg(long, default_value = "dist", value_name = "DIR")]
+    static_dir: PathBuf,
+    /// Seed demo accounts and jobs if the database has no users.
+    #[arg(long)]
+    demo: bool,
+}
+
+/// `$ONSITE_DATA_DIR`, else `$XDG_DATA_HOME/onsite`, else `$HOME/.local/share/onsite`.
+fn data_dir() -> Result<PathBuf, String> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(dir) = var("ONSITE_DATA_DIR") {
+        return Ok(dir);
+    }
+    if let Some(xdg) = var("XDG_DATA_HOME") {
+        return Ok(xdg.join("onsite"));
+    }
+    var("HOME")
+        .map(|home| home.join(".local/share/onsite"))
+        .ok_or_else(|| "no --db given and neither ONSITE_DATA_DIR, XDG_DATA_HOME nor HOME is set".into())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let db_path = match args.db {
+        Some(path) => path,
+        None => data_dir()?.join("onsite.db"),
+    };
+    if let Some(parent) = db_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    let static_dir = args.static_dir.is_dir().then_some(args.static_dir);
+    let config = Config { static_dir, ..Config::new(&db_path) };
+    let state = AppState::open(&config).map_err(|e| format!("cannot open {}: {e}", db_path.display()))?;
+    tracing::info!(db = %db_path.display(), "database open");
+    match &config.static_dir {
+        Some(dir) => tracing::info!(dir = %dir.display(), "serving the app"),
+        None => tracing::info!("no static directory: serving the API only"),
+    }
+    if args.demo {
+        let seeded = state.db.run(demo::seed).await.map_err(|e| format!("cannot seed demo data: {e}"))?;
+        if seeded {
+            tracing::info!("demo data seeded");
+        }
+    }
+    let listener =
+        tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| format!("cannot read the bound address: {e}"))?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "onsite-server listening on http://{addr}")
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("cannot write to stdout: {e}"))?;
+    drop(stdout);
+    serve(listener, state, shutdown_signal()).await.map_err(|e| format!("server error: {e}"))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info")),
+        )
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("onsite-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! `/api/v1/jobs` and `/api/v1/engineers`: the service desk's dispatch.
+//!
+//! A dispatcher opens jobs (validated by [`onsite_core::Job::validate`]), dispatches and
+//! re-dispatches them to engineers, and reads any job with its derived status and events. An
+//! engineer may read only the jobs assigned to them. Every header write takes a new change
+//! number, so engineers' pulls pick it up; a re-dispatch also records an unassignment, so the
+//! previous engineer's pull drops the job.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::db::{next_rev, now};
+use crate::error::{ApiJson, ApiPath, ApiQuery, Error, Result};
+use crate::store::{self, JOB_COLUMNS};
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::SubsecRound;
+use onsite_core::status::JobStatus;
+use onsite_core::wire::{AssignRequest, ErrorBody, JobDetail, JobWire, NewJob, Role, User};
+use onsite_core::{Job, JobId, TimeWindow};
+use rusqlite::{TransactionBehavior, params};
+use serde::Deserialize;
+use uuid::Uuid;
+
+fn invalid(e: onsite_core::job::JobError) -> Error {
+    Error::Unprocessable(e.to_string())
+}
+
+/// Opens a job; dispatches it at once when an engineer is named.
+#[utoipa::path(
+    post,
+    path = "/api/v1/jobs",
+    tag = "jobs",
+    security(("bearer" = [])),
+    request_body = NewJob,
+    responses(
+        (status = 201, description = "The job, with its id and change number", body = JobWire),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a dispatcher", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, a field breaking the form's rules, or no such engineer", body = ErrorBody),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiJson(new): ApiJson<NewJob>,
+) -> Result<(StatusCode, ApiJson<JobWire>)> {
+    me.require(Role::Dispatcher)?;
+    let wire = state
+        .db
+        .run(move |conn| {
+            let now = now();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let assignee = new.assignee.as_deref().map(|login| store::engineer_by_login(&tx, login)).transpose()?;
+            let job = Job {
+                id: JobId(Uuid::new_v4()),
+                kind: new.kind,
+                priority: new.priority,
+                customer: new.customer,
+                contact: new.contact,
+                phone: new.phone,
+                wechat: new.wechat,
+                address: new.address,
+                device_name: new.device_name,
+                device_description: new.device_description,
+                fault: new.fault,
+                // Stored to the microsecond: cut here so the answer equals what is read back.
+                reported_at: new.reported_at.map_or(now, |t| t.trunc_subsecs(6)),
+                dispatched_at: assignee.as_ref().map(|_| now),
+                appointment: new
+                    .appointment
+                    .map(|w| TimeWindow { start: w.start.trunc_subsecs(6), end: w.end.trunc_subsecs(6) }),
+                assignee: assignee.map(|u| u.id),
+            };
+            job.validate().map_err(invalid)?;
+            let rev = next_rev(&tx)?;
+            store::insert_job(&tx, &job, rev)?;
+            tx.commit()?;
+            Ok(JobWire::from_job(&job, rev))
+        })
+        .await?;
+    tracing::info!(job = %wire.id, by = %me.user.login, "job opened");
+    Ok((StatusCode::CREATED, ApiJson(wire)))
+}
+
+/// Dispatches (or re-dispatches) a job to an engineer, now.
+#[utoipa::path(
+    put,
+    path = "/api/v1/jobs/{id}/assignee",
+    tag = "jobs",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The job's id")),
+    request_body = AssignRequest,
+    responses(
+        (status = 200, description = "The job as now dispatched", body = JobWire),
+        (status = 400, description = "Malformed JSON or a job id that is not a UUID", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a dispatcher", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, no such engineer, or a job reported in the future", body = ErrorBody),
+    )
+)]
+pub async fn assign(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<JobId>,
+    ApiJson(req): ApiJson<AssignRequest>,
+) -> Result<ApiJson<JobWire>> {
+    me.require(Role::Dispatcher)?;
+    let wire = state
+        .db
+        .run(move |conn| {
+            let now = now();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let current = store::load_job(&tx, id)?.ok_or_else(|| Error::NotFound("no such job".into()))?;
+            let engineer = store::engineer_by_login(&tx, &req.assignee)?;
+            let mut job = current.into_job();
+            let previous = job.assignee;
+            job.assignee = Some(engineer.id);
+            job.dispatched_at = Some(now);
+            job.validate().map_err(invalid)?;
+            if let Some(previous) = previous
+                && previous != engineer.id
+            {
+                let rev = next_rev(&tx)?;
+                tx.execute(
+                    "INSERT INTO unassignments (rev, job_id, user_id) VALUES (?1, ?2, ?3)",
+                    params![rev, id.to_string(), previous.to_string()],
+                )?;
+            }
+            let rev = next_rev(&tx)?;
+            store::update_dispatch(&tx, id, engineer.id, now, rev)?;
+            tx.commit()?;
+            Ok(JobWire::from_job(&job, rev))
+        })
+        .await?;
+    tracing::info!(job = %id, rev = wire.rev, by = %me.user.login, "job dispatched");
+    Ok(ApiJson(wire))
+}
+
+/// A job with its derived status and its events in canonical order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs/{id}",
+    tag = "jobs",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The job's id")),
+    responses(
+        (status = 200, description = "The job", body = JobDetail),
+        (status = 400, description = "A job id that is not a UUID", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "An engineer asking for another engineer's job", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<JobId>,
+) -> Result<ApiJson<JobDetail>> {
+    let user = me.user.clone();
+    let detail = state
+        .db
+        .run(move |conn| {
+            let job = store::load_job(conn, id)?.ok_or_else(|| Error::NotFound("no such job".into()))?;
+            if user.role == Role::Engineer && job.assignee != Some(user.id) {
+                return Err(Error::Forbidden("this job is not assigned to you".into()));
+            }
+            store::job_detail(conn, job)
+        })
+        .await?;
+    Ok(ApiJson(detail))
+}
+
+/// Filters of the job list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct JobsQuery {
+    /// Only jobs assigned to the engineer with this login.
+    pub engineer: Option<String>,
+    /// Only jobs in this status: assigned, contacted, en_route, on_site, completed, could_not_complete.
+    pub status: Option<String>,
+}
+
+/// Every job, newest report first, for the service desk.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs",
+    tag = "jobs",
+    security(("bearer" = [])),
+    params(JobsQuery),
+    responses(
+        (status = 200, description = "The matching jobs (none when the engineer is unknown)", body = Vec<JobDetail>),
+        (status = 400, description = "An unknown status", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a dispatcher", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiQuery(query): ApiQuery<JobsQuery>,
+) -> Result<ApiJson<Vec<JobDetail>>> {
+    me.require(Role::Dispatcher)?;
+    let status = match query.status.as_deref() {
+        None => None,
+        Some(s) => Some(JobStatus::parse(s).ok_or_else(|| Error::BadRequest(format!("unknown status {s:?}")))?),
+    };
+    let jobs = state
+        .db
+        .run(move |conn| {
+            let engineer = match query.engineer.as_deref() {
+                None => None,
+                Some(login) => match store::user_by_login(conn, login)? {
+                    Some(found) => Some(found.user.id.to_string()),
+                    None => return Ok(Vec::new()),
+                },
+            };
+            let jobs = store::query_jobs(
+                conn,
+                &format!(
+                    "SELECT {JOB_COLUMNS} FROM jobs WHERE (?1 IS NULL OR assignee = ?1) ORDER BY reported_at DESC, id"
+                ),
+                params![engineer],
+            )?;
+            let mut out = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                let detail = store::job_detail(conn, job)?;
+                if status.is_none_or(|s| s == detail.status) {
+                    out.push(detail);
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(ApiJson(jobs))
+}
+
+/// The engineers jobs can be dispatched to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/engineers",
+    tag = "jobs",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every engineer, by login", body = Vec<User>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a dispatcher", body = ErrorBody),
+    )
+)]
+pub async fn engineers(State(state): State<AppState>, me: CurrentUser) -> Result<ApiJson<Vec<User>>> {
+    me.require(Role::Dispatcher)?;
+    let list = state.db.run(|conn| store::engineers(conn)).await?;
+    Ok(ApiJson(list))
+}

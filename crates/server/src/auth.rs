@@ -1,0 +1,169 @@
+//! Passwords, bearer tokens, and who is asking.
+//!
+//! - Passwords are stored as argon2id PHC strings with a random salt ([`hash_password`]).
+//! - A session token is 32 random bytes in hex; only its SHA-256 is stored (`tokens.hash`), so a
+//!   leaked database gives no working tokens. Logout deletes the row.
+//! - [`CurrentUser`] is the extractor every protected handler takes: it reads
+//!   `Authorization: Bearer <token>` and answers 401 (JSON) when the token is missing, unknown or
+//!   expired. Role checks ([`CurrentUser::require`]) answer 403.
+//!
+//! Hashing is slow on purpose, so it runs on a blocking thread (inside [`crate::db::Db::run`] or
+//! `spawn_blocking`), never on an async worker.
+
+use crate::AppState;
+use crate::db::{fmt_time, now, parse_time};
+use crate::error::{Error, Result};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use onsite_core::wire::{Role, User};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+/// The one message for an unknown login and a wrong password: the answer must not tell which.
+pub const BAD_LOGIN: &str = "wrong login or password";
+
+/// Hashes a password with argon2id and a fresh random salt.
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| Error::internal(format!("salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::internal(format!("hashing: {e}")))
+}
+
+/// Whether `password` matches the stored PHC string. A stored string that does not parse is
+/// the server's fault.
+pub fn verify_password(password: &str, phc: &str) -> Result<bool> {
+    let parsed = PasswordHash::new(phc).map_err(|e| Error::internal(format!("stored hash: {e}")))?;
+    match Argon2::default().verify_password(password.as_bytes(), &parsed) {
+        Ok(()) => Ok(true),
+        Err(argon2::password_hash::Error::Password) => Ok(false),
+        Err(e) => Err(Error::internal(format!("verifying: {e}"))),
+    }
+}
+
+/// Spends the time of one verification when the login is unknown, so that timing does not
+/// tell an unknown login from a wrong password.
+pub fn burn_verification(password: &str) {
+    static DUMMY: OnceLock<Option<String>> = OnceLock::new();
+    if let Some(phc) = DUMMY.get_or_init(|| hash_password("onsite: no such user").ok()) {
+        let _ = verify_password(password, phc);
+    }
+}
+
+/// A new random token (64 hex characters).
+pub fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    hex::encode(bytes)
+}
+
+/// What is stored for a token: its SHA-256, in hex.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Stores a new session for `user` and returns the token.
+pub fn create_session(conn: &Connection, user: &User, expires_at: DateTime<Utc>) -> Result<String> {
+    let token = new_token();
+    let now = now();
+    // Expired sessions are of no use to anyone: sweep them while here.
+    conn.execute("DELETE FROM tokens WHERE expires_at <= ?1", params![fmt_time(now)])?;
+    conn.execute(
+        "INSERT INTO tokens (hash, user_id, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![token_hash(&token), user.id.to_string(), fmt_time(expires_at), fmt_time(now)],
+    )?;
+    Ok(token)
+}
+
+/// The authenticated user of a request.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub user: User,
+    /// The SHA-256 of the presented token, so that logout can revoke exactly it.
+    pub token_hash: String,
+}
+
+impl CurrentUser {
+    /// 403 unless the user has `role`.
+    pub fn require(&self, role: Role) -> Result<()> {
+        if self.user.role == role {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!("this needs the {} role", role.as_str())))
+        }
+    }
+}
+
+/// The token of an `Authorization: Bearer ...` header.
+fn bearer(parts: &Parts) -> Result<&str> {
+    let missing = || Error::Unauthorized("log in first: no bearer token was sent".into());
+    let value = parts.headers.get(AUTHORIZATION).ok_or_else(missing)?;
+    let value = value.to_str().map_err(|_| Error::Unauthorized("the bearer token is not valid".into()))?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return Err(missing());
+    }
+    Ok(token)
+}
+
+/// Finds the user of a token; `None` when it is unknown or expired.
+pub fn session_user(conn: &Connection, hash: &str, at: DateTime<Utc>) -> Result<Option<User>> {
+    let row: Option<(String, String)> = conn
+        .prepare_cached("SELECT user_id, expires_at FROM tokens WHERE hash = ?1")?
+        .query_row(params![hash], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((user_id, expires_at)) = row else {
+        return Ok(None);
+    };
+    if parse_time(&expires_at)? <= at {
+        return Ok(None);
+    }
+    crate::store::user_by_id(conn, crate::db::parse_id(&user_id)?)
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let hash = token_hash(bearer(parts)?);
+        let lookup = hash.clone();
+        let user = state.db.run(move |conn| session_user(conn, &lookup, now())).await?;
+        match user {
+            Some(user) => Ok(CurrentUser { user, token_hash: hash }),
+            None => Err(Error::Unauthorized("the session has expired or was ended: log in again".into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_and_salts_differ() -> Result<()> {
+        let a = hash_password("onsite-demo")?;
+        let b = hash_password("onsite-demo")?;
+        assert_ne!(a, b, "a fresh salt each time");
+        assert!(a.starts_with("$argon2id$"));
+        assert!(verify_password("onsite-demo", &a)?);
+        assert!(!verify_password("onsite-dem0", &a)?);
+        assert!(verify_password("x", "not a phc string").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_kept() {
+        let t = new_token();
+        assert_eq!(t.len(), 64);
+        assert_ne!(t, new_token());
+        assert_eq!(token_hash(&t).len(), 64);
+        assert_ne!(token_hash(&t), t);
+    }
+}

@@ -1,0 +1,146 @@
+//! The SQLite database: opening it, its pragmas, its migrations, and running work on it.
+//!
+//! rusqlite is synchronous, so the one connection lives behind an `Arc<Mutex<_>>` and every
+//! piece of work runs in `tokio::task::spawn_blocking` ([`Db::run`]): a slow query or a busy
+//! lock never stalls the async workers. One connection serialises the writers, which is what
+//! SQLite does anyway; WAL keeps a reader from ever waiting on a checkpoint.
+//!
+//! The schema lives in `migrations/*.sql`, embedded at compile time and applied in order by
+//! `rusqlite_migration`, which records the version in SQLite's `user_version`.
+//!
+//! Times are stored as RFC 3339 UTC text with exactly six fractional digits ([`fmt_time`]):
+//! fixed width, so they also sort and compare as text. The server's clock ([`now`]) is cut to
+//! microseconds for the same reason: a time read back equals the time that was written.
+
+use crate::error::{Error, Result};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite_migration::{M, Migrations};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The schema, one migration per file, in order. Never edit a released one: add a new file.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// How long a statement waits for a lock held by another connection (a backup, a CLI).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// Opens (or creates) the database file, sets the pragmas and brings the schema up to date.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    // journal_mode answers with the mode now in force.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(%mode, "SQLite did not switch to WAL mode");
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+/// The shared connection. Cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    pub fn new(conn: Connection) -> Self {
+        Db { conn: Arc::new(Mutex::new(conn)) }
+    }
+
+    /// Runs `work` on the connection on a blocking thread. A poisoned lock (an earlier piece
+    /// of work panicked) is an internal error, not a panic here.
+    pub async fn run<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().map_err(|_| Error::internal("the database lock is poisoned"))?;
+            work(&mut guard)
+        })
+        .await?
+    }
+}
+
+/// The server's clock, cut to what the database keeps (microseconds).
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// A time as stored: RFC 3339, UTC, six fractional digits, `Z`.
+pub fn fmt_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Reads a stored time back. Bad stored data is the server's fault: an internal error.
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+    // `FromStr` also reads the years outside 0000..=9999 that chrono writes as `+10000-...`.
+    s.parse::<DateTime<Utc>>().map_err(|e| Error::internal(format!("bad time {s:?} in the database: {e}")))
+}
+
+/// Reads a stored UUID-like id back.
+pub fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse().map_err(|e| Error::internal(format!("bad id {s:?} in the database: {e}")))
+}
+
+/// Takes the next value of the server-wide change counter. Call inside a transaction: the
+/// counter and the change it numbers commit, or roll back, together.
+pub fn next_rev(tx: &Transaction<'_>) -> Result<i64> {
+    let rev = tx
+        .query_row("UPDATE meta SET value = value + 1 WHERE key = 'rev' RETURNING value", [], |row| row.get(0))
+        .optional()?;
+    rev.ok_or_else(|| Error::internal("the change counter is missing"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn times_are_fixed_width_and_round_trip() -> Result<()> {
+        let t = now();
+        let s = fmt_time(t);
+        assert_eq!(s.len(), "2026-11-23T09:00:00.000000Z".len());
+        assert_eq!(parse_time(&s).ok(), Some(t));
+        assert!(parse_time("yesterday").is_err());
+        for far in ["+10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z"] {
+            let t: DateTime<Utc> = far.parse().map_err(Error::internal)?;
+            assert_eq!(parse_time(&fmt_time(t))?, t, "{far}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn revs_increase_and_pragmas_hold() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::internal)?;
+        let mut conn = open(&dir.path().join("t.db"))?;
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        assert_eq!(fk, 1);
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        assert_eq!(mode, "wal");
+        let tx = conn.transaction()?;
+        let a = next_rev(&tx)?;
+        let b = next_rev(&tx)?;
+        tx.commit()?;
+        assert_eq!((a, b), (1, 2));
+        Ok(())
+    }
+}
