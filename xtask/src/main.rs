@@ -1,1 +1,79 @@
-fn main(){}
+//! `cargo xtask`: Onsite's set-up, build, serve and test, on a fresh machine or a warm one.
+//!
+//! - `cargo xtask serve [--addr IP:PORT] [--db PATH]`: set up, build the release app and
+//!   server, start the server with demo data, print the URL and the demo logins.
+//! - `cargo xtask test`: set up (with Chromium), then every test: core and server natively,
+//!   the storage layer in headless Chromium (wasm-bindgen-test), and Playwright end to end
+//!   against the release build and the real server.
+//! - `cargo xtask setup [--browser]`: only install what is missing.
+//! - `cargo xtask build`: only build the release app (dist/) and server.
+//! - `cargo xtask precache`: Trunk's post-build hook; writes the built file list into sw.js.
+//!
+//! Everything comes from crates.io, npm and Debian's packages: no tool downloads its own
+//! binaries (see ../shared/toolchain.md for why each version is what it is).
+
+mod precache;
+mod setup;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+use util::{Result, root};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(args.iter().any(|a| a == "--browser")).map(|_| ()),
+        Some("build") => setup::run(false).and_then(|tools| build(&tools)),
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test::run(),
+        Some("precache") => precache::run(),
+        _ => {
+            eprintln!("usage: cargo xtask <serve|test|setup|build|precache>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the release app into dist/ and the server into target/server/.
+pub fn build(tools: &setup::Tools) -> Result<()> {
+    let root = root();
+    util::step("building the app (release, wasm-opt -Oz)");
+    util::run(
+        util::cmd("trunk", &root)
+            .args(["build", "--release", "--offline"])
+            .env("PATH", tools.path_with_node_bin())
+            // Cargo's own variables from `cargo run` would leak into Trunk's cargo build.
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("RUSTFLAGS"),
+    )?;
+    util::step("building the server");
+    util::run(util::cmd("cargo", &root).args(["build", "--profile", "server", "-p", "onsite-server"]))?;
+    Ok(())
+}
+
+fn serve(args: &[String]) -> Result<()> {
+    let tools = setup::run(false)?;
+    build(&tools)?;
+    let root = root();
+    let addr = util::flag(args, "--addr").unwrap_or_else(|| "127.0.0.1:8080".into());
+    let db = util::flag(args, "--db").unwrap_or_else(|| root.join(".data/onsite.db").display().to_string());
+    if let Some(dir) = std::path::Path::new(&db).parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    util::step("starting the server with demo data");
+    println!("  database: {db}");
+    println!("  demo logins (password onsite-demo): engineers wang.fang, li.lei; service desk: desk");
+    println!("  stop with Ctrl-C");
+    let status = util::cmd(root.join("target/server/onsite-server"), &root)
+        .args(["--demo", "--addr", &addr, "--db", &db, "--static-dir", "dist"])
+        .status()?;
+    if status.success() { Ok(()) } else { Err(format!("the server exited with {status}").into()) }
+}

@@ -253,10 +253,14 @@ pub fn next_seq(counter: u64, highest_in_log: u64) -> u64 {
     counter.max(highest_in_log) + 1
 }
 
-/// The next push: pending events, oldest first by (device, sequence), at most `max`.
+/// The next push: pending events of one device, oldest first by sequence, at most `max`.
+/// One device per push, because a push speaks for one device; events recorded under an
+/// earlier device id of this phone (one whose entry had to be quarantined) go in later pushes.
 pub fn next_batch<'a>(pending: impl IntoIterator<Item = &'a VisitEvent>, max: usize) -> Vec<&'a VisitEvent> {
     let mut all: Vec<&VisitEvent> = pending.into_iter().collect();
     all.sort_by_key(|e| (e.device_id, e.seq, e.id));
+    let first = all.first().map(|e| e.device_id);
+    all.retain(|e| Some(e.device_id) == first);
     all.truncate(max);
     all
 }
@@ -464,6 +468,11 @@ mod tests {
         let events: Vec<VisitEvent> = (1..=5).rev().map(|i| ev(i as u128, 1, i, 0, EventKind::Arrived)).collect();
         let batch = next_batch(&events, 3);
         assert_eq!(batch.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
+        let mut two_devices = events.clone();
+        two_devices.push(ev(9, 0, 7, 0, EventKind::Arrived)); // device 0 sorts first
+        let batch = next_batch(&two_devices, 10);
+        assert_eq!(batch.len(), 1, "one device per push");
+        assert_eq!(batch[0].seq, 7);
     }
 
     #[test]

@@ -1,0 +1,103 @@
+//! The HTTP client for `/api/v1`: the only code in the app that makes requests.
+//!
+//! It returns the raw status and body of sync calls, because deciding what an answer means is a
+//! rule, and rules live in `onsite_core::sync` (`push_outcome`), tested natively.
+
+use gloo_net::http::{Request, Response};
+use onsite_core::wire::{ErrorBody, LoginRequest, PullResponse, PushRequest, Session};
+
+/// Why a call did not give the answer hoped for.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// No answer: offline, DNS, connection refused, aborted.
+    #[error("no connection to the server")]
+    Network,
+    /// The server answered 401.
+    #[error("not logged in")]
+    Unauthorized,
+    /// Any other non-success answer, with the server's message.
+    #[error("{message}")]
+    Status { status: u16, message: String },
+    /// A success answer whose body did not parse.
+    #[error("the server's answer could not be read")]
+    BadBody,
+}
+
+/// The raw answer to a call whose meaning `onsite_core` decides. `status` 0 means no answer.
+pub struct RawAnswer {
+    pub status: u16,
+    pub body: String,
+}
+
+fn url(path: &str) -> String {
+    format!("{}{path}", onsite_core::wire::API_PREFIX)
+}
+
+async fn read_error(resp: Response) -> ApiError {
+    let status = resp.status();
+    if status == 401 {
+        return ApiError::Unauthorized;
+    }
+    let message = match resp.json::<ErrorBody>().await {
+        Ok(body) => body.message,
+        Err(_) => format!("HTTP {status}"),
+    };
+    ApiError::Status { status, message }
+}
+
+pub async fn login(login: &str, password: &str) -> Result<Session, ApiError> {
+    let body = LoginRequest { login: login.to_string(), password: password.to_string() };
+    let resp = Request::post(&url("/auth/login"))
+        .json(&body)
+        .map_err(|_| ApiError::BadBody)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !resp.ok() {
+        return Err(read_error(resp).await);
+    }
+    resp.json::<Session>().await.map_err(|_| ApiError::BadBody)
+}
+
+pub async fn push(token: &str, request: &PushRequest) -> RawAnswer {
+    let sent = match Request::post(&url("/sync/push"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(request)
+    {
+        Ok(req) => req.send().await,
+        Err(_) => return RawAnswer { status: 0, body: String::new() },
+    };
+    match sent {
+        Ok(resp) => {
+            let status = resp.status();
+            // A body that cannot be read after the status arrived: treat as no answer, retry.
+            match resp.text().await {
+                Ok(body) => RawAnswer { status, body },
+                Err(_) => RawAnswer { status: 0, body: String::new() },
+            }
+        }
+        Err(_) => RawAnswer { status: 0, body: String::new() },
+    }
+}
+
+pub async fn pull(token: &str, cursor: i64) -> Result<PullResponse, ApiError> {
+    let resp = Request::get(&url(&format!("/sync/pull?cursor={cursor}")))
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !resp.ok() {
+        return Err(read_error(resp).await);
+    }
+    resp.json::<PullResponse>().await.map_err(|_| ApiError::BadBody)
+}
+
+/// Revokes the token on the server; best effort (offline logout still logs out locally).
+pub async fn logout(token: &str) {
+    if let Ok(req) = Request::post(&url("/auth/logout"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .build()
+    {
+        let _ = req.send().await;
+    }
+}

@@ -1,0 +1,52 @@
+//! The app root: creates the contexts, starts the hooks and the sync scheduler, and routes.
+
+use crate::components::{NoticeBanner, SyncBar, TopBar};
+use crate::hooks;
+use crate::pages::{JobPage, JobsPage, LoginPage, NotFound};
+use crate::state::{Auth, Clock, I18n, Jobs, Notice, set_document_lang, store_error_text};
+use crate::sync::Sync;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use std::time::Duration;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::load();
+    set_document_lang(i18n.lang.get_untracked());
+    let notice = Notice::new();
+    let (jobs, jobs_err) = Jobs::load();
+    let (auth, auth_err) = Auth::load();
+    let clock = Clock::new();
+    let sync = Sync::new();
+    if let Some(e) = jobs_err.or(auth_err) {
+        notice.error(store_error_text(i18n.lang.get_untracked(), &e));
+    }
+    provide_context(i18n);
+    provide_context(notice);
+    provide_context(jobs);
+    provide_context(auth);
+    provide_context(clock);
+    provide_context(sync);
+
+    hooks::use_clock(clock, Duration::from_secs(1));
+    hooks::use_connectivity(sync);
+    hooks::use_other_tabs(jobs, notice);
+    hooks::use_service_worker();
+    sync.start(jobs, auth);
+
+    view! {
+        <Router>
+            <TopBar/>
+            <NoticeBanner/>
+            <main>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=JobsPage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/jobs/:id") view=JobPage/>
+                </Routes>
+            </main>
+            <SyncBar/>
+        </Router>
+    }
+}

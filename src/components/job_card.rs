@@ -1,0 +1,53 @@
+//! One job in the list: who, where, what kind, its status and its most pressing deadline.
+
+use crate::components::sla_list::{sla_text, state_class};
+use crate::i18n;
+use crate::state::{Clock, I18n};
+use leptos::prelude::*;
+use onsite_core::sla::{self, SlaState};
+use onsite_core::sync::LocalJob;
+
+#[component]
+pub fn JobCard(job: LocalJob) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let clock = expect_context::<Clock>();
+    let status = job.status();
+    let href = format!("/jobs/{}", job.job.id);
+    let pending = job.pending().count();
+    let kind = job.job.kind;
+    let customer = job.job.customer.clone();
+    let address = job.job.address.clone();
+    let deadlines = sla::deadlines(&job.job);
+    let events: Vec<_> = job.events.iter().map(|l| l.event.clone()).collect();
+
+    // The deadline that matters now: the first still running, or else the first missed.
+    let pressing = move || {
+        let now = clock.now.get();
+        let states: Vec<(sla::Deadline, SlaState)> =
+            deadlines.iter().map(|d| (*d, sla::state(d, &events, now))).collect();
+        let running = states
+            .iter()
+            .find(|(_, s)| matches!(s, SlaState::OnTrack { .. } | SlaState::DueSoon { .. }));
+        let missed = states.iter().find(|(_, s)| matches!(s, SlaState::Missed { at: None }));
+        running.or(missed).map(|(d, s)| {
+            let lang = i18n.lang.get();
+            (
+                format!("{} · {}", i18n::sla(lang, d.kind), sla_text(lang, s, now, clock.offset.get())),
+                state_class(s),
+            )
+        })
+    };
+
+    view! {
+        <a class="job-card" href=href data-testid="job-card">
+            <div class="job-card-top">
+                <span class="kind">{move || i18n::kind(i18n.lang.get(), kind)}</span>
+                <span class=format!("status status-{}", status.as_str())>{move || i18n::status(i18n.lang.get(), status)}</span>
+            </div>
+            <div class="customer">{customer}</div>
+            <div class="address">{address}</div>
+            {move || pressing().map(|(text, class)| view! { <div class=class>{text}</div> })}
+            {(pending > 0).then(|| view! { <span class="badge pending">"↑" {pending}</span> })}
+        </a>
+    }
+}

@@ -1,0 +1,41 @@
+//! The message banner, plus the standing warnings: records set aside, login expired.
+
+use crate::i18n::Msg;
+use crate::state::{Auth, I18n, Jobs, Notice, Tone};
+use leptos::prelude::*;
+
+#[component]
+pub fn NoticeBanner() -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let notice = expect_context::<Notice>();
+    let jobs = expect_context::<Jobs>();
+    let auth = expect_context::<Auth>();
+
+    let quarantined = move || {
+        let n = jobs.quarantined.with(Vec::len);
+        (n > 0).then(|| i18n.t(Msg::StorageCorrupt).replace("{n}", &n.to_string()))
+    };
+
+    view! {
+        <div class="notices" aria-live="polite">
+            {move || notice.current.get().map(|(tone, text)| {
+                let class = match tone { Tone::Info => "notice info", Tone::Error => "notice error" };
+                let role = match tone { Tone::Info => "status", Tone::Error => "alert" };
+                view! {
+                    <div class=class role=role>
+                        <span>{text}</span>
+                        <button class="ghost small" on:click=move |_| notice.clear() aria-label="×">"×"</button>
+                    </div>
+                }
+            })}
+            {move || quarantined().map(|text| view! { <div class="notice error" role="alert">{text}</div> })}
+            <Show when=move || auth.expired.get()>
+                <div class="notice error" role="alert">
+                    {move || i18n.t(Msg::LoginAgain)}
+                    " "
+                    <a href="/login">{move || i18n.t(Msg::LogIn)}</a>
+                </div>
+            </Show>
+        </div>
+    }
+}

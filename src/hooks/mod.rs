@@ -1,0 +1,11 @@
+//! Small hooks over browser APIs, so pages and components never touch `web_sys` directly.
+
+mod use_clock;
+mod use_connectivity;
+mod use_other_tabs;
+mod use_service_worker;
+
+pub use use_clock::use_clock;
+pub use use_connectivity::use_connectivity;
+pub use use_other_tabs::use_other_tabs;
+pub use use_service_worker::use_service_worker;

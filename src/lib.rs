@@ -1,0 +1,33 @@
+//! # onsite: the phone app
+//!
+//! A Leptos 0.8 client-side app, built by Trunk to WebAssembly, that holds an engineer's jobs
+//! in the browser's storage and works with no network after the first load.
+//!
+//! Layers, each depending only on those above it:
+//! - [`storage`]: the only code that touches localStorage; typed, versioned keys; every write
+//!   checked (a full quota is an error the engineer sees, never a panic or a silent loss).
+//! - [`api`]: the only code that talks HTTP to `/api/v1`.
+//! - [`sync`]: drives a sync round (push the outbox, pull changes) around the pure decisions in
+//!   `onsite_core::sync`, and schedules rounds (start, `online`, foreground, timer, button).
+//! - [`state`]: the typed contexts the pages read: the jobs, the session, the sync status, the
+//!   language. Actions go through here: stored first, shown after.
+//! - [`hooks`]: small wrappers over browser APIs (`use_*`).
+//! - [`pages`] (one file per route) and [`components`] (one per file): views only; every rule
+//!   they show comes from `onsite_core`.
+
+pub mod api;
+pub mod components;
+pub mod hooks;
+pub mod i18n;
+pub mod pages;
+pub mod state;
+pub mod storage;
+pub mod sync;
+
+mod app;
+
+/// Mounts the app on the page.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

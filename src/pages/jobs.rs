@@ -1,0 +1,71 @@
+//! `/`: the engineer's jobs, grouped as today, upcoming and done (`onsite_core::board`).
+
+use crate::components::JobCard;
+use crate::i18n::Msg;
+use crate::state::{Auth, Clock, I18n, Jobs};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use onsite_core::board::{self, Group};
+use onsite_core::sync::LocalJob;
+
+#[component]
+pub fn JobsPage() -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let jobs = expect_context::<Jobs>();
+    let auth = expect_context::<Auth>();
+    let clock = expect_context::<Clock>();
+
+    // Regrouped when jobs change, and when the local date may have changed (each clock tick).
+    let grouped = Memo::new(move |_| {
+        let now = clock.now.get();
+        let offset = clock.offset.get();
+        jobs.all.with(|all| {
+            let mut groups: [Vec<LocalJob>; 3] = Default::default();
+            let mut sorted: Vec<&LocalJob> = all.iter().collect();
+            sorted.sort_by_key(|j| board::sort_key(&j.job));
+            for j in sorted {
+                let slot = match board::group(&j.job, j.status(), now, offset) {
+                    Group::Today => 0,
+                    Group::Upcoming => 1,
+                    Group::Done => 2,
+                };
+                groups[slot].push(j.clone());
+            }
+            groups
+        })
+    });
+
+    let section = move |slot: usize, title: Msg, id: &'static str| {
+        view! {
+            <section class="job-group" aria-labelledby=id data-group=id>
+                <h2 id=id>
+                    {move || i18n.t(title)}
+                    <span class="count">{move || grouped.with(|g| g[slot].len())}</span>
+                </h2>
+                <Show
+                    when=move || grouped.with(|g| !g[slot].is_empty())
+                    fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoJobs)}</p> }
+                >
+                    <For
+                        each=move || grouped.with(|g| g[slot].clone())
+                        key=|j| (j.job.id, j.rev, j.events.len(), j.pending().count())
+                        children=move |j| view! { <JobCard job=j/> }
+                    />
+                </Show>
+            </section>
+        }
+    };
+
+    view! {
+        <Show when=move || auth.session.with(Option::is_some) fallback=|| view! { <Redirect path="/login"/> }>
+            <div class="page jobs">
+                <Show when=move || jobs.all.with(Vec::is_empty)>
+                    <p class="muted">{move || i18n.t(Msg::NoJobsYet)}</p>
+                </Show>
+                {section(0, Msg::Today, "today")}
+                {section(1, Msg::Upcoming, "upcoming")}
+                {section(2, Msg::Done, "done")}
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,212 @@
+//! The typed contexts every page reads, provided once by the app root.
+//!
+//! - [`Jobs`]: the jobs held on this phone, mirrored from storage. [`Jobs::record`] is the one
+//!   way to record an event: it writes to storage first and updates the view only on success.
+//! - [`Auth`]: the session (token and engineer) and whether it must be renewed.
+//! - [`I18n`]: the language.
+//! - [`Notice`]: the one message banner (errors and confirmations).
+//! - [`Clock`]: "now", ticking, and the phone's UTC offset, for SLA timers and times.
+
+use crate::i18n::{Lang, Msg};
+use crate::storage::{StoreError, Store};
+use chrono::{DateTime, FixedOffset, Utc};
+use leptos::prelude::*;
+use onsite_core::event::EventKind;
+use onsite_core::ids::JobId;
+use onsite_core::sync::LocalJob;
+use onsite_core::wire::Session;
+
+/// The jobs on this phone.
+#[derive(Clone, Copy)]
+pub struct Jobs {
+    pub all: RwSignal<Vec<LocalJob>>,
+    /// Keys of stored entries that could not be read and were set aside.
+    pub quarantined: RwSignal<Vec<String>>,
+}
+
+impl Jobs {
+    /// Loads everything from storage, quarantining what cannot be read.
+    pub fn load() -> (Self, Option<StoreError>) {
+        let jobs = Jobs { all: RwSignal::new(Vec::new()), quarantined: RwSignal::new(Vec::new()) };
+        let err = jobs.reload().err();
+        (jobs, err)
+    }
+
+    /// Re-reads every job from storage (at start, and when another tab wrote).
+    pub fn reload(&self) -> Result<(), StoreError> {
+        let (list, _bad) = Store::load_jobs()?;
+        Store::repair_counter(&list)?;
+        self.all.set(list);
+        self.quarantined.set(Store::quarantined()?);
+        Ok(())
+    }
+
+    /// Shows a job as stored.
+    pub fn put(&self, job: LocalJob) {
+        self.all.update(|all| match all.iter_mut().find(|j| j.job.id == job.job.id) {
+            Some(slot) => *slot = job,
+            None => all.push(job),
+        });
+    }
+
+    pub fn drop_job(&self, id: JobId) {
+        self.all.update(|all| all.retain(|j| j.job.id != id));
+    }
+
+    /// Re-reads one job from storage into the view.
+    pub fn refresh(&self, id: JobId) -> Result<(), StoreError> {
+        match Store::load_job(id)? {
+            Some(job) => self.put(job),
+            None => self.drop_job(id),
+        }
+        Ok(())
+    }
+
+    /// Records an event: stored first, shown only once stored.
+    pub fn record(&self, id: JobId, kind: EventKind, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let (job, _event) = Store::record(id, kind, now)?;
+        self.put(job);
+        Ok(())
+    }
+
+    pub fn job(&self, id: JobId) -> Option<LocalJob> {
+        self.all.with(|all| all.iter().find(|j| j.job.id == id).cloned())
+    }
+
+    /// The outbox size: events recorded here and not yet acknowledged.
+    pub fn pending(&self) -> usize {
+        self.all.with(|all| all.iter().map(|j| j.pending().count()).sum())
+    }
+
+    pub fn rejected(&self) -> usize {
+        self.all.with(|all| all.iter().map(|j| j.rejected().count()).sum())
+    }
+}
+
+/// The session and whether it must be renewed.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub session: RwSignal<Option<Session>>,
+    /// The server said the token is no longer good: the engineer must log in again. Nothing is
+    /// deleted meanwhile; recording works as before.
+    pub expired: RwSignal<bool>,
+}
+
+impl Auth {
+    pub fn load() -> (Self, Option<StoreError>) {
+        let (session, err) = match Store::session() {
+            Ok(s) => (s, None),
+            Err(e) => (None, Some(e)),
+        };
+        (Auth { session: RwSignal::new(session), expired: RwSignal::new(false) }, err)
+    }
+
+    pub fn token(&self) -> Option<String> {
+        self.session.with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+    }
+}
+
+/// The language.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The stored choice, else the browser's language.
+    pub fn load() -> Self {
+        let lang = Store::lang().map(|l| Lang::from_tag(&l)).unwrap_or_else(|| {
+            let tag = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
+            Lang::from_tag(&tag)
+        });
+        I18n { lang: RwSignal::new(lang) }
+    }
+
+    /// A message in the current language (reactive).
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.lang.get())
+    }
+
+    /// Switches language and keeps the choice.
+    pub fn switch(&self) -> Result<(), StoreError> {
+        let next = self.lang.get_untracked().other();
+        Store::save_lang(next.code())?;
+        self.lang.set(next);
+        set_document_lang(next);
+        Ok(())
+    }
+}
+
+pub fn set_document_lang(lang: Lang) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        // Failing to set the attribute only affects screen readers' voice; nothing to report.
+        let _ = root.set_attribute("lang", lang.code());
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Error,
+}
+
+/// The message banner.
+#[derive(Clone, Copy)]
+pub struct Notice {
+    pub current: RwSignal<Option<(Tone, String)>>,
+}
+
+impl Notice {
+    pub fn new() -> Self {
+        Notice { current: RwSignal::new(None) }
+    }
+    pub fn error(&self, text: impl Into<String>) {
+        self.current.set(Some((Tone::Error, text.into())));
+    }
+    pub fn info(&self, text: impl Into<String>) {
+        self.current.set(Some((Tone::Info, text.into())));
+    }
+    pub fn clear(&self) {
+        self.current.set(None);
+    }
+}
+
+impl Default for Notice {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Describes a storage failure to the engineer.
+pub fn store_error_text(lang: Lang, err: &StoreError) -> String {
+    match err {
+        StoreError::QuotaFull => Msg::StorageFull.text(lang).to_string(),
+        StoreError::Invalid(e) => Msg::NotSavedInvalid.text(lang).replace("{e}", e),
+        StoreError::Corrupt(_) => Msg::StorageCorrupt.text(lang).replace("{n}", "1"),
+        StoreError::Unavailable(e) => Msg::StorageUnavailable.text(lang).replace("{e}", e),
+        StoreError::NoSuchJob => Msg::JobNotFound.text(lang).to_string(),
+    }
+}
+
+/// "Now", and the phone's offset from UTC.
+#[derive(Clone, Copy)]
+pub struct Clock {
+    pub now: RwSignal<DateTime<Utc>>,
+    pub offset: RwSignal<FixedOffset>,
+}
+
+impl Clock {
+    pub fn new() -> Self {
+        Clock { now: RwSignal::new(Utc::now()), offset: RwSignal::new(local_offset()) }
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn local_offset() -> FixedOffset {
+    *chrono::Local::now().offset()
+}

@@ -1,0 +1,325 @@
+//! The phone's storage: localStorage through gloo-storage, under versioned, namespaced keys.
+//!
+//! Why localStorage, and why many small keys: it is synchronous, so a write has landed when the
+//! call returns, and an action can be stored *before* the UI shows it done. Every job is its own
+//! key (`onsite.v1.job.<id>`, a [`LocalJob`] with its events and their sync states), so
+//! recording an event rewrites one small value, atomically; there is no second key (an outbox
+//! list) that could disagree with it: the outbox is the pending events of all jobs.
+//!
+//! Keys:
+//! - `onsite.v1.device`: this device's id and its last used sequence number;
+//! - `onsite.v1.session`: the bearer token and the engineer (see ARCHITECTURE.md for why here);
+//! - `onsite.v1.cursor`: the pull cursor, advanced only after the pulled changes are stored;
+//! - `onsite.v1.sync`: the last successful sync and the last error, for the status bar;
+//! - `onsite.v1.lang`: the chosen language;
+//! - `onsite.v1.job.<uuid>`: one job;
+//! - `onsite.v1.quarantine.<key>`: the raw text of an entry that could not be read, set aside.
+//!
+//! Failure rules: a full quota is [`StoreError::QuotaFull`] and the action is not recorded; an
+//! entry that does not parse is moved to quarantine, reported, and never deleted.
+
+use chrono::{DateTime, Utc};
+use gloo_storage::{LocalStorage, Storage, errors::StorageError};
+use onsite_core::event::{EventKind, VisitEvent};
+use onsite_core::ids::{DeviceId, EventId, JobId};
+use onsite_core::sync::{LocalJob, next_seq};
+use onsite_core::wire::Session;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use wasm_bindgen::JsValue;
+
+pub const PREFIX: &str = "onsite.v1.";
+const JOB_PREFIX: &str = "onsite.v1.job.";
+const QUARANTINE_PREFIX: &str = "onsite.v1.quarantine.";
+const DEVICE: &str = "onsite.v1.device";
+const SESSION: &str = "onsite.v1.session";
+const CURSOR: &str = "onsite.v1.cursor";
+const SYNC: &str = "onsite.v1.sync";
+const LANG: &str = "onsite.v1.lang";
+
+/// What can go wrong with storage.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The browser's storage quota is used up; nothing was written.
+    #[error("storage is full")]
+    QuotaFull,
+    /// localStorage is missing or refused (private mode, disabled by policy).
+    #[error("storage is unavailable: {0}")]
+    Unavailable(String),
+    /// A stored entry could not be read; it was set aside.
+    #[error("a stored entry could not be read: {0}")]
+    Corrupt(String),
+    /// The action refers to a job this phone does not hold.
+    #[error("no such job on this phone")]
+    NoSuchJob,
+    /// The event breaks a rule of its kind.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// This installation's identity and its event counter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: DeviceId,
+    /// The last sequence number used.
+    pub seq: u64,
+}
+
+/// What the status bar remembers across reloads.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRecord {
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// An entry that could not be read and was moved aside.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quarantined {
+    pub key: String,
+    /// Whether it could be moved; if not (storage full) it stays where it was, untouched.
+    pub moved: bool,
+}
+
+/// The storage API. Stateless: localStorage is the state, so two tabs see the same data.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Store;
+
+fn map_js(err: JsValue) -> StoreError {
+    let name = js_sys::Reflect::get(&err, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default();
+    if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" {
+        StoreError::QuotaFull
+    } else {
+        let message = js_sys::Reflect::get(&err, &JsValue::from_str("message"))
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or(name);
+        StoreError::Unavailable(message)
+    }
+}
+
+fn job_key(id: JobId) -> String {
+    format!("{JOB_PREFIX}{id}")
+}
+
+impl Store {
+    fn raw() -> Result<web_sys::Storage, StoreError> {
+        // gloo's raw() panics when there is no window; check first.
+        let window = web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
+        match window.local_storage() {
+            Ok(Some(_)) => Ok(LocalStorage::raw()),
+            Ok(None) => Err(StoreError::Unavailable("localStorage is disabled".into())),
+            Err(e) => Err(map_js(e)),
+        }
+    }
+
+    /// Writes a raw string; the only write path, so every write maps a full quota the same way.
+    fn write_raw(key: &str, value: &str) -> Result<(), StoreError> {
+        Self::raw()?.set_item(key, value).map_err(map_js)
+    }
+
+    fn write<T: Serialize>(key: &str, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_string(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Self::write_raw(key, &json)
+    }
+
+    fn read_raw(key: &str) -> Result<Option<String>, StoreError> {
+        Self::raw()?.get_item(key).map_err(map_js)
+    }
+
+    /// Reads a typed entry. A missing entry is `None`; one that does not parse is quarantined
+    /// and reported as [`StoreError::Corrupt`].
+    fn read<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StoreError> {
+        Self::raw()?;
+        match LocalStorage::get::<T>(key) {
+            Ok(v) => Ok(Some(v)),
+            Err(StorageError::KeyNotFound(_)) => Ok(None),
+            Err(StorageError::SerdeError(_)) => {
+                Self::quarantine(key);
+                Err(StoreError::Corrupt(key.to_string()))
+            }
+            Err(StorageError::JsError(e)) => Err(StoreError::Unavailable(e.message)),
+        }
+    }
+
+    /// Moves an unreadable entry aside: copied first, removed only once the copy is stored.
+    fn quarantine(key: &str) -> Quarantined {
+        let moved = match Self::read_raw(key) {
+            Ok(Some(raw)) => {
+                let aside = format!("{QUARANTINE_PREFIX}{}", key.trim_start_matches(PREFIX));
+                if Self::write_raw(&aside, &raw).is_ok() {
+                    LocalStorage::delete(key);
+                    true
+                } else {
+                    false
+                }
+            }
+            _ => false,
+        };
+        Quarantined { key: key.to_string(), moved }
+    }
+
+    /// Every key in storage that starts with `prefix`.
+    fn keys_with(prefix: &str) -> Result<Vec<String>, StoreError> {
+        let raw = Self::raw()?;
+        let len = raw.length().map_err(map_js)?;
+        Ok((0..len)
+            .filter_map(|i| raw.key(i).ok().flatten())
+            .filter(|k| k.starts_with(prefix))
+            .collect())
+    }
+
+    /// The entries set aside so far, so the app can keep reporting them.
+    pub fn quarantined() -> Result<Vec<String>, StoreError> {
+        Self::keys_with(QUARANTINE_PREFIX)
+    }
+
+    // -- jobs ----------------------------------------------------------------------------------
+
+    /// Every job held, and the entries that could not be read (now quarantined).
+    pub fn load_jobs() -> Result<(Vec<LocalJob>, Vec<Quarantined>), StoreError> {
+        let mut jobs = Vec::new();
+        let mut bad = Vec::new();
+        for key in Self::keys_with(JOB_PREFIX)? {
+            match LocalStorage::get::<LocalJob>(&key) {
+                Ok(job) => jobs.push(job),
+                Err(StorageError::KeyNotFound(_)) => {}
+                Err(_) => bad.push(Self::quarantine(&key)),
+            }
+        }
+        Ok((jobs, bad))
+    }
+
+    pub fn load_job(id: JobId) -> Result<Option<LocalJob>, StoreError> {
+        Self::read(&job_key(id))
+    }
+
+    pub fn save_job(job: &LocalJob) -> Result<(), StoreError> {
+        Self::write(&job_key(job.job.id), job)
+    }
+
+    /// Forgets a job. Only for jobs with nothing unsynced (see `LocalJob::on_removed`).
+    pub fn forget_job(id: JobId) -> Result<(), StoreError> {
+        Self::raw()?.remove_item(&job_key(id)).map_err(map_js)
+    }
+
+    // -- the device and recording ----------------------------------------------------------------
+
+    /// This device, created on first use.
+    pub fn device() -> Result<Device, StoreError> {
+        match Self::read::<Device>(DEVICE) {
+            Ok(Some(d)) => Ok(d),
+            Ok(None) | Err(StoreError::Corrupt(_)) => {
+                let device = Device { id: DeviceId(uuid::Uuid::new_v4()), seq: 0 };
+                Self::write(DEVICE, &device)?;
+                Ok(device)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Raises the stored counter to at least the highest sequence number in the log (after a
+    /// lost counter write, or a counter entry that had to be quarantined).
+    pub fn repair_counter(jobs: &[LocalJob]) -> Result<(), StoreError> {
+        let mut device = Self::device()?;
+        let highest = jobs
+            .iter()
+            .flat_map(|j| j.events.iter())
+            .filter(|l| l.event.device_id == device.id)
+            .map(|l| l.event.seq)
+            .max()
+            .unwrap_or(0);
+        if highest > device.seq {
+            device.seq = highest;
+            Self::write(DEVICE, &device)?;
+        }
+        Ok(())
+    }
+
+    /// Records an event on a job, durably, and returns the job as stored.
+    ///
+    /// The job is read fresh from storage (another tab may have written it). The counter is
+    /// written first: if the job write then fails, a sequence number is skipped, which is
+    /// harmless, and the event is not recorded, which the caller reports.
+    pub fn record(job_id: JobId, kind: EventKind, now: DateTime<Utc>) -> Result<(LocalJob, VisitEvent), StoreError> {
+        kind.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut job = Self::load_job(job_id)?.ok_or(StoreError::NoSuchJob)?;
+        let mut device = Self::device()?;
+        let highest = job
+            .events
+            .iter()
+            .filter(|l| l.event.device_id == device.id)
+            .map(|l| l.event.seq)
+            .max()
+            .unwrap_or(0);
+        device.seq = next_seq(device.seq, highest);
+        Self::write(DEVICE, &device)?;
+        let event = VisitEvent {
+            id: EventId(uuid::Uuid::new_v4()),
+            job_id,
+            device_id: device.id,
+            seq: device.seq,
+            device_time: now,
+            kind,
+        };
+        job.record(event.clone());
+        Self::save_job(&job)?;
+        Ok((job, event))
+    }
+
+    // -- session, cursor, status, language -----------------------------------------------------
+
+    pub fn session() -> Result<Option<Session>, StoreError> {
+        Self::read(SESSION)
+    }
+
+    pub fn save_session(session: &Session) -> Result<(), StoreError> {
+        Self::write(SESSION, session)
+    }
+
+    /// Logs out on this phone. Removes only the token: jobs and unsynced events stay.
+    pub fn clear_session() -> Result<(), StoreError> {
+        Self::raw()?.remove_item(SESSION).map_err(map_js)
+    }
+
+    pub fn cursor() -> Result<i64, StoreError> {
+        match Self::read::<i64>(CURSOR) {
+            Ok(c) => Ok(c.unwrap_or(0)),
+            // A cursor that cannot be read starts a full pull: pulls are idempotent.
+            Err(StoreError::Corrupt(_)) => Ok(0),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn save_cursor(cursor: i64) -> Result<(), StoreError> {
+        Self::write(CURSOR, &cursor)
+    }
+
+    pub fn sync_record() -> SyncRecord {
+        Self::read(SYNC).ok().flatten().unwrap_or_default()
+    }
+
+    pub fn save_sync_record(record: &SyncRecord) -> Result<(), StoreError> {
+        Self::write(SYNC, record)
+    }
+
+    pub fn lang() -> Option<String> {
+        Self::read_raw(LANG).ok().flatten()
+    }
+
+    pub fn save_lang(lang: &str) -> Result<(), StoreError> {
+        Self::write_raw(LANG, lang)
+    }
+
+    /// Bytes (UTF-16 code units, as browsers count them) used by Onsite's keys and values.
+    pub fn bytes_used() -> Result<usize, StoreError> {
+        let raw = Self::raw()?;
+        let mut total = 0;
+        for key in Self::keys_with(PREFIX)? {
+            let value = raw.get_item(&key).map_err(map_js)?.unwrap_or_default();
+            total += key.encode_utf16().count() + value.encode_utf16().count();
+        }
+        Ok(total * 2)
+    }
+}

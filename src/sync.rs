@@ -1,0 +1,252 @@
+//! The sync driver: runs rounds of push-then-pull, and decides when.
+//!
+//! What an answer *means* is decided in `onsite_core::sync`; this module only moves data
+//! between storage, the network and the view, in an order that loses nothing:
+//! - pushed events are marked synced only from the server's acknowledgement, and that mark is
+//!   written to storage before the view changes;
+//! - pulled changes are stored before the cursor advances;
+//! - a failed round keeps everything and retries with backoff and jitter.
+//!
+//! Rounds run at start, on the browser's `online` event, when the app returns to the
+//! foreground, from the "Sync now" button, after each recorded event, and every minute while
+//! online. One round at a time; triggers during a round start one more after it.
+
+use crate::api;
+use crate::state::{Auth, Jobs};
+use crate::storage::{Store, StoreError, SyncRecord};
+use chrono::Utc;
+use futures::channel::mpsc::{UnboundedSender, unbounded};
+use futures::{FutureExt, StreamExt, pin_mut, select};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use onsite_core::ids::{EventId, JobId};
+use onsite_core::sync::{OnRemoved, PULL_PAGE, PUSH_BATCH, PushOutcome, next_batch, push_outcome, retry_delay};
+use onsite_core::sync::LocalJob;
+use onsite_core::wire::{EventWire, PushRequest};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// How often to sync while idle and online.
+const PERIOD: Duration = Duration::from_secs(60);
+
+/// Why a round stopped.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RoundError {
+    #[error("not logged in")]
+    LoginAgain,
+    #[error("{0}")]
+    Failed(String),
+    #[error(transparent)]
+    Storage(#[from] StoreError),
+}
+
+/// The sync status the status bar shows, and the trigger.
+#[derive(Clone, Copy)]
+pub struct Sync {
+    pub running: RwSignal<bool>,
+    pub record: RwSignal<SyncRecord>,
+    pub online: RwSignal<bool>,
+    /// Shows the progress of a long sync: events sent, changes received in this round.
+    pub progress: RwSignal<(usize, usize)>,
+    trigger: StoredValue<Option<UnboundedSender<()>>>,
+}
+
+impl Sync {
+    pub fn new() -> Self {
+        Sync {
+            running: RwSignal::new(false),
+            record: RwSignal::new(Store::sync_record()),
+            online: RwSignal::new(is_online()),
+            progress: RwSignal::new((0, 0)),
+            trigger: StoredValue::new(None),
+        }
+    }
+
+    /// Asks for a round now (or right after the one running).
+    pub fn now(&self) {
+        self.trigger.with_value(|t| {
+            if let Some(tx) = t {
+                // The receiver lives as long as the app; a send can only fail after teardown.
+                let _ = tx.unbounded_send(());
+            }
+        });
+    }
+
+    /// Starts the scheduler. Call once.
+    pub fn start(self, jobs: Jobs, auth: Auth) {
+        let (tx, mut rx) = unbounded::<()>();
+        self.trigger.set_value(Some(tx));
+        spawn_local(async move {
+            let mut failures: u32 = 0;
+            let mut wait = Duration::ZERO;
+            loop {
+                {
+                    let timer = TimeoutFuture::new(wait.as_millis().min(u32::MAX as u128) as u32).fuse();
+                    let next = rx.next().fuse();
+                    pin_mut!(timer, next);
+                    select! {
+                        _ = timer => {},
+                        msg = next => if msg.is_none() { return },
+                    }
+                }
+                // Coalesce the triggers that queued up.
+                while rx.try_recv().is_ok() {}
+                self.online.set(is_online());
+                if !is_online() || auth.session.get_untracked().is_none() || auth.expired.get_untracked() {
+                    wait = PERIOD;
+                    continue;
+                }
+                match self.round(jobs, auth).await {
+                    Ok(()) => {
+                        failures = 0;
+                        wait = PERIOD;
+                    }
+                    Err(RoundError::LoginAgain) => {
+                        auth.expired.set(true);
+                        wait = PERIOD;
+                    }
+                    Err(_) => {
+                        failures = failures.saturating_add(1);
+                        wait = retry_delay(failures, js_sys::Math::random());
+                    }
+                }
+            }
+        });
+    }
+
+    /// One round: push everything pending, then pull everything new.
+    async fn round(&self, jobs: Jobs, auth: Auth) -> Result<(), RoundError> {
+        let token = auth.token().ok_or(RoundError::LoginAgain)?;
+        self.running.set(true);
+        self.progress.set((0, 0));
+        let result = match push_all(&token, jobs, self.progress).await {
+            Ok(()) => pull_all(&token, jobs, self.progress).await,
+            Err(e) => Err(e),
+        };
+        self.running.set(false);
+        let mut record = self.record.get_untracked();
+        match &result {
+            Ok(()) => {
+                record.last_success = Some(Utc::now());
+                record.last_error = None;
+            }
+            Err(e) => record.last_error = Some(e.to_string()),
+        }
+        // The status record is a convenience; failing to store it must not fail the round.
+        if let Err(e) = Store::save_sync_record(&record) {
+            record.last_error.get_or_insert_with(|| e.to_string());
+        }
+        self.record.set(record);
+        result
+    }
+}
+
+impl Default for Sync {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn is_online() -> bool {
+    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(false)
+}
+
+/// Applies a change to stored jobs, then to the view: storage first.
+fn update_stored(
+    jobs: Jobs,
+    ids: impl IntoIterator<Item = JobId>,
+    mut change: impl FnMut(&mut LocalJob) -> usize,
+) -> Result<(), StoreError> {
+    for id in ids {
+        if let Some(mut job) = Store::load_job(id)? {
+            if change(&mut job) > 0 {
+                Store::save_job(&job)?;
+            }
+            jobs.put(job);
+        }
+    }
+    Ok(())
+}
+
+async fn push_all(token: &str, jobs: Jobs, progress: RwSignal<(usize, usize)>) -> Result<(), RoundError> {
+    loop {
+        let batch: Vec<EventWire> = jobs.all.with_untracked(|all| {
+            next_batch(all.iter().flat_map(|j| j.pending()), PUSH_BATCH)
+                .into_iter()
+                .map(|e| EventWire::from_event(e, None))
+                .collect()
+        });
+        let Some(device_id) = batch.first().map(|e| e.device_id) else {
+            return Ok(());
+        };
+        let ids: Vec<EventId> = batch.iter().map(|e| e.id).collect();
+        let by_job: BTreeMap<JobId, ()> = batch.iter().map(|e| (e.job_id, ())).collect();
+        let request = PushRequest { device_id, events: batch };
+        let answer = api::push(token, &request).await;
+        match push_outcome(answer.status, &answer.body, &ids) {
+            PushOutcome::Acked(acks) => {
+                update_stored(jobs, by_job.into_keys(), |job| job.apply_acks(&acks))?;
+                progress.update(|p| p.0 += acks.len());
+                if acks.len() < ids.len() {
+                    // The server acknowledged less than it was sent: never loop on it.
+                    return Err(RoundError::Failed("the server acknowledged only part of a push".into()));
+                }
+            }
+            PushOutcome::Refused(rejections) => {
+                update_stored(jobs, by_job.into_keys(), |job| job.apply_rejections(&rejections))?;
+            }
+            PushOutcome::LoginAgain => return Err(RoundError::LoginAgain),
+            PushOutcome::RetryLater(message) => return Err(RoundError::Failed(message)),
+        }
+    }
+}
+
+async fn pull_all(token: &str, jobs: Jobs, progress: RwSignal<(usize, usize)>) -> Result<(), RoundError> {
+    loop {
+        let cursor = Store::cursor()?;
+        let page = api::pull(token, cursor).await.map_err(|e| match e {
+            api::ApiError::Unauthorized => RoundError::LoginAgain,
+            other => RoundError::Failed(other.to_string()),
+        })?;
+        for id in &page.removed {
+            if let Some(mut job) = Store::load_job(*id)? {
+                match job.on_removed() {
+                    OnRemoved::Forget => {
+                        Store::forget_job(*id)?;
+                        jobs.drop_job(*id);
+                    }
+                    OnRemoved::KeepMarked => {
+                        job.removed = true;
+                        Store::save_job(&job)?;
+                        jobs.put(job);
+                    }
+                }
+            }
+        }
+        for header in &page.jobs {
+            match Store::load_job(header.id)? {
+                Some(mut job) => {
+                    if job.update_header(header.clone()) {
+                        Store::save_job(&job)?;
+                        jobs.put(job);
+                    }
+                }
+                None => {
+                    let job = LocalJob::new(header.clone());
+                    Store::save_job(&job)?;
+                    jobs.put(job);
+                }
+            }
+        }
+        let event_jobs: BTreeMap<JobId, ()> = page.events.iter().map(|e| (e.job_id, ())).collect();
+        update_stored(jobs, event_jobs.into_keys(), |job| job.merge_pulled(&page.events))?;
+        // Only now that every change of the page is stored does the cursor move.
+        Store::save_cursor(page.cursor)?;
+        progress.update(|p| p.1 += page.jobs.len() + page.events.len() + page.removed.len());
+        if !page.more || page.cursor <= cursor {
+            return Ok(());
+        }
+        debug_assert!(page.jobs.len() + page.events.len() + page.removed.len() <= PULL_PAGE);
+    }
+}

@@ -1,0 +1,185 @@
+//! The storage layer in real headless Chromium: what is recorded is in localStorage when the
+//! call returns; a full quota refuses the action, keeps everything, and recovers; an entry that
+//! does not parse is set aside, never deleted; logging out keeps unsynced work.
+#![cfg(target_arch = "wasm32")]
+
+use chrono::{TimeZone, Utc};
+use gloo_storage::{LocalStorage, Storage};
+use onsite::storage::{Store, StoreError};
+use onsite_core::EventKind;
+use onsite_core::ids::{JobId, UserId};
+use onsite_core::sync::{LocalJob, SyncState};
+use onsite_core::wire::{JobWire, Role, Session, User};
+use onsite_core::{JobKind, Priority, JobStatus};
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn reset() {
+    LocalStorage::clear();
+}
+
+fn header(n: u128) -> JobWire {
+    JobWire {
+        id: JobId(Uuid::from_u128(n)),
+        kind: JobKind::Repair,
+        priority: Priority::Normal,
+        customer: "张伟".into(),
+        contact: "张伟".into(),
+        phone: "13800138000".into(),
+        wechat: None,
+        address: "上海市浦东新区世纪大道100号".into(),
+        device_name: None,
+        device_description: None,
+        fault: "无法上网".into(),
+        reported_at: Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap(),
+        dispatched_at: Some(Utc.with_ymd_and_hms(2026, 11, 23, 8, 5, 0).unwrap()),
+        appointment: None,
+        assignee: Some(UserId(Uuid::from_u128(7))),
+        rev: 1,
+    }
+}
+
+fn stored_job(n: u128) -> JobId {
+    let job = LocalJob::new(header(n));
+    Store::save_job(&job).expect("save job");
+    job.job.id
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
+}
+
+/// Fills localStorage until the browser refuses; returns the filler keys.
+fn fill_storage() -> Vec<String> {
+    let raw = LocalStorage::raw();
+    let mut keys = Vec::new();
+    let mut chunk = "x".repeat(1 << 20);
+    let mut i = 0;
+    while chunk.len() >= 16 {
+        let key = format!("filler.{i}");
+        match raw.set_item(&key, &chunk) {
+            Ok(()) => {
+                keys.push(key);
+                i += 1;
+            }
+            Err(_) => chunk.truncate(chunk.len() / 2),
+        }
+    }
+    keys
+}
+
+#[wasm_bindgen_test]
+fn recorded_event_is_in_storage_when_record_returns() {
+    reset();
+    let id = stored_job(1);
+    let (job, event) = Store::record(id, EventKind::CustomerContacted, now()).expect("record");
+    assert_eq!(job.status(), JobStatus::Contacted);
+    // Read back through a fresh parse of the raw value: what a reload would see.
+    let raw = LocalStorage::raw().get_item(&format!("onsite.v1.job.{id}")).unwrap().unwrap();
+    let reread: LocalJob = serde_json::from_str(&raw).unwrap();
+    assert_eq!(reread.events.len(), 1);
+    assert_eq!(reread.events[0].event, event);
+    assert_eq!(reread.events[0].sync, SyncState::Pending);
+}
+
+#[wasm_bindgen_test]
+fn sequence_numbers_increase_and_survive_a_lost_counter() {
+    reset();
+    let id = stored_job(1);
+    let (_, a) = Store::record(id, EventKind::CustomerContacted, now()).unwrap();
+    let (_, b) = Store::record(id, EventKind::Arrived, now()).unwrap();
+    assert_eq!((a.seq, b.seq), (1, 2));
+    assert_eq!(a.device_id, b.device_id);
+    // The counter is lost (an older copy written back): the log still prevents reuse.
+    let mut device = Store::device().unwrap();
+    device.seq = 0;
+    LocalStorage::set("onsite.v1.device", &device).unwrap();
+    let (_, c) = Store::record(id, EventKind::NoteAdded { text: "n".into() }, now()).unwrap();
+    assert_eq!(c.seq, 3);
+}
+
+#[wasm_bindgen_test]
+fn invalid_event_is_refused_and_not_stored() {
+    reset();
+    let id = stored_job(1);
+    let err = Store::record(id, EventKind::CouldNotComplete { reason: "  ".into() }, now()).unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert!(Store::load_job(id).unwrap().unwrap().events.is_empty());
+    let missing = Store::record(JobId(Uuid::from_u128(99)), EventKind::Arrived, now()).unwrap_err();
+    assert_eq!(missing, StoreError::NoSuchJob);
+}
+
+#[wasm_bindgen_test]
+fn full_quota_refuses_the_action_keeps_everything_and_recovers() {
+    reset();
+    let id = stored_job(1);
+    Store::record(id, EventKind::CustomerContacted, now()).unwrap();
+    let filler = fill_storage();
+    assert!(!filler.is_empty(), "the browser accepted no filler at all");
+
+    let err = Store::record(id, EventKind::Arrived, now()).unwrap_err();
+    assert_eq!(err, StoreError::QuotaFull);
+    let job = Store::load_job(id).unwrap().unwrap();
+    assert_eq!(job.events.len(), 1, "the earlier event is kept and the refused one not half-written");
+    assert_eq!(job.status(), JobStatus::Contacted);
+    // Reading still works while full.
+    let (jobs, bad) = Store::load_jobs().unwrap();
+    assert_eq!((jobs.len(), bad.len()), (1, 0));
+
+    for key in filler {
+        LocalStorage::delete(&key);
+    }
+    let (job, _) = Store::record(id, EventKind::Arrived, now()).expect("recording resumes once space is freed");
+    assert_eq!(job.events.len(), 2);
+    assert_eq!(job.status(), JobStatus::OnSite);
+}
+
+#[wasm_bindgen_test]
+fn corrupt_entry_is_quarantined_not_deleted_and_the_rest_loads() {
+    reset();
+    let good = stored_job(1);
+    let bad_key = format!("onsite.v1.job.{}", Uuid::from_u128(2));
+    let garbage = r#"{"job": {"id": "hand-edited", "#;
+    LocalStorage::raw().set_item(&bad_key, garbage).unwrap();
+
+    let (jobs, bad) = Store::load_jobs().unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].job.id, good);
+    assert_eq!(bad.len(), 1);
+    assert!(bad[0].moved);
+    let aside = format!("onsite.v1.quarantine.job.{}", Uuid::from_u128(2));
+    assert_eq!(LocalStorage::raw().get_item(&aside).unwrap().as_deref(), Some(garbage), "kept byte for byte");
+    assert_eq!(Store::quarantined().unwrap(), vec![aside]);
+    // And recording on the good job still works.
+    Store::record(good, EventKind::Arrived, now()).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn logging_out_keeps_unsynced_work() {
+    reset();
+    let id = stored_job(1);
+    Store::record(id, EventKind::Arrived, now()).unwrap();
+    let session = Session {
+        token: "t".into(),
+        expires_at: now(),
+        user: User { id: UserId(Uuid::from_u128(7)), login: "wang.fang".into(), name: "王芳".into(), role: Role::Engineer },
+    };
+    Store::save_session(&session).unwrap();
+    assert_eq!(Store::session().unwrap(), Some(session));
+    Store::clear_session().unwrap();
+    assert_eq!(Store::session().unwrap(), None);
+    assert_eq!(Store::load_job(id).unwrap().unwrap().pending().count(), 1);
+}
+
+#[wasm_bindgen_test]
+fn cursor_defaults_to_zero_and_a_corrupt_cursor_restarts_the_pull() {
+    reset();
+    assert_eq!(Store::cursor().unwrap(), 0);
+    Store::save_cursor(42).unwrap();
+    assert_eq!(Store::cursor().unwrap(), 42);
+    LocalStorage::raw().set_item("onsite.v1.cursor", "forty-two").unwrap();
+    assert_eq!(Store::cursor().unwrap(), 0);
+    assert_eq!(Store::quarantined().unwrap(), vec!["onsite.v1.quarantine.cursor".to_string()]);
+}

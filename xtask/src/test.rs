@@ -1,0 +1,155 @@
+//! `cargo xtask test`: every test, in order of cost, stopping at the first failing stage.
+//!
+//! 1. core and server, natively (`cargo test`); the server's tests run it over HTTP on a real
+//!    SQLite file;
+//! 2. the app's storage layer in headless Chromium (wasm-bindgen-test);
+//! 3. Playwright, end to end, against the release build served by the real server on a fresh
+//!    database with demo data.
+//!
+//! It prints the counts per kind, then one plain `N passed, N failed` line.
+
+use crate::setup;
+use crate::util::{self, Result, root};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+#[derive(Default)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+}
+
+/// Runs a command, echoing its output, and counts the tests its runner reports.
+fn run_counted(c: &mut Command, parse: fn(&str, &mut Counts)) -> Result<Counts> {
+    c.stdout(Stdio::piped());
+    let mut child = c.spawn().map_err(|e| format!("{:?}: {e}", c.get_program()))?;
+    let mut counts = Counts::default();
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines() {
+            let line = line?;
+            println!("{line}");
+            parse(&line, &mut counts);
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        return Err(format!("{:?} failed ({status}); {} passed, {} failed", c.get_program(), counts.passed, counts.failed).into());
+    }
+    Ok(counts)
+}
+
+fn number_before(line: &str, word: &str) -> Option<u64> {
+    let idx = line.find(word)?;
+    line[..idx].split_whitespace().last()?.trim_matches(|c: char| !c.is_ascii_digit()).parse().ok()
+}
+
+/// `test result: ok. 12 passed; 0 failed; ...` (cargo test and wasm-bindgen-test-runner).
+fn parse_cargo(line: &str, counts: &mut Counts) {
+    if line.starts_with("test result:") {
+        counts.passed += number_before(line, " passed").unwrap_or(0);
+        counts.failed += number_before(line, " failed").unwrap_or(0);
+    }
+}
+
+/// Playwright's list reporter: `  5 passed (12.3s)`, `  1 failed`.
+fn parse_playwright(line: &str, counts: &mut Counts) {
+    let t = line.trim();
+    if t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        if t.contains(" passed") {
+            counts.passed += number_before(t, " passed").unwrap_or(0);
+        } else if t.ends_with(" failed") || t.contains(" failed ") {
+            counts.failed += number_before(t, " failed").unwrap_or(0);
+        }
+    }
+}
+
+/// The server under test, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Already exited is fine; nothing else can go wrong that matters to the test result.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(root: &Path, dir: &Path) -> Result<Server> {
+    let log = std::fs::File::create(dir.join("server.log"))?;
+    let mut child = util::cmd(root.join("target/server/onsite-server"), root)
+        .args(["--demo", "--addr", "127.0.0.1:0", "--static-dir", "dist", "--db"])
+        .arg(dir.join("onsite.db"))
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("no server stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().transpose()?.unwrap_or_default();
+    let url = first
+        .strip_prefix("onsite-server listening on ")
+        .map(str::to_string)
+        .ok_or_else(|| format!("the server did not start (said {first:?}); see {}", dir.join("server.log").display()))?;
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Ok(Server { child, url })
+}
+
+pub fn run() -> Result<()> {
+    let started = std::time::Instant::now();
+    let tools = setup::run(true)?;
+    let root = root();
+    let mut table: Vec<(&str, Counts)> = Vec::new();
+
+    util::step("core and server tests (native; the server over HTTP on a real SQLite file)");
+    table.push((
+        "native (core, server)",
+        run_counted(util::cmd("cargo", &root).args(["test", "-p", "onsite-core", "-p", "onsite-server"]), parse_cargo)?,
+    ));
+
+    util::step("app storage tests in headless Chromium (wasm-bindgen-test)");
+    table.push((
+        "wasm in Chromium (storage)",
+        run_counted(
+            util::cmd("cargo", &root)
+                .args(["test", "--target", "wasm32-unknown-unknown", "-p", "onsite"])
+                .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+            parse_cargo,
+        )?,
+    ));
+
+    crate::build(&tools)?;
+
+    util::step("end to end (Playwright, release build, real server)");
+    let dir = root.join("target/e2e");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    let server = start_server(&root, &dir)?;
+    println!("  server at {}", server.url);
+    let e2e = run_counted(
+        util::cmd("npx", &root)
+            .args(["playwright", "test", "--reporter=list"])
+            .env("ONSITE_URL", &server.url)
+            .env("PATH", tools.path_with_node_bin()),
+        parse_playwright,
+    );
+    drop(server);
+    table.push(("end to end (Playwright)", e2e?));
+
+    let (passed, failed) = table.iter().fold((0, 0), |(p, f), (_, c)| (p + c.passed, f + c.failed));
+    println!("\n{:<30} {:>7} {:>7}", "tests", "passed", "failed");
+    for (kind, c) in &table {
+        println!("{kind:<30} {:>7} {:>7}", c.passed, c.failed);
+    }
+    println!("took {:.0} s", started.elapsed().as_secs_f64());
+    println!("{passed} passed, {failed} failed");
+    std::io::stdout().flush()?;
+    if failed > 0 { Err(format!("{failed} tests failed").into()) } else { Ok(()) }
+}
