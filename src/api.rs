@@ -94,9 +94,8 @@ pub async fn pull(token: &str, cursor: i64) -> Result<PullResponse, ApiError> {
 
 /// Revokes the token on the server; best effort (offline logout still logs out locally).
 pub async fn logout(token: &str) {
-    if let Ok(req) = Request::post(&url("/auth/logout"))
-        .header("Authorization", &format!("Bearer {token}"))
-        .build()
+    if let Ok(req) =
+        Request::post(&url("/auth/logout")).header("Authorization", &format!("Bearer {token}")).build()
     {
         let _ = req.send().await;
     }

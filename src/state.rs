@@ -8,7 +8,7 @@
 //! - [`Clock`]: "now", ticking, and the phone's UTC offset, for SLA timers and times.
 
 use crate::i18n::{Lang, Msg};
-use crate::storage::{StoreError, Store};
+use crate::storage::{Store, StoreError};
 use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 use onsite_core::event::EventKind;

@@ -164,10 +164,7 @@ impl Store {
     fn keys_with(prefix: &str) -> Result<Vec<String>, StoreError> {
         let raw = Self::raw()?;
         let len = raw.length().map_err(map_js)?;
-        Ok((0..len)
-            .filter_map(|i| raw.key(i).ok().flatten())
-            .filter(|k| k.starts_with(prefix))
-            .collect())
+        Ok((0..len).filter_map(|i| raw.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect())
     }
 
     /// The entries set aside so far, so the app can keep reporting them.
@@ -242,7 +239,11 @@ impl Store {
     /// The job is read fresh from storage (another tab may have written it). The counter is
     /// written first: if the job write then fails, a sequence number is skipped, which is
     /// harmless, and the event is not recorded, which the caller reports.
-    pub fn record(job_id: JobId, kind: EventKind, now: DateTime<Utc>) -> Result<(LocalJob, VisitEvent), StoreError> {
+    pub fn record(
+        job_id: JobId,
+        kind: EventKind,
+        now: DateTime<Utc>,
+    ) -> Result<(LocalJob, VisitEvent), StoreError> {
         kind.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut job = Self::load_job(job_id)?.ok_or(StoreError::NoSuchJob)?;
         let mut device = Self::device()?;

@@ -21,8 +21,10 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::ids::{EventId, JobId};
-use onsite_core::sync::{OnRemoved, PULL_PAGE, PUSH_BATCH, PushOutcome, next_batch, push_outcome, retry_delay};
 use onsite_core::sync::LocalJob;
+use onsite_core::sync::{
+    OnRemoved, PULL_PAGE, PUSH_BATCH, PushOutcome, next_batch, push_outcome, retry_delay,
+};
 use onsite_core::wire::{EventWire, PushRequest};
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -10,7 +10,7 @@ use onsite_core::EventKind;
 use onsite_core::ids::{JobId, UserId};
 use onsite_core::sync::{LocalJob, SyncState};
 use onsite_core::wire::{JobWire, Role, Session, User};
-use onsite_core::{JobKind, Priority, JobStatus};
+use onsite_core::{JobKind, JobStatus, Priority};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
@@ -131,7 +131,8 @@ fn full_quota_refuses_the_action_keeps_everything_and_recovers() {
     for key in filler {
         LocalStorage::delete(&key);
     }
-    let (job, _) = Store::record(id, EventKind::Arrived, now()).expect("recording resumes once space is freed");
+    let (job, _) =
+        Store::record(id, EventKind::Arrived, now()).expect("recording resumes once space is freed");
     assert_eq!(job.events.len(), 2);
     assert_eq!(job.status(), JobStatus::OnSite);
 }
@@ -164,7 +165,12 @@ fn logging_out_keeps_unsynced_work() {
     let session = Session {
         token: "t".into(),
         expires_at: now(),
-        user: User { id: UserId(Uuid::from_u128(7)), login: "wang.fang".into(), name: "王芳".into(), role: Role::Engineer },
+        user: User {
+            id: UserId(Uuid::from_u128(7)),
+            login: "wang.fang".into(),
+            name: "王芳".into(),
+            role: Role::Engineer,
+        },
     };
     Store::save_session(&session).unwrap();
     assert_eq!(Store::session().unwrap(), Some(session));

@@ -29,11 +29,17 @@ pub fn EventHistory(job: Signal<Option<LocalJob>>) -> impl IntoView {
                         _ => None,
                     };
                     let (state_class, state_text, received) = match &l.sync {
-                        SyncState::Pending => ("badge pending", Msg::StatePending.text(lang).to_string(), None),
+                        SyncState::Pending => {
+                            ("badge pending", Msg::StatePending.text(lang).to_string(), None)
+                        }
                         SyncState::Acked { received_at } => (
                             "badge synced",
                             Msg::StateAcked.text(lang).to_string(),
-                            Some(format!("{} {}", Msg::ServerTime.text(lang), i18n::time(lang, *received_at, now, offset))),
+                            Some(format!(
+                                "{} {}",
+                                Msg::ServerTime.text(lang),
+                                i18n::time(lang, *received_at, now, offset)
+                            )),
                         ),
                         SyncState::Rejected { code, .. } => (
                             "badge rejected",

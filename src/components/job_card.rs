@@ -25,9 +25,8 @@ pub fn JobCard(job: LocalJob) -> impl IntoView {
         let now = clock.now.get();
         let states: Vec<(sla::Deadline, SlaState)> =
             deadlines.iter().map(|d| (*d, sla::state(d, &events, now))).collect();
-        let running = states
-            .iter()
-            .find(|(_, s)| matches!(s, SlaState::OnTrack { .. } | SlaState::DueSoon { .. }));
+        let running =
+            states.iter().find(|(_, s)| matches!(s, SlaState::OnTrack { .. } | SlaState::DueSoon { .. }));
         let missed = states.iter().find(|(_, s)| matches!(s, SlaState::Missed { at: None }));
         running.or(missed).map(|(d, s)| {
             let lang = i18n.lang.get();

@@ -10,10 +10,16 @@ use onsite_core::sync::LocalJob;
 /// The words for one deadline's state.
 pub fn sla_text(lang: Lang, state: &SlaState, now: DateTime<Utc>, offset: FixedOffset) -> String {
     match state {
-        SlaState::OnTrack { remaining_secs } => Msg::OnTrack.text(lang).replace("{t}", &i18n::span(lang, *remaining_secs)),
-        SlaState::DueSoon { remaining_secs } => Msg::DueSoon.text(lang).replace("{t}", &i18n::span(lang, *remaining_secs)),
+        SlaState::OnTrack { remaining_secs } => {
+            Msg::OnTrack.text(lang).replace("{t}", &i18n::span(lang, *remaining_secs))
+        }
+        SlaState::DueSoon { remaining_secs } => {
+            Msg::DueSoon.text(lang).replace("{t}", &i18n::span(lang, *remaining_secs))
+        }
         SlaState::Met { at } => Msg::Met.text(lang).replace("{t}", &i18n::time(lang, *at, now, offset)),
-        SlaState::Missed { at: Some(at) } => Msg::MissedAt.text(lang).replace("{t}", &i18n::time(lang, *at, now, offset)),
+        SlaState::Missed { at: Some(at) } => {
+            Msg::MissedAt.text(lang).replace("{t}", &i18n::time(lang, *at, now, offset))
+        }
         SlaState::Missed { at: None } => Msg::Missed.text(lang).to_string(),
     }
 }
@@ -43,7 +49,12 @@ pub fn SlaList(job: Signal<Option<LocalJob>>) -> impl IntoView {
                         .map(|d: Deadline| {
                             let state = sla::state(&d, j.events.iter().map(|l| &l.event), now);
                             let due = i18n::time(lang, d.due, now, offset);
-                            (i18n::sla(lang, d.kind), due, sla_text(lang, &state, now, offset), state_class(&state))
+                            (
+                                i18n::sla(lang, d.kind),
+                                due,
+                                sla_text(lang, &state, now, offset),
+                                state_class(&state),
+                            )
                         })
                         .collect::<Vec<_>>()
                 })

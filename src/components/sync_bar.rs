@@ -36,9 +36,7 @@ pub fn SyncBar() -> impl IntoView {
         }
     };
     let error = move || {
-        sync.record
-            .with(|r| r.last_error.clone())
-            .map(|e| i18n.t(Msg::SyncFailed).replace("{e}", &e))
+        sync.record.with(|r| r.last_error.clone()).map(|e| i18n.t(Msg::SyncFailed).replace("{e}", &e))
     };
 
     view! {

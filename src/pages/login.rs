@@ -18,7 +18,9 @@ pub fn LoginPage() -> impl IntoView {
     let sync = expect_context::<Sync>();
     let navigate = use_navigate();
 
-    let login = RwSignal::new(auth.session.with_untracked(|s| s.as_ref().map(|s| s.user.login.clone()).unwrap_or_default()));
+    let login = RwSignal::new(
+        auth.session.with_untracked(|s| s.as_ref().map(|s| s.user.login.clone()).unwrap_or_default()),
+    );
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);

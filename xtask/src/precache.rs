@@ -28,7 +28,8 @@ fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
 }
 
 pub fn run() -> Result<()> {
-    let staging = std::env::var_os("TRUNK_STAGING_DIR").ok_or("TRUNK_STAGING_DIR is not set: run by Trunk")?;
+    let staging =
+        std::env::var_os("TRUNK_STAGING_DIR").ok_or("TRUNK_STAGING_DIR is not set: run by Trunk")?;
     let staging = PathBuf::from(staging);
     let mut files = Vec::new();
     walk(&staging, &staging, &mut files)?;

@@ -36,7 +36,8 @@ pub fn run(browser: bool) -> Result<Tools> {
 }
 
 fn wasm_target(root: &Path) -> Result<()> {
-    let installed = util::output(util::cmd("rustup", root).args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed =
+        util::output(util::cmd("rustup", root).args(["target", "list", "--installed"])).unwrap_or_default();
     if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         util::step("installing the wasm32-unknown-unknown target");
         util::run(util::cmd("rustup", root).args(["target", "add", "wasm32-unknown-unknown"]))?;
@@ -48,7 +49,13 @@ fn trunk(root: &Path) -> Result<()> {
     let have = util::output(util::cmd("trunk", root).arg("--version")).unwrap_or_default();
     if have.trim() != format!("trunk {TRUNK_VERSION}") {
         util::step(&format!("installing trunk {TRUNK_VERSION} (several minutes)"));
-        util::run(util::cmd("cargo", root).args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+        util::run(util::cmd("cargo", root).args([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+        ]))?;
     }
     Ok(())
 }
@@ -58,10 +65,10 @@ pub fn locked_wasm_bindgen(root: &Path) -> Result<String> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
-                return Ok(v.trim_end_matches('"').to_string());
-            }
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_string());
         }
     }
     Err("Cargo.lock has no wasm-bindgen".into())
@@ -70,11 +77,18 @@ pub fn locked_wasm_bindgen(root: &Path) -> Result<String> {
 fn wasm_bindgen(root: &Path) -> Result<()> {
     let want = locked_wasm_bindgen(root)?;
     let have = util::output(util::cmd("wasm-bindgen", root).arg("--version")).unwrap_or_default();
-    let runner = util::output(util::cmd("wasm-bindgen-test-runner", root).arg("--version")).unwrap_or_default();
+    let runner =
+        util::output(util::cmd("wasm-bindgen-test-runner", root).arg("--version")).unwrap_or_default();
     if have.trim() != format!("wasm-bindgen {want}") || !runner.contains(&want) {
         util::step(&format!("installing wasm-bindgen-cli {want} (several minutes)"));
         // Not --locked: the CLI's own lock file names crates the registry no longer serves.
-        util::run(util::cmd("cargo", root).args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))?;
+        util::run(util::cmd("cargo", root).args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &want,
+            "--force",
+        ]))?;
     }
     Ok(())
 }

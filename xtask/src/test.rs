@@ -34,7 +34,13 @@ fn run_counted(c: &mut Command, parse: fn(&str, &mut Counts)) -> Result<Counts> 
     }
     let status = child.wait()?;
     if !status.success() {
-        return Err(format!("{:?} failed ({status}); {} passed, {} failed", c.get_program(), counts.passed, counts.failed).into());
+        return Err(format!(
+            "{:?} failed ({status}); {} passed, {} failed",
+            c.get_program(),
+            counts.passed,
+            counts.failed
+        )
+        .into());
     }
     Ok(counts)
 }
@@ -89,10 +95,9 @@ fn start_server(root: &Path, dir: &Path) -> Result<Server> {
     let stdout = child.stdout.take().ok_or("no server stdout")?;
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().transpose()?.unwrap_or_default();
-    let url = first
-        .strip_prefix("onsite-server listening on ")
-        .map(str::to_string)
-        .ok_or_else(|| format!("the server did not start (said {first:?}); see {}", dir.join("server.log").display()))?;
+    let url = first.strip_prefix("onsite-server listening on ").map(str::to_string).ok_or_else(|| {
+        format!("the server did not start (said {first:?}); see {}", dir.join("server.log").display())
+    })?;
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
     Ok(Server { child, url })
@@ -107,7 +112,10 @@ pub fn run() -> Result<()> {
     util::step("core and server tests (native; the server over HTTP on a real SQLite file)");
     table.push((
         "native (core, server)",
-        run_counted(util::cmd("cargo", &root).args(["test", "-p", "onsite-core", "-p", "onsite-server"]), parse_cargo)?,
+        run_counted(
+            util::cmd("cargo", &root).args(["test", "-p", "onsite-core", "-p", "onsite-server"]),
+            parse_cargo,
+        )?,
     ));
 
     util::step("app storage tests in headless Chromium (wasm-bindgen-test)");

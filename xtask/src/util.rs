@@ -7,7 +7,10 @@ pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 pub fn cmd(program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
@@ -23,7 +26,11 @@ pub fn step(what: &str) {
 /// Runs a command to completion, failing on a non-zero exit.
 pub fn run(c: &mut Command) -> Result<()> {
     let status = c.status().map_err(|e| format!("{:?}: {e}", c.get_program()))?;
-    if status.success() { Ok(()) } else { Err(format!("{:?} {:?} failed: {status}", c.get_program(), c.get_args().collect::<Vec<_>>()).into()) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{:?} {:?} failed: {status}", c.get_program(), c.get_args().collect::<Vec<_>>()).into())
+    }
 }
 
 /// Runs a command and returns its stdout, or None if it could not run or failed.

@@ -31,11 +31,7 @@ pub fn group(job: &Job, status: JobStatus, now: DateTime<Utc>, offset: FixedOffs
 /// The order within a group: the appointment or dispatch time, earliest first; then the id,
 /// so the order is stable.
 pub fn sort_key(job: &Job) -> (DateTime<Utc>, crate::ids::JobId) {
-    let when = job
-        .appointment
-        .map(|w| w.start)
-        .or(job.dispatched_at)
-        .unwrap_or(job.reported_at);
+    let when = job.appointment.map(|w| w.start).or(job.dispatched_at).unwrap_or(job.reported_at);
     (when, job.id)
 }
 

@@ -25,13 +25,8 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 5] = [
-        JobKind::Install,
-        JobKind::Repair,
-        JobKind::Renewal,
-        JobKind::Inspection,
-        JobKind::ItRepair,
-    ];
+    pub const ALL: [JobKind; 5] =
+        [JobKind::Install, JobKind::Repair, JobKind::Renewal, JobKind::Inspection, JobKind::ItRepair];
 
     /// The stable name used on the wire, in storage and in the database.
     pub const fn as_str(self) -> &'static str {
@@ -160,26 +155,19 @@ impl Job {
                 return Err(JobError::TooLong(name, max));
             }
         }
-        if let Some(w) = self.appointment {
-            if w.end < w.start {
-                return Err(JobError::AppointmentReversed);
-            }
+        if self.appointment.is_some_and(|w| w.end < w.start) {
+            return Err(JobError::AppointmentReversed);
         }
-        if let Some(d) = self.dispatched_at {
-            if d < self.reported_at {
-                return Err(JobError::DispatchedBeforeReported);
-            }
+        if self.dispatched_at.is_some_and(|d| d < self.reported_at) {
+            return Err(JobError::DispatchedBeforeReported);
         }
         Ok(())
     }
 
     /// A `tel:` link for the phone number, keeping only the characters a dialler accepts.
     pub fn tel_href(&self) -> String {
-        let digits: String = self
-            .phone
-            .chars()
-            .filter(|c| c.is_ascii_digit() || matches!(c, '+' | '*' | '#'))
-            .collect();
+        let digits: String =
+            self.phone.chars().filter(|c| c.is_ascii_digit() || matches!(c, '+' | '*' | '#')).collect();
         format!("tel:{digits}")
     }
 }
@@ -223,11 +211,7 @@ pub(crate) mod tests {
                 Err(JobError::TooLong("fault", MAX_LONG_FIELD)),
             ),
             ("fault at the limit", |j| j.fault = "故".repeat(MAX_LONG_FIELD), Ok(())),
-            (
-                "long wechat",
-                |j| j.wechat = Some("w".repeat(101)),
-                Err(JobError::TooLong("wechat", 100)),
-            ),
+            ("long wechat", |j| j.wechat = Some("w".repeat(101)), Err(JobError::TooLong("wechat", 100))),
             (
                 "reversed appointment",
                 |j| {

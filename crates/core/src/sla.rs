@@ -41,10 +41,9 @@ impl SlaKind {
     /// Whether an event proves this deadline met.
     pub fn met_by(self, kind: &EventKind) -> bool {
         match self {
-            SlaKind::Contact => matches!(
-                kind,
-                EventKind::CustomerContacted | EventKind::Departed | EventKind::Arrived
-            ),
+            SlaKind::Contact => {
+                matches!(kind, EventKind::CustomerContacted | EventKind::Departed | EventKind::Arrived)
+            }
             SlaKind::OnSite | SlaKind::Appointment => matches!(kind, EventKind::Arrived),
             SlaKind::Finish => matches!(kind, EventKind::Completed { .. }),
         }
@@ -104,10 +103,8 @@ pub fn state<'a>(
     events: impl IntoIterator<Item = &'a VisitEvent>,
     now: DateTime<Utc>,
 ) -> SlaState {
-    let proof = canonical_order(events)
-        .into_iter()
-        .find(|e| deadline.kind.met_by(&e.kind))
-        .map(|e| e.device_time);
+    let proof =
+        canonical_order(events).into_iter().find(|e| deadline.kind.met_by(&e.kind)).map(|e| e.device_time);
     match proof {
         Some(at) if at <= deadline.due => SlaState::Met { at },
         Some(at) => SlaState::Missed { at: Some(at) },
@@ -155,10 +152,7 @@ mod tests {
 
         let mut renewal = sample(JobKind::Renewal);
         renewal.appointment = Some(TimeWindow { start: at(14, 0), end: at(15, 0) });
-        assert_eq!(
-            kinds(&renewal),
-            vec![(SlaKind::Contact, at(9, 10)), (SlaKind::Appointment, at(15, 0))]
-        );
+        assert_eq!(kinds(&renewal), vec![(SlaKind::Contact, at(9, 10)), (SlaKind::Appointment, at(15, 0))]);
 
         let mut agreed_install = sample(JobKind::Install);
         let end = at(18, 0) + Duration::days(4);

@@ -79,9 +79,7 @@ impl JobStatus {
 
 /// The status a job's events add up to.
 pub fn derive_status<'a>(events: impl IntoIterator<Item = &'a VisitEvent>) -> JobStatus {
-    canonical_order(events)
-        .into_iter()
-        .fold(JobStatus::Assigned, |status, e| status.after(&e.kind))
+    canonical_order(events).into_iter().fold(JobStatus::Assigned, |status, e| status.after(&e.kind))
 }
 
 /// The actions the engineer is offered in a given status, in the order the buttons show.

@@ -49,6 +49,9 @@ pub struct Known<'a> {
     pub same_seq: Option<EventId>,
     /// Whether the event's device belongs to the pushing user (or is new).
     pub device_is_users: bool,
+    /// Whether the event was recorded by the device the push speaks for. A push may replay an
+    /// event of another device (already stored), never add one.
+    pub from_push_device: bool,
     pub job: JobAccess,
 }
 
@@ -77,6 +80,12 @@ pub fn admit(event: &VisitEvent, known: Known<'_>) -> Admission {
                 "an event with this id is already stored with other content".into(),
             )
         };
+    }
+    if !known.from_push_device {
+        return Admission::Reject(
+            RejectCode::Invalid,
+            "the event's device_id is not the device_id of the push".into(),
+        );
     }
     if !known.device_is_users {
         return Admission::Reject(RejectCode::ForeignDevice, "this device belongs to another account".into());
@@ -298,7 +307,8 @@ pub fn push_outcome(status: u16, body: &str, batch: &[EventId]) -> PushOutcome {
                 .map(|b| b.events.iter().filter(|r| batch.contains(&r.id)).cloned().collect())
                 .unwrap_or_default();
             if named.is_empty() {
-                let message = parsed.map_or_else(|| format!("the server refused the sync ({status})"), |b| b.message);
+                let message =
+                    parsed.map_or_else(|| format!("the server refused the sync ({status})"), |b| b.message);
                 PushOutcome::RetryLater(message)
             } else {
                 PushOutcome::Refused(named)
@@ -346,7 +356,13 @@ mod tests {
     use uuid::Uuid;
 
     fn own() -> Known<'static> {
-        Known { same_id: None, same_seq: None, device_is_users: true, job: JobAccess::Own }
+        Known {
+            same_id: None,
+            same_seq: None,
+            device_is_users: true,
+            from_push_device: true,
+            job: JobAccess::Own,
+        }
     }
 
     #[test]
@@ -371,6 +387,12 @@ mod tests {
                 Admission::AlreadyApplied,
             ),
             ("same seq, same event", &e, Known { same_seq: Some(e.id), ..own() }, Admission::Apply),
+            (
+                "another device's event, already stored",
+                &e,
+                Known { same_id: Some(&e), from_push_device: false, ..own() },
+                Admission::AlreadyApplied,
+            ),
         ];
         for (name, event, known, want) in cases {
             assert_eq!(admit(event, known), want, "{name}");
@@ -379,6 +401,12 @@ mod tests {
             ("invalid", &bad, own(), RejectCode::Invalid),
             ("same id, other content", &changed, Known { same_id: Some(&e), ..own() }, RejectCode::Conflict),
             ("foreign device", &e, Known { device_is_users: false, ..own() }, RejectCode::ForeignDevice),
+            (
+                "another device's new event",
+                &e,
+                Known { from_push_device: false, ..own() },
+                RejectCode::Invalid,
+            ),
             ("unknown job", &e, Known { job: JobAccess::Unknown, ..own() }, RejectCode::UnknownJob),
             ("foreign job", &e, Known { job: JobAccess::Foreign, ..own() }, RejectCode::ForeignJob),
             ("seq used by another", &e, Known { same_seq: Some(other), ..own() }, RejectCode::SeqTaken),
@@ -393,7 +421,10 @@ mod tests {
         let r = |code| EventRejection { id: EventId(Uuid::nil()), code, message: String::new() };
         assert_eq!(refusal_code(&[r(RejectCode::Invalid)]), ErrorCode::Unprocessable);
         assert_eq!(refusal_code(&[r(RejectCode::Invalid), r(RejectCode::UnknownJob)]), ErrorCode::NotFound);
-        assert_eq!(refusal_code(&[r(RejectCode::UnknownJob), r(RejectCode::ForeignJob)]), ErrorCode::Forbidden);
+        assert_eq!(
+            refusal_code(&[r(RejectCode::UnknownJob), r(RejectCode::ForeignJob)]),
+            ErrorCode::Forbidden
+        );
         assert_eq!(refusal_code(&[r(RejectCode::SeqTaken)]), ErrorCode::Conflict);
     }
 
@@ -436,7 +467,8 @@ mod tests {
         let mine = ev(1, 1, 1, 0, EventKind::CustomerContacted);
         job.record(mine.clone());
         let other_phone = ev(2, 2, 1, 3, EventKind::NoteAdded { text: "from the tablet".into() });
-        let pulled = vec![EventWire::from_event(&mine, Some(t(1))), EventWire::from_event(&other_phone, Some(t(4)))];
+        let pulled =
+            vec![EventWire::from_event(&mine, Some(t(1))), EventWire::from_event(&other_phone, Some(t(4)))];
         assert_eq!(job.merge_pulled(&pulled), 2);
         assert_eq!(job.merge_pulled(&pulled), 0, "a second pull of the same page changes nothing");
         assert_eq!(job.events.len(), 2);
@@ -465,7 +497,8 @@ mod tests {
 
     #[test]
     fn batch_is_oldest_first_and_bounded() {
-        let events: Vec<VisitEvent> = (1..=5).rev().map(|i| ev(i as u128, 1, i, 0, EventKind::Arrived)).collect();
+        let events: Vec<VisitEvent> =
+            (1..=5).rev().map(|i| ev(i as u128, 1, i, 0, EventKind::Arrived)).collect();
         let batch = next_batch(&events, 3);
         assert_eq!(batch.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
         let mut two_devices = events.clone();
@@ -479,11 +512,13 @@ mod tests {
     fn push_outcome_table() {
         let id = EventId(Uuid::from_u128(1));
         let batch = [id];
-        let acked = format!(r#"{{"acked":[{{"id":"{id}","received_at":"2026-11-23T10:00:00Z","duplicate":true}}]}}"#);
+        let acked =
+            format!(r#"{{"acked":[{{"id":"{id}","received_at":"2026-11-23T10:00:00Z","duplicate":true}}]}}"#);
         let refused = format!(
             r#"{{"error":"forbidden","message":"m","events":[{{"id":"{id}","code":"foreign_job","message":"not yours"}}]}}"#
         );
-        let cases: Vec<(u16, String, fn(&PushOutcome) -> bool)> = vec![
+        type Check = fn(&PushOutcome) -> bool;
+        let cases: Vec<(u16, String, Check)> = vec![
             (200, acked, |o| matches!(o, PushOutcome::Acked(a) if a.len() == 1)),
             (200, "garbage".into(), |o| matches!(o, PushOutcome::RetryLater(_))),
             (403, refused, |o| matches!(o, PushOutcome::Refused(r) if r[0].code == RejectCode::ForeignJob)),
@@ -504,8 +539,13 @@ mod tests {
     #[test]
     fn a_refusal_naming_events_outside_the_batch_is_not_trusted() {
         let outside = EventId(Uuid::from_u128(2));
-        let body = format!(r#"{{"error":"forbidden","message":"m","events":[{{"id":"{outside}","code":"foreign_job","message":"x"}}]}}"#);
-        assert!(matches!(push_outcome(403, &body, &[EventId(Uuid::from_u128(1))]), PushOutcome::RetryLater(_)));
+        let body = format!(
+            r#"{{"error":"forbidden","message":"m","events":[{{"id":"{outside}","code":"foreign_job","message":"x"}}]}}"#
+        );
+        assert!(matches!(
+            push_outcome(403, &body, &[EventId(Uuid::from_u128(1))]),
+            PushOutcome::RetryLater(_)
+        ));
     }
 
     #[test]

@@ -128,7 +128,12 @@ fn session_and_dispatch() {
         &Session {
             token: "3q2-opaque-token".into(),
             expires_at: Utc.with_ymd_and_hms(2026, 12, 23, 9, 0, 0).unwrap(),
-            user: User { id: UserId(id(0xe1)), login: "wang.fang".into(), name: "王芳".into(), role: Role::Engineer },
+            user: User {
+                id: UserId(id(0xe1)),
+                login: "wang.fang".into(),
+                name: "王芳".into(),
+                role: Role::Engineer,
+            },
         },
     );
     check(

@@ -100,7 +100,9 @@ where
 /// counter and the change it numbers commit, or roll back, together.
 pub fn next_rev(tx: &Transaction<'_>) -> Result<i64> {
     let rev = tx
-        .query_row("UPDATE meta SET value = value + 1 WHERE key = 'rev' RETURNING value", [], |row| row.get(0))
+        .query_row("UPDATE meta SET value = value + 1 WHERE key = 'rev' RETURNING value", [], |row| {
+            row.get(0)
+        })
         .optional()?;
     rev.ok_or_else(|| Error::internal("the change counter is missing"))
 }

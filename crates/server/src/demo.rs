@@ -65,7 +65,8 @@ pub fn seed(conn: &mut Connection) -> Result<bool> {
 
 /// `hour`:00 in Shanghai, `days` after today there, in UTC.
 fn shanghai(now: DateTime<Utc>, days: i64, hour: u32) -> DateTime<Utc> {
-    let (Some(offset), Some(time)) = (FixedOffset::east_opt(8 * 3600), NaiveTime::from_hms_opt(hour, 0, 0)) else {
+    let (Some(offset), Some(time)) = (FixedOffset::east_opt(8 * 3600), NaiveTime::from_hms_opt(hour, 0, 0))
+    else {
         return now + Duration::days(days);
     };
     let date = now.with_timezone(&offset).date_naive() + Duration::days(days);
@@ -380,7 +381,7 @@ fn push_demo_events(conn: &mut Connection, jobs: &[Job], engineer: UserId, now: 
             laptop,
             h(24) + m(30),
             EventBody::Completed {
-                result: "重装系统驱动，修复磁盘错误，开机正常；已告知用户备份数据".into()
+                result: "重装系统驱动，修复磁盘错误，开机正常；已告知用户备份数据".into(),
             },
         ),
         event(install, m(50), EventBody::CustomerContacted),
@@ -405,7 +406,8 @@ mod tests {
         let jobs: i64 = conn.query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))?;
         assert_eq!(jobs, 12);
         for kind in JobKind::ALL {
-            let n: i64 = conn.query_row("SELECT count(*) FROM jobs WHERE kind = ?1", [kind.as_str()], |r| r.get(0))?;
+            let n: i64 =
+                conn.query_row("SELECT count(*) FROM jobs WHERE kind = ?1", [kind.as_str()], |r| r.get(0))?;
             assert!(n > 0, "{kind:?}");
         }
         let events: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;

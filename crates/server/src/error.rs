@@ -69,8 +69,11 @@ impl Error {
 
     /// The body this error answers with. Internal errors say nothing of their cause.
     pub fn body(&self) -> ErrorBody {
-        let simple =
-            |error: ErrorCode, message: &String| ErrorBody { error, message: message.clone(), events: Vec::new() };
+        let simple = |error: ErrorCode, message: &String| ErrorBody {
+            error,
+            message: message.clone(),
+            events: Vec::new(),
+        };
         match self {
             Error::BadRequest(m) => simple(ErrorCode::BadRequest, m),
             Error::Unauthorized(m) => simple(ErrorCode::Unauthorized, m),
@@ -112,7 +115,9 @@ pub fn error_response(body: ErrorBody) -> Response {
 /// Maps a rejection's status to ours; 415 and other client errors become 400.
 fn from_rejection(status: StatusCode, message: String) -> Error {
     match status {
-        StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge("the request body is larger than 1 MiB".into()),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            Error::PayloadTooLarge("the request body is larger than 1 MiB".into())
+        }
         StatusCode::UNPROCESSABLE_ENTITY => Error::Unprocessable(message),
         s if s.is_server_error() => Error::Internal(message),
         _ => Error::BadRequest(message),

@@ -92,8 +92,9 @@ async fn run(args: Args) -> Result<(), String> {
             tracing::info!("demo data seeded");
         }
     }
-    let listener =
-        tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| format!("cannot read the bound address: {e}"))?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "onsite-server listening on http://{addr}")

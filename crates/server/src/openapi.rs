@@ -106,7 +106,9 @@ fn add_domain_rules(doc: &mut Value) {
         t
     };
     let new_job = &mut schemas["NewJob"]["properties"];
-    for (field, max) in [("customer", MAX_SHORT_FIELD), ("contact", MAX_SHORT_FIELD), ("address", MAX_SHORT_FIELD)] {
+    for (field, max) in
+        [("customer", MAX_SHORT_FIELD), ("contact", MAX_SHORT_FIELD), ("address", MAX_SHORT_FIELD)]
+    {
         new_job[field] = text(max, true);
     }
     new_job["phone"] = text(PHONE_MAX, true);

@@ -72,7 +72,8 @@ impl JobRow {
         };
         Ok(JobWire {
             id: parse_id(&self.id)?,
-            kind: JobKind::parse(&self.kind).ok_or_else(|| Error::internal(format!("bad job kind {:?}", self.kind)))?,
+            kind: JobKind::parse(&self.kind)
+                .ok_or_else(|| Error::internal(format!("bad job kind {:?}", self.kind)))?,
             priority: Priority::parse(&self.priority)
                 .ok_or_else(|| Error::internal(format!("bad priority {:?}", self.priority)))?,
             customer: self.customer,
@@ -163,7 +164,8 @@ pub fn read_event(row: &Row<'_>) -> rusqlite::Result<(String, String, i64)> {
 }
 
 pub fn parse_event((body, received_at, rev): (String, String, i64)) -> Result<StoredEvent> {
-    let event = serde_json::from_str(&body).map_err(|e| Error::internal(format!("bad stored event body: {e}")))?;
+    let event =
+        serde_json::from_str(&body).map_err(|e| Error::internal(format!("bad stored event body: {e}")))?;
     Ok(StoredEvent { event, received_at: parse_time(&received_at)?, rev })
 }
 
@@ -183,7 +185,12 @@ pub fn event_by_id(conn: &Connection, id: EventId) -> Result<Option<StoredEvent>
 }
 
 /// Stores a new event at change number `rev`.
-pub fn insert_event(conn: &Connection, event: &VisitEvent, received_at: DateTime<Utc>, rev: i64) -> Result<()> {
+pub fn insert_event(
+    conn: &Connection,
+    event: &VisitEvent,
+    received_at: DateTime<Utc>,
+    rev: i64,
+) -> Result<()> {
     let body = serde_json::to_string(event).map_err(Error::internal)?;
     let seq = i64::try_from(event.seq).map_err(|_| Error::internal("sequence number out of range"))?;
     conn.prepare_cached(
@@ -215,10 +222,12 @@ pub fn job_events(conn: &Connection, job: JobId) -> Result<Vec<StoredEvent>> {
 
 /// A job with its status and its events in canonical order, each with its receive time.
 pub fn detail(job: JobWire, events: &[StoredEvent]) -> JobDetail {
-    let received: HashMap<EventId, DateTime<Utc>> = events.iter().map(|s| (s.event.id, s.received_at)).collect();
+    let received: HashMap<EventId, DateTime<Utc>> =
+        events.iter().map(|s| (s.event.id, s.received_at)).collect();
     let ordered = canonical_order(events.iter().map(|s| &s.event));
     let status = derive_status(ordered.iter().copied());
-    let events = ordered.into_iter().map(|e| EventWire::from_event(e, received.get(&e.id).copied())).collect();
+    let events =
+        ordered.into_iter().map(|e| EventWire::from_event(e, received.get(&e.id).copied())).collect();
     JobDetail { job, status, events }
 }
 
@@ -237,7 +246,9 @@ fn read_user(row: &Row<'_>) -> rusqlite::Result<(String, String, String, String,
     Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
 }
 
-fn parse_user((id, login, name, role, password_hash): (String, String, String, String, String)) -> Result<UserRow> {
+fn parse_user(
+    (id, login, name, role, password_hash): (String, String, String, String, String),
+) -> Result<UserRow> {
     let role = Role::parse(&role).ok_or_else(|| Error::internal(format!("bad role {role:?}")))?;
     Ok(UserRow { user: User { id: parse_id(&id)?, login, name, role }, password_hash })
 }
@@ -262,8 +273,9 @@ pub fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<User>> {
 
 /// Every engineer, by login.
 pub fn engineers(conn: &Connection) -> Result<Vec<User>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE role = 'engineer' ORDER BY login"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE role = 'engineer' ORDER BY login"
+    ))?;
     let rows = stmt.query_map([], read_user)?.collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter().map(|r| parse_user(r).map(|u| u.user)).collect()
 }

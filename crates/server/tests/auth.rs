@@ -36,7 +36,8 @@ async fn login_returns_a_session_and_me_names_the_user() {
 async fn wrong_password_and_unknown_login_get_the_same_401() {
     let s = Server::start().await;
     let try_login = |login: &'static str, password: &'static str| {
-        let req = s.client.post(s.url("/api/v1/auth/login")).json(&json!({"login": login, "password": password}));
+        let req =
+            s.client.post(s.url("/api/v1/auth/login")).json(&json!({"login": login, "password": password}));
         async move { req.send().await.unwrap() }
     };
     let wrong = error_body(try_login(ALICE, "wrong").await, StatusCode::UNAUTHORIZED).await;
@@ -64,10 +65,16 @@ async fn missing_garbage_and_malformed_tokens_are_401_json() {
     assert_eq!(res.headers()["www-authenticate"], "Bearer");
     error_body(res, StatusCode::UNAUTHORIZED).await;
     error_body(s.get("garbage", "/api/v1/auth/me").await, StatusCode::UNAUTHORIZED).await;
-    let res =
-        s.client.get(s.url("/api/v1/auth/me")).header("authorization", "Basic YWxpY2U6eA==").send().await.unwrap();
+    let res = s
+        .client
+        .get(s.url("/api/v1/auth/me"))
+        .header("authorization", "Basic YWxpY2U6eA==")
+        .send()
+        .await
+        .unwrap();
     error_body(res, StatusCode::UNAUTHORIZED).await;
-    let res = s.client.get(s.url("/api/v1/sync/pull")).header("authorization", "Bearer ").send().await.unwrap();
+    let res =
+        s.client.get(s.url("/api/v1/sync/pull")).header("authorization", "Bearer ").send().await.unwrap();
     error_body(res, StatusCode::UNAUTHORIZED).await;
 }
 

@@ -57,7 +57,8 @@ async fn invalid_jobs_are_422_with_a_message() {
     let desk = s.login(DISPATCHER).await;
     let mut blank = new_job(None);
     blank["customer"] = json!("   ");
-    let body = error_body(s.post(&desk, "/api/v1/jobs", &blank).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let body =
+        error_body(s.post(&desk, "/api/v1/jobs", &blank).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(body.error, ErrorCode::Unprocessable);
     assert!(body.message.contains("customer"), "{}", body.message);
 
@@ -66,9 +67,11 @@ async fn invalid_jobs_are_422_with_a_message() {
     error_body(s.post(&desk, "/api/v1/jobs", &reversed).await, StatusCode::UNPROCESSABLE_ENTITY).await;
 
     for who in ["nobody", DISPATCHER] {
-        let body =
-            error_body(s.post(&desk, "/api/v1/jobs", &new_job(Some(who))).await, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+        let body = error_body(
+            s.post(&desk, "/api/v1/jobs", &new_job(Some(who))).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
         assert!(body.message.contains(who), "{}", body.message);
     }
     let mut bad_kind = new_job(None);
@@ -77,7 +80,8 @@ async fn invalid_jobs_are_422_with_a_message() {
 
     let job = s.create_job(&desk, None).await;
     let path = format!("/api/v1/jobs/{}/assignee", job.id);
-    error_body(s.put(&desk, &path, &json!({"assignee": "nobody"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    error_body(s.put(&desk, &path, &json!({"assignee": "nobody"})).await, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
     let missing = format!("/api/v1/jobs/{}/assignee", uuid::Uuid::new_v4());
     error_body(s.put(&desk, &missing, &json!({"assignee": ALICE})).await, StatusCode::NOT_FOUND).await;
 }

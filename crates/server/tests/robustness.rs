@@ -22,23 +22,29 @@ async fn malformed_or_mistyped_bodies_are_4xx_json() {
     assert_eq!(malformed.error, ErrorCode::BadRequest);
 
     let wrong_type = s.post(&alice, "/api/v1/sync/push", &json!({"device_id": device(), "events": 7})).await;
-    assert_eq!(error_body(wrong_type, StatusCode::UNPROCESSABLE_ENTITY).await.error, ErrorCode::Unprocessable);
+    assert_eq!(
+        error_body(wrong_type, StatusCode::UNPROCESSABLE_ENTITY).await.error,
+        ErrorCode::Unprocessable
+    );
 
     let missing_field = s.post(&alice, "/api/v1/sync/push", &json!({"events": []})).await;
     error_body(missing_field, StatusCode::UNPROCESSABLE_ENTITY).await;
 
-    let bad_uuid = s.post(&alice, "/api/v1/sync/push", &json!({"device_id": "not-a-uuid", "events": []})).await;
+    let bad_uuid =
+        s.post(&alice, "/api/v1/sync/push", &json!({"device_id": "not-a-uuid", "events": []})).await;
     error_body(bad_uuid, StatusCode::UNPROCESSABLE_ENTITY).await;
 
     let mut ev = serde_json::to_value(note(job.id, device(), 1)).unwrap();
     ev["type"] = json!("teleported");
-    let unknown_type = s.post(&alice, "/api/v1/sync/push", &json!({"device_id": device(), "events": [ev]})).await;
+    let unknown_type =
+        s.post(&alice, "/api/v1/sync/push", &json!({"device_id": device(), "events": [ev]})).await;
     error_body(unknown_type, StatusCode::UNPROCESSABLE_ENTITY).await;
 
     let no_content_type = s.client.post(&push).bearer_auth(&alice).body("{}").send().await.unwrap();
     error_body(no_content_type, StatusCode::BAD_REQUEST).await;
 
-    let bad_login = s.client.post(s.url("/api/v1/auth/login")).json(&json!({"login": 1})).send().await.unwrap();
+    let bad_login =
+        s.client.post(s.url("/api/v1/auth/login")).json(&json!({"login": 1})).send().await.unwrap();
     error_body(bad_login, StatusCode::UNPROCESSABLE_ENTITY).await;
 
     error_body(s.get(&desk, "/api/v1/jobs/not-a-uuid").await, StatusCode::BAD_REQUEST).await;
@@ -54,7 +60,8 @@ async fn an_empty_reason_is_refused_as_invalid_naming_the_event() {
     let phone = device();
     let bad = event(job.id, phone, 1, EventBody::CouldNotComplete { reason: "  ".into() });
     let body =
-        error_body(s.push(&alice, phone, std::slice::from_ref(&bad)).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        error_body(s.push(&alice, phone, std::slice::from_ref(&bad)).await, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
     assert_eq!((body.events[0].id, body.events[0].code), (bad.id, RejectCode::Invalid));
     assert!(body.events[0].message.contains("reason"), "{}", body.events[0].message);
     let zero = note(job.id, phone, 0);
@@ -67,7 +74,8 @@ async fn a_two_mib_body_is_413_json() {
     let s = Server::start().await;
     let alice = s.login(ALICE).await;
     let big = json!({"device_id": device(), "events": [], "padding": "x".repeat(2 * 1024 * 1024)});
-    let body = error_body(s.post(&alice, "/api/v1/sync/push", &big).await, StatusCode::PAYLOAD_TOO_LARGE).await;
+    let body =
+        error_body(s.post(&alice, "/api/v1/sync/push", &big).await, StatusCode::PAYLOAD_TOO_LARGE).await;
     assert_eq!(body.error, ErrorCode::PayloadTooLarge);
 }
 
@@ -116,7 +124,9 @@ async fn the_openapi_document_is_served() {
     assert_eq!(res.status(), StatusCode::OK);
     let doc: Value = res.json().await.unwrap();
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
-    for path in ["/api/v1/auth/login", "/api/v1/sync/push", "/api/v1/sync/pull", "/api/v1/jobs", "/api/v1/jobs/{id}"] {
+    for path in
+        ["/api/v1/auth/login", "/api/v1/sync/push", "/api/v1/sync/pull", "/api/v1/jobs", "/api/v1/jobs/{id}"]
+    {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
@@ -158,8 +168,13 @@ async fn the_app_is_served_with_spa_fallback_and_cache_headers() {
     // The API still answers JSON, and unknown API paths do not fall back to the app.
     error_body(get("/api/v1/nothing").await.unwrap(), StatusCode::NOT_FOUND).await;
 
-    let res =
-        s.client.get(s.url("/onsite-1a2b3c4d5e6f7a8b.js")).header("accept-encoding", "br, gzip").send().await.unwrap();
+    let res = s
+        .client
+        .get(s.url("/onsite-1a2b3c4d5e6f7a8b.js"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["content-encoding"], "br");
     assert!(res.bytes().await.unwrap().len() < js.len());
 }

@@ -18,10 +18,15 @@ async fn push_then_pull_brings_jobs_and_events_with_receive_times() {
     let _undispatched = s.create_job(&desk, None).await;
 
     let phone = device();
-    let events =
-        vec![event(mine.id, phone, 1, EventBody::CustomerContacted), event(mine.id, phone, 2, EventBody::Arrived)];
+    let events = vec![
+        event(mine.id, phone, 1, EventBody::CustomerContacted),
+        event(mine.id, phone, 2, EventBody::Arrived),
+    ];
     let acks = s.push_ok(&alice, phone, &events).await.acked;
-    assert_eq!(acks.iter().map(|a| a.id).collect::<Vec<_>>(), events.iter().map(|e| e.id).collect::<Vec<_>>());
+    assert_eq!(
+        acks.iter().map(|a| a.id).collect::<Vec<_>>(),
+        events.iter().map(|e| e.id).collect::<Vec<_>>()
+    );
     assert!(acks.iter().all(|a| !a.duplicate));
 
     let pull = s.pull(&alice, 0).await;
@@ -144,7 +149,9 @@ async fn same_id_with_other_content_is_409_and_nothing_applies() {
     let mut changed = original.clone();
     changed.body = EventBody::NoteAdded { text: "edited".into() };
     let fresh = note(job.id, phone, 2);
-    let body = error_body(s.push(&alice, phone, &[fresh.clone(), changed.clone()]).await, StatusCode::CONFLICT).await;
+    let body =
+        error_body(s.push(&alice, phone, &[fresh.clone(), changed.clone()]).await, StatusCode::CONFLICT)
+            .await;
     assert_eq!(body.error, ErrorCode::Conflict);
     assert_eq!(body.events.len(), 1);
     assert_eq!((body.events[0].id, body.events[0].code), (changed.id, RejectCode::Conflict));
@@ -162,7 +169,8 @@ async fn a_taken_device_sequence_number_is_409() {
     let phone = device();
     s.push_ok(&alice, phone, &[note(job.id, phone, 1)]).await;
     let other = note(job.id, phone, 1);
-    let body = error_body(s.push(&alice, phone, std::slice::from_ref(&other)).await, StatusCode::CONFLICT).await;
+    let body =
+        error_body(s.push(&alice, phone, std::slice::from_ref(&other)).await, StatusCode::CONFLICT).await;
     assert_eq!((body.events[0].id, body.events[0].code), (other.id, RejectCode::SeqTaken));
 }
 
@@ -176,7 +184,9 @@ async fn a_mixed_batch_with_a_foreign_job_is_403_and_nothing_applies() {
     let phone = device();
     let good = note(mine.id, phone, 1);
     let foreign = note(bobs.id, phone, 2);
-    let body = error_body(s.push(&alice, phone, &[good.clone(), foreign.clone()]).await, StatusCode::FORBIDDEN).await;
+    let body =
+        error_body(s.push(&alice, phone, &[good.clone(), foreign.clone()]).await, StatusCode::FORBIDDEN)
+            .await;
     assert_eq!(body.error, ErrorCode::Forbidden);
     assert_eq!(body.events.len(), 1);
     assert_eq!((body.events[0].id, body.events[0].code), (foreign.id, RejectCode::ForeignJob));
@@ -192,7 +202,8 @@ async fn an_unknown_job_is_404_naming_the_event() {
     let alice = s.login(ALICE).await;
     let phone = device();
     let ghost = note(onsite_core::JobId(uuid::Uuid::new_v4()), phone, 1);
-    let body = error_body(s.push(&alice, phone, std::slice::from_ref(&ghost)).await, StatusCode::NOT_FOUND).await;
+    let body =
+        error_body(s.push(&alice, phone, std::slice::from_ref(&ghost)).await, StatusCode::NOT_FOUND).await;
     assert_eq!((body.events[0].id, body.events[0].code), (ghost.id, RejectCode::UnknownJob));
 }
 
@@ -201,7 +212,8 @@ async fn an_engineer_cannot_read_another_engineers_job() {
     let s = Server::start().await;
     let (desk, alice) = (s.login(DISPATCHER).await, s.login(ALICE).await);
     let bobs = s.create_job(&desk, Some(BOB)).await;
-    let body = error_body(s.get(&alice, &format!("/api/v1/jobs/{}", bobs.id)).await, StatusCode::FORBIDDEN).await;
+    let body =
+        error_body(s.get(&alice, &format!("/api/v1/jobs/{}", bobs.id)).await, StatusCode::FORBIDDEN).await;
     assert_eq!(body.error, ErrorCode::Forbidden);
     let missing = format!("/api/v1/jobs/{}", uuid::Uuid::new_v4());
     error_body(s.get(&alice, &missing).await, StatusCode::NOT_FOUND).await;
@@ -216,7 +228,8 @@ async fn a_device_bound_to_another_account_is_403_foreign_device() {
     let phone = device();
     s.push_ok(&alice, phone, &[note(mine.id, phone, 1)]).await;
     let attempt = note(bobs.id, phone, 2);
-    let body = error_body(s.push(&bob, phone, std::slice::from_ref(&attempt)).await, StatusCode::FORBIDDEN).await;
+    let body =
+        error_body(s.push(&bob, phone, std::slice::from_ref(&attempt)).await, StatusCode::FORBIDDEN).await;
     assert_eq!((body.events[0].id, body.events[0].code), (attempt.id, RejectCode::ForeignDevice));
 }
 
@@ -226,9 +239,11 @@ async fn an_event_from_another_device_than_the_push_is_invalid() {
     let (desk, alice) = (s.login(DISPATCHER).await, s.login(ALICE).await);
     let job = s.create_job(&desk, Some(ALICE)).await;
     let stray = note(job.id, device(), 1);
-    let body =
-        error_body(s.push(&alice, device(), std::slice::from_ref(&stray)).await, StatusCode::UNPROCESSABLE_ENTITY)
-            .await;
+    let body = error_body(
+        s.push(&alice, device(), std::slice::from_ref(&stray)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!((body.events[0].id, body.events[0].code), (stray.id, RejectCode::Invalid));
 }
 
@@ -256,7 +271,8 @@ async fn redispatch_removes_the_job_from_the_first_engineer_but_replays_still_ac
     assert_eq!(bob_pull.events.iter().map(|e| e.id).collect::<Vec<_>>(), vec![before.id]);
 
     let late = note(job.id, phone, 2);
-    let body = error_body(s.push(&alice, phone, std::slice::from_ref(&late)).await, StatusCode::FORBIDDEN).await;
+    let body =
+        error_body(s.push(&alice, phone, std::slice::from_ref(&late)).await, StatusCode::FORBIDDEN).await;
     assert_eq!((body.events[0].id, body.events[0].code), (late.id, RejectCode::ForeignJob));
 
     let replay = s.push_ok(&alice, phone, std::slice::from_ref(&before)).await.acked;

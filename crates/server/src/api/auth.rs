@@ -23,7 +23,10 @@ use onsite_core::wire::{ErrorBody, LoginRequest, Session, User};
         (status = 422, description = "JSON of the wrong shape", body = ErrorBody),
     )
 )]
-pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> Result<ApiJson<Session>> {
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<ApiJson<Session>> {
     // Look up, then verify off the database lock: argon2 is slow on purpose.
     let login = req.login.clone();
     let found = state.db.run(move |conn| store::user_by_login(conn, &login)).await?;

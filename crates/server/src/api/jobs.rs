@@ -52,7 +52,8 @@ pub async fn create(
         .run(move |conn| {
             let now = now();
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let assignee = new.assignee.as_deref().map(|login| store::engineer_by_login(&tx, login)).transpose()?;
+            let assignee =
+                new.assignee.as_deref().map(|login| store::engineer_by_login(&tx, login)).transpose()?;
             let job = Job {
                 id: JobId(Uuid::new_v4()),
                 kind: new.kind,
@@ -206,7 +207,9 @@ pub async fn list(
     me.require(Role::Dispatcher)?;
     let status = match query.status.as_deref() {
         None => None,
-        Some(s) => Some(JobStatus::parse(s).ok_or_else(|| Error::BadRequest(format!("unknown status {s:?}")))?),
+        Some(s) => {
+            Some(JobStatus::parse(s).ok_or_else(|| Error::BadRequest(format!("unknown status {s:?}")))?)
+        }
     };
     let jobs = state
         .db

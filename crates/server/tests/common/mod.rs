@@ -159,7 +159,8 @@ impl Server {
     }
 
     pub async fn push(&self, token: &str, device: DeviceId, events: &[EventWire]) -> Response {
-        let body = serde_json::to_value(PushRequest { device_id: device, events: events.to_vec() }).expect("push JSON");
+        let body = serde_json::to_value(PushRequest { device_id: device, events: events.to_vec() })
+            .expect("push JSON");
         self.post(token, "/api/v1/sync/push", &body).await
     }
 
