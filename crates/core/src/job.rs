@@ -113,6 +113,8 @@ pub struct Job {
 /// Limits on a job's text fields, checked by the server on dispatch.
 pub const MAX_SHORT_FIELD: usize = 200;
 pub const MAX_LONG_FIELD: usize = 2000;
+pub const MAX_PHONE: usize = 40;
+pub const MAX_WECHAT: usize = 100;
 
 /// Why a job cannot be accepted as dispatched.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -133,7 +135,7 @@ impl Job {
         let required: [(&'static str, &str, usize); 5] = [
             ("customer", &self.customer, MAX_SHORT_FIELD),
             ("contact", &self.contact, MAX_SHORT_FIELD),
-            ("phone", &self.phone, 40),
+            ("phone", &self.phone, MAX_PHONE),
             ("address", &self.address, MAX_SHORT_FIELD),
             ("fault", &self.fault, MAX_LONG_FIELD),
         ];
@@ -146,7 +148,7 @@ impl Job {
             }
         }
         let optional: [(&'static str, &Option<String>, usize); 3] = [
-            ("wechat", &self.wechat, 100),
+            ("wechat", &self.wechat, MAX_WECHAT),
             ("device_name", &self.device_name, MAX_SHORT_FIELD),
             ("device_description", &self.device_description, MAX_LONG_FIELD),
         ];

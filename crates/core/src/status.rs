@@ -25,6 +25,15 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
+    pub const ALL: [JobStatus; 6] = [
+        JobStatus::Assigned,
+        JobStatus::Contacted,
+        JobStatus::EnRoute,
+        JobStatus::OnSite,
+        JobStatus::Completed,
+        JobStatus::CouldNotComplete,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             JobStatus::Assigned => "assigned",
@@ -37,16 +46,7 @@ impl JobStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            JobStatus::Assigned,
-            JobStatus::Contacted,
-            JobStatus::EnRoute,
-            JobStatus::OnSite,
-            JobStatus::Completed,
-            JobStatus::CouldNotComplete,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
     /// Whether the job is finished with, one way or the other.
@@ -168,14 +168,7 @@ mod tests {
 
     #[test]
     fn every_status_offers_a_note_and_closed_jobs_offer_no_completion() {
-        for st in [
-            JobStatus::Assigned,
-            JobStatus::Contacted,
-            JobStatus::EnRoute,
-            JobStatus::OnSite,
-            JobStatus::Completed,
-            JobStatus::CouldNotComplete,
-        ] {
+        for st in JobStatus::ALL {
             assert!(available_actions(st).contains(&Action::AddNote), "{st:?}");
             assert_eq!(JobStatus::parse(st.as_str()), Some(st));
         }

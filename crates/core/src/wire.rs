@@ -353,6 +353,30 @@ impl JobWire {
     }
 }
 
+impl NewJob {
+    /// The job a dispatcher's form opens: reported now unless a time is given, and dispatched
+    /// now when an engineer is named (every SLA clock starts then).
+    pub fn into_job(self, id: JobId, now: DateTime<Utc>, assignee: Option<UserId>) -> Job {
+        Job {
+            id,
+            kind: self.kind,
+            priority: self.priority,
+            customer: self.customer,
+            contact: self.contact,
+            phone: self.phone,
+            wechat: self.wechat,
+            address: self.address,
+            device_name: self.device_name,
+            device_description: self.device_description,
+            fault: self.fault,
+            reported_at: self.reported_at.unwrap_or(now),
+            dispatched_at: assignee.map(|_| now),
+            appointment: self.appointment.map(Into::into),
+            assignee,
+        }
+    }
+}
+
 impl From<EventKind> for EventBody {
     fn from(k: EventKind) -> Self {
         match k {

@@ -80,12 +80,12 @@ pub fn document() -> &'static str {
 /// can say (an appointment that ends before it starts, an engineer that does not exist).
 fn add_domain_rules(doc: &mut Value) {
     use onsite_core::event::{MAX_NOTE, MAX_REASON};
-    use onsite_core::job::{MAX_LONG_FIELD, MAX_SHORT_FIELD};
+    use onsite_core::job::{MAX_LONG_FIELD, MAX_PHONE, MAX_SHORT_FIELD, MAX_WECHAT};
     let schemas = &mut doc["components"]["schemas"];
     let enumeration = |values: Vec<&str>| json!({"type": "string", "enum": values});
     let kinds = enumeration(JobKind::ALL.iter().map(|k| k.as_str()).collect());
     let priorities = enumeration(Priority::ALL.iter().map(|p| p.as_str()).collect());
-    let statuses = enumeration(ALL_STATUSES.iter().map(|s| s.as_str()).collect());
+    let statuses = enumeration(JobStatus::ALL.iter().map(|s| s.as_str()).collect());
     for name in ["NewJob", "JobWire"] {
         schemas[name]["properties"]["kind"] = kinds.clone();
         schemas[name]["properties"]["priority"] = priorities.clone();
@@ -111,10 +111,10 @@ fn add_domain_rules(doc: &mut Value) {
     {
         new_job[field] = text(max, true);
     }
-    new_job["phone"] = text(PHONE_MAX, true);
+    new_job["phone"] = text(MAX_PHONE, true);
     new_job["fault"] = text(MAX_LONG_FIELD, true);
     for (field, max) in
-        [("wechat", WECHAT_MAX), ("device_name", MAX_SHORT_FIELD), ("device_description", MAX_LONG_FIELD)]
+        [("wechat", MAX_WECHAT), ("device_name", MAX_SHORT_FIELD), ("device_description", MAX_LONG_FIELD)]
     {
         new_job[field] = json!({"type": ["string", "null"], "maxLength": max});
     }
@@ -163,20 +163,6 @@ fn require_rfc3339(value: &mut Value) {
     }
 }
 
-/// `Job::validate`'s limits that the core writes as literals, not constants. The tests below
-/// check them against `Job::validate` itself.
-const PHONE_MAX: usize = 40;
-const WECHAT_MAX: usize = 100;
-
-const ALL_STATUSES: [JobStatus; 6] = [
-    JobStatus::Assigned,
-    JobStatus::Contacted,
-    JobStatus::EnRoute,
-    JobStatus::OnSite,
-    JobStatus::Completed,
-    JobStatus::CouldNotComplete,
-];
-
 /// This document.
 #[utoipa::path(
     get,
@@ -215,33 +201,5 @@ mod tests {
         assert_eq!(new_job["kind"]["enum"][4], "it_repair");
         assert_eq!(new_job["customer"]["pattern"], "\\S");
         assert_eq!(new_job["reported_at"]["pattern"], RFC3339);
-    }
-
-    #[test]
-    fn the_written_limits_are_the_cores() {
-        use onsite_core::job::JobError;
-        let job = |phone: usize, wechat: usize| onsite_core::Job {
-            id: onsite_core::JobId(uuid::Uuid::nil()),
-            kind: JobKind::Repair,
-            priority: Priority::Normal,
-            customer: "c".into(),
-            contact: "c".into(),
-            phone: "1".repeat(phone),
-            wechat: Some("w".repeat(wechat)),
-            address: "a".into(),
-            device_name: None,
-            device_description: None,
-            fault: "f".into(),
-            reported_at: chrono::DateTime::UNIX_EPOCH,
-            dispatched_at: None,
-            appointment: None,
-            assignee: None,
-        };
-        assert_eq!(job(PHONE_MAX, WECHAT_MAX).validate(), Ok(()));
-        assert_eq!(job(PHONE_MAX + 1, 1).validate(), Err(JobError::TooLong("phone", PHONE_MAX)));
-        assert_eq!(job(1, WECHAT_MAX + 1).validate(), Err(JobError::TooLong("wechat", WECHAT_MAX)));
-        for status in ALL_STATUSES {
-            assert_eq!(JobStatus::parse(status.as_str()), Some(status));
-        }
     }
 }

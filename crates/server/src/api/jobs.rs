@@ -14,9 +14,9 @@ use crate::store::{self, JOB_COLUMNS};
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::SubsecRound;
+use onsite_core::JobId;
 use onsite_core::status::JobStatus;
-use onsite_core::wire::{AssignRequest, ErrorBody, JobDetail, JobWire, NewJob, Role, User};
-use onsite_core::{Job, JobId, TimeWindow};
+use onsite_core::wire::{AssignRequest, ErrorBody, JobDetail, JobWire, NewJob, Role, User, Window};
 use rusqlite::{TransactionBehavior, params};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -54,26 +54,13 @@ pub async fn create(
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let assignee =
                 new.assignee.as_deref().map(|login| store::engineer_by_login(&tx, login)).transpose()?;
-            let job = Job {
-                id: JobId(Uuid::new_v4()),
-                kind: new.kind,
-                priority: new.priority,
-                customer: new.customer,
-                contact: new.contact,
-                phone: new.phone,
-                wechat: new.wechat,
-                address: new.address,
-                device_name: new.device_name,
-                device_description: new.device_description,
-                fault: new.fault,
-                // Stored to the microsecond: cut here so the answer equals what is read back.
-                reported_at: new.reported_at.map_or(now, |t| t.trunc_subsecs(6)),
-                dispatched_at: assignee.as_ref().map(|_| now),
-                appointment: new
-                    .appointment
-                    .map(|w| TimeWindow { start: w.start.trunc_subsecs(6), end: w.end.trunc_subsecs(6) }),
-                assignee: assignee.map(|u| u.id),
-            };
+            // Stored to the microsecond: cut here so the answer equals what is read back.
+            let mut new = new;
+            new.reported_at = new.reported_at.map(|t| t.trunc_subsecs(6));
+            new.appointment = new
+                .appointment
+                .map(|w| Window { start: w.start.trunc_subsecs(6), end: w.end.trunc_subsecs(6) });
+            let job = new.into_job(JobId(Uuid::new_v4()), now, assignee.map(|u| u.id));
             job.validate().map_err(invalid)?;
             let rev = next_rev(&tx)?;
             store::insert_job(&tx, &job, rev)?;
