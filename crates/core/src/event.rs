@@ -9,14 +9,32 @@
 //! off, but its counter only goes up.
 
 use crate::ids::{DeviceId, EventId, JobId};
+use crate::signoff::SignOff;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The longest note, in characters.
 pub const MAX_NOTE: usize = 2000;
-/// The longest reason for not completing, in characters.
+/// The longest reason (for not completing, skipping a step, escalating), in characters.
 pub const MAX_REASON: usize = 500;
+/// The most of one part used or returned in one event.
+pub const MAX_QTY: u32 = 999;
+/// The longest part code, serial number or receipt number, in characters.
+pub const MAX_CODE: usize = 64;
+/// The largest fee, in fen (分): ¥10,000,000.
+pub const MAX_FEE_FEN: i64 = 1_000_000_000;
+
+/// Who a job is escalated to (升级).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationTarget {
+    /// A higher-level engineer (技术支持 / 高级工程师).
+    Senior,
+    /// The equipment's vendor (厂家).
+    Vendor,
+}
 
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +52,30 @@ pub enum EventKind {
     Completed { result: String },
     /// The engineer could not complete the job; the reason goes to the service desk.
     CouldNotComplete { reason: String },
+    /// A visit step done.
+    StepDone { step: String },
+    /// A visit step skipped, with the reason.
+    StepSkipped { step: String, reason: String },
+    /// A part taken from the van and used on the job.
+    PartUsed {
+        part: String,
+        qty: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        serial: Option<String>,
+    },
+    /// A part put back into the van (not needed, or used by mistake).
+    PartReturned {
+        part: String,
+        qty: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        serial: Option<String>,
+    },
+    /// The engineer cannot solve it and hands it up; the service desk sees it at the next sync.
+    Escalated { to: EscalationTarget, reason: String },
+    /// Money collected (a renewal), with the receipt handed over.
+    FeeCollected { amount_fen: i64, receipt_no: String },
+    /// The customer signed the work off: this completes the job.
+    SignedOff(SignOff),
 }
 
 impl EventKind {
@@ -46,6 +88,13 @@ impl EventKind {
             EventKind::NoteAdded { .. } => "note_added",
             EventKind::Completed { .. } => "completed",
             EventKind::CouldNotComplete { .. } => "could_not_complete",
+            EventKind::StepDone { .. } => "step_done",
+            EventKind::StepSkipped { .. } => "step_skipped",
+            EventKind::PartUsed { .. } => "part_used",
+            EventKind::PartReturned { .. } => "part_returned",
+            EventKind::Escalated { .. } => "escalated",
+            EventKind::FeeCollected { .. } => "fee_collected",
+            EventKind::SignedOff(_) => "signed_off",
         }
     }
 
@@ -56,11 +105,37 @@ impl EventKind {
             EventKind::Completed { result } => check_text("result", result, false, MAX_NOTE),
             EventKind::CouldNotComplete { reason } => check_text("reason", reason, true, MAX_REASON),
             EventKind::CustomerContacted | EventKind::Departed | EventKind::Arrived => Ok(()),
+            EventKind::StepDone { step } => check_text("step", step, true, crate::steps::MAX_STEP_ID),
+            EventKind::StepSkipped { step, reason } => {
+                check_text("step", step, true, crate::steps::MAX_STEP_ID)?;
+                check_text("reason", reason, true, MAX_REASON)
+            }
+            EventKind::PartUsed { part, qty, serial } | EventKind::PartReturned { part, qty, serial } => {
+                check_text("part", part, true, MAX_CODE)?;
+                if *qty == 0 || *qty > MAX_QTY {
+                    return Err(EventError::OutOfRange("qty", 1, i64::from(MAX_QTY)));
+                }
+                if let Some(serial) = serial {
+                    check_text("serial", serial, true, MAX_CODE)?;
+                    if *qty != 1 {
+                        return Err(EventError::SerialNeedsOne);
+                    }
+                }
+                Ok(())
+            }
+            EventKind::Escalated { reason, .. } => check_text("reason", reason, true, MAX_REASON),
+            EventKind::FeeCollected { amount_fen, receipt_no } => {
+                if *amount_fen <= 0 || *amount_fen > MAX_FEE_FEN {
+                    return Err(EventError::OutOfRange("amount_fen", 1, MAX_FEE_FEN));
+                }
+                check_text("receipt_no", receipt_no, true, MAX_CODE)
+            }
+            EventKind::SignedOff(sign_off) => sign_off.validate(),
         }
     }
 }
 
-fn check_text(field: &'static str, value: &str, required: bool, max: usize) -> Result<(), EventError> {
+pub(crate) fn check_text(field: &'static str, value: &str, required: bool, max: usize) -> Result<(), EventError> {
     if required && value.trim().is_empty() {
         return Err(EventError::Empty(field));
     }
@@ -79,6 +154,16 @@ pub enum EventError {
     TooLong(&'static str, usize),
     #[error("the sequence number must start at 1")]
     ZeroSequence,
+    #[error("{0} must be from {1} to {2}")]
+    OutOfRange(&'static str, i64, i64),
+    #[error("a part with a serial number is recorded one at a time")]
+    SerialNeedsOne,
+    #[error("the signature is empty")]
+    EmptySignature,
+    #[error("the signature is too large ({0})")]
+    SignatureTooLarge(&'static str),
+    #[error("the sign-off hash is not a SHA-256 in hex")]
+    BadHash,
 }
 
 /// One immutable fact on a job.

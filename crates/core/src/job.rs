@@ -108,6 +108,9 @@ pub struct Job {
     pub appointment: Option<TimeWindow>,
     /// The engineer the job is assigned to.
     pub assignee: Option<UserId>,
+    /// The service desk's checklist for this job, if it sent its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<Vec<crate::steps::Step>>,
 }
 
 /// Limits on a job's text fields, checked by the server on dispatch.
@@ -127,6 +130,8 @@ pub enum JobError {
     AppointmentReversed,
     #[error("the job was dispatched before it was reported")]
     DispatchedBeforeReported,
+    #[error("checklist: {0}")]
+    Checklist(String),
 }
 
 impl Job {
@@ -163,7 +168,18 @@ impl Job {
         if self.dispatched_at.is_some_and(|d| d < self.reported_at) {
             return Err(JobError::DispatchedBeforeReported);
         }
+        if let Some(list) = &self.checklist {
+            crate::steps::validate_checklist(list).map_err(JobError::Checklist)?;
+        }
         Ok(())
+    }
+
+    /// The visit steps: the desk's checklist, or the built-in one of the job's kind.
+    pub fn checklist(&self) -> std::borrow::Cow<'_, [crate::steps::Step]> {
+        match &self.checklist {
+            Some(list) => std::borrow::Cow::Borrowed(list),
+            None => std::borrow::Cow::Owned(crate::steps::default_checklist(self.kind)),
+        }
     }
 
     /// A `tel:` link for the phone number, keeping only the characters a dialler accepts.
@@ -197,6 +213,7 @@ pub(crate) mod tests {
             dispatched_at: Some(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()),
             appointment: None,
             assignee: Some(UserId(Uuid::from_u128(7))),
+            checklist: None,
         }
     }
 

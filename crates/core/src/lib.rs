@@ -14,13 +14,21 @@
 //!   the answer; whether the server applies, re-acknowledges or refuses an incoming event.
 //! - [`wire`]: the JSON of `/api/v1`, kept apart from the domain types and frozen by golden tests.
 //! - [`board`]: how the job list groups jobs into today, upcoming and done.
+//! - [`steps`]: the visit checklist (code of conduct and technical steps) and each step's state.
+//! - [`parts`]: parts used and returned, and the van's stock count.
+//! - [`signoff`]: the customer's signature and ratings, and the hash that seals the record.
+//! - [`report`]: everything about a visit in one value, for the report page and the desk.
 
 pub mod board;
 pub mod event;
 pub mod ids;
 pub mod job;
+pub mod parts;
+pub mod report;
+pub mod signoff;
 pub mod sla;
 pub mod status;
+pub mod steps;
 pub mod sync;
 pub mod wire;
 

@@ -25,6 +25,7 @@ pub const INSTALL_WITHIN: Duration = Duration::days(2);
 const DUE_SOON_SHARE: f64 = 0.8;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SlaKind {
     /// Contact the customer (10分钟内与用户联系).
@@ -45,13 +46,14 @@ impl SlaKind {
                 matches!(kind, EventKind::CustomerContacted | EventKind::Departed | EventKind::Arrived)
             }
             SlaKind::OnSite | SlaKind::Appointment => matches!(kind, EventKind::Arrived),
-            SlaKind::Finish => matches!(kind, EventKind::Completed { .. }),
+            SlaKind::Finish => matches!(kind, EventKind::Completed { .. } | EventKind::SignedOff(_)),
         }
     }
 }
 
 /// One deadline of one job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadline {
     pub kind: SlaKind,
     /// When the clock started.
@@ -85,6 +87,7 @@ pub fn deadlines(job: &Job) -> Vec<Deadline> {
 
 /// Where a deadline stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SlaState {
     /// Running, with time to spare.
@@ -95,6 +98,20 @@ pub enum SlaState {
     Met { at: DateTime<Utc> },
     /// Not met in time; `at` is when it was eventually met, if it was.
     Missed { at: Option<DateTime<Utc>> },
+}
+
+impl SlaState {
+    /// The state's name, as the service desk filters by it.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            SlaState::OnTrack { .. } => "on_track",
+            SlaState::DueSoon { .. } => "due_soon",
+            SlaState::Met { .. } => "met",
+            SlaState::Missed { .. } => "missed",
+        }
+    }
+
+    pub const NAMES: [&'static str; 4] = ["on_track", "due_soon", "met", "missed"];
 }
 
 /// The state of one deadline given the job's events and the time now.

@@ -71,8 +71,16 @@ impl JobStatus {
             },
             EventKind::Arrived => JobStatus::OnSite,
             EventKind::NoteAdded { .. } => self,
-            EventKind::Completed { .. } => JobStatus::Completed,
+            EventKind::Completed { .. } | EventKind::SignedOff(_) => JobStatus::Completed,
             EventKind::CouldNotComplete { .. } => JobStatus::CouldNotComplete,
+            // The work on site: recorded while on site, and a fact whenever it comes in; it
+            // does not move the visit on by itself.
+            EventKind::StepDone { .. }
+            | EventKind::StepSkipped { .. }
+            | EventKind::PartUsed { .. }
+            | EventKind::PartReturned { .. }
+            | EventKind::Escalated { .. }
+            | EventKind::FeeCollected { .. } => self,
         }
     }
 }
@@ -88,21 +96,33 @@ pub enum Action {
     Contact,
     Depart,
     Arrive,
+    /// Finish without a customer (inspections).
     Complete,
+    /// Finish with the customer's signature and ratings.
+    SignOff,
+    Escalate,
     CouldNotComplete,
     AddNote,
 }
 
-pub fn available_actions(status: JobStatus) -> &'static [Action] {
+/// The actions offered for a job of `kind` in `status`, in the order the buttons show.
+pub fn available_actions(kind: crate::job::JobKind, status: JobStatus) -> &'static [Action] {
     use Action::*;
+    let signs = crate::signoff::requires_sign_off(kind);
     match status {
-        JobStatus::Assigned => &[Contact, Depart, CouldNotComplete, AddNote],
-        JobStatus::Contacted => &[Depart, Arrive, CouldNotComplete, AddNote],
-        JobStatus::EnRoute => &[Arrive, CouldNotComplete, AddNote],
-        JobStatus::OnSite => &[Complete, CouldNotComplete, AddNote],
+        JobStatus::Assigned => &[Contact, Depart, Escalate, CouldNotComplete, AddNote],
+        JobStatus::Contacted => &[Depart, Arrive, Escalate, CouldNotComplete, AddNote],
+        JobStatus::EnRoute => &[Arrive, Escalate, CouldNotComplete, AddNote],
+        JobStatus::OnSite if signs => &[SignOff, Escalate, CouldNotComplete, AddNote],
+        JobStatus::OnSite => &[Complete, Escalate, CouldNotComplete, AddNote],
         JobStatus::Completed => &[AddNote],
-        JobStatus::CouldNotComplete => &[Contact, Depart, AddNote],
+        JobStatus::CouldNotComplete => &[Contact, Depart, Escalate, AddNote],
     }
+}
+
+/// Whether the work on site (steps, parts, fees) can be recorded: once there, until finished.
+pub fn work_open(status: JobStatus) -> bool {
+    status == JobStatus::OnSite
 }
 
 #[cfg(test)]
@@ -140,6 +160,16 @@ mod tests {
                 JobStatus::CouldNotComplete,
             ),
             (
+                "signed off completes",
+                vec![K::Arrived, K::StepDone { step: "fix".into() }, K::SignedOff(crate::signoff::tests::draft())],
+                JobStatus::Completed,
+            ),
+            (
+                "on-site work keeps the job on site",
+                vec![K::Arrived, K::PartUsed { part: "ONT".into(), qty: 1, serial: None }, K::Escalated { to: crate::event::EscalationTarget::Vendor, reason: "r".into() }],
+                JobStatus::OnSite,
+            ),
+            (
                 "revisit after could not complete",
                 vec![K::CouldNotComplete { reason: "r".into() }, K::Departed],
                 JobStatus::EnRoute,
@@ -168,12 +198,21 @@ mod tests {
 
     #[test]
     fn every_status_offers_a_note_and_closed_jobs_offer_no_completion() {
+        use crate::job::JobKind;
+        for kind in JobKind::ALL {
+            for st in JobStatus::ALL {
+                let actions = available_actions(kind, st);
+                assert!(actions.contains(&Action::AddNote), "{st:?}");
+                let finishes = actions.contains(&Action::Complete) || actions.contains(&Action::SignOff);
+                assert_eq!(finishes, st == JobStatus::OnSite, "{kind:?} {st:?}");
+            }
+        }
         for st in JobStatus::ALL {
-            assert!(available_actions(st).contains(&Action::AddNote), "{st:?}");
             assert_eq!(JobStatus::parse(st.as_str()), Some(st));
         }
-        assert!(!available_actions(JobStatus::Completed).contains(&Action::Complete));
-        assert!(available_actions(JobStatus::OnSite).contains(&Action::Complete));
-        assert!(!available_actions(JobStatus::Assigned).contains(&Action::Complete));
+        assert!(available_actions(JobKind::Repair, JobStatus::OnSite).contains(&Action::SignOff));
+        assert!(available_actions(JobKind::Inspection, JobStatus::OnSite).contains(&Action::Complete));
+        assert!(!available_actions(JobKind::Repair, JobStatus::Completed).contains(&Action::Escalate));
+        assert!(work_open(JobStatus::OnSite) && !work_open(JobStatus::Completed));
     }
 }

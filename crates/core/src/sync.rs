@@ -129,8 +129,12 @@ pub fn refusal_code(rejections: &[EventRejection]) -> ErrorCode {
 pub enum SyncState {
     /// In the outbox: recorded here, not yet acknowledged by the server.
     Pending,
-    /// The server holds it.
-    Acked { received_at: DateTime<Utc> },
+    /// The server holds it, applied at change number `rev` (unknown for acks from older servers).
+    Acked {
+        received_at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rev: Option<i64>,
+    },
     /// The server refused it; kept, and shown with the reason.
     Rejected { code: RejectCode, message: String },
 }
@@ -204,7 +208,7 @@ impl LocalJob {
         let mut changed = 0;
         for logged in &mut self.events {
             if let Some(ack) = acks.iter().find(|a| a.id == logged.event.id) {
-                let acked = SyncState::Acked { received_at: ack.received_at };
+                let acked = SyncState::Acked { received_at: ack.received_at, rev: Some(ack.rev) };
                 if logged.sync != acked {
                     logged.sync = acked;
                     changed += 1;
@@ -235,7 +239,7 @@ impl LocalJob {
         let mut changed = 0;
         for wire in pulled.iter().filter(|w| w.job_id == self.job.id) {
             let received_at = wire.received_at.unwrap_or(wire.device_time);
-            let acked = SyncState::Acked { received_at };
+            let acked = SyncState::Acked { received_at, rev: wire.rev };
             match self.events.iter_mut().find(|l| l.event.id == wire.id) {
                 Some(local) if local.sync == acked => {}
                 Some(local) => {
@@ -447,7 +451,7 @@ mod tests {
         assert_eq!(job.status(), JobStatus::OnSite);
         assert_eq!(job.on_removed(), OnRemoved::KeepMarked);
 
-        let ack = EventAck { id: a.id, received_at: t(5), duplicate: false };
+        let ack = EventAck { id: a.id, received_at: t(5), duplicate: false, rev: 3 };
         assert_eq!(job.apply_acks(std::slice::from_ref(&ack)), 1);
         assert_eq!(job.apply_acks(&[ack]), 0, "acking twice changes nothing");
         let rej = EventRejection { id: b.id, code: RejectCode::ForeignJob, message: "m".into() };
@@ -513,7 +517,7 @@ mod tests {
         let id = EventId(Uuid::from_u128(1));
         let batch = [id];
         let acked =
-            format!(r#"{{"acked":[{{"id":"{id}","received_at":"2026-11-23T10:00:00Z","duplicate":true}}]}}"#);
+            format!(r#"{{"acked":[{{"id":"{id}","received_at":"2026-11-23T10:00:00Z","duplicate":true,"rev":7}}]}}"#);
         let refused = format!(
             r#"{{"error":"forbidden","message":"m","events":[{{"id":"{id}","code":"foreign_job","message":"not yours"}}]}}"#
         );

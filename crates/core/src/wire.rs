@@ -5,7 +5,10 @@
 //! `/api/v2`. `tests/golden.rs` freezes their JSON. Conversions to and from the domain types live
 //! here too, and are the only place where the two meet.
 
-use crate::event::{EventKind, VisitEvent};
+use crate::event::{EscalationTarget, EventKind, VisitEvent};
+use crate::parts::{Part, VanStock};
+use crate::signoff::SignOff;
+use crate::steps::Step;
 use crate::ids::{DeviceId, EventId, JobId, UserId};
 use crate::job::{Job, JobKind, Priority, TimeWindow};
 use crate::status::JobStatus;
@@ -164,6 +167,9 @@ pub struct JobWire {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub assignee: Option<UserId>,
+    /// The service desk's checklist for this job; the built-in one of its kind when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<Vec<Step>>,
     /// The server's change number of this version of the header.
     pub rev: i64,
 }
@@ -195,6 +201,9 @@ pub struct NewJob {
     /// The engineer's login; the job is dispatched to them now when given.
     #[serde(default)]
     pub assignee: Option<String>,
+    /// A checklist of the desk's own; the built-in one of the kind when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<Vec<Step>>,
 }
 
 /// Dispatch (or re-dispatch) a job to an engineer.
@@ -213,6 +222,37 @@ pub struct JobDetail {
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "on_site"))]
     pub status: JobStatus,
     pub events: Vec<EventWire>,
+    /// The visit gathered: steps, parts, SLA outcomes, fees, escalations, sign-off.
+    pub report: crate::report::VisitReport,
+    /// What the server noticed for the service desk when events arrived.
+    #[serde(default)]
+    pub flags: Vec<Flag>,
+}
+
+/// Something the server noticed for the service desk. Events are facts and are never refused
+/// for these: the phone recorded them where the work happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// A part was used that the van's count did not hold.
+    StockShort,
+    /// A sign-off's hash does not match the record it claims to seal.
+    SignOffAltered,
+    /// Signed off with required steps neither done nor skipped.
+    StepsUnsettled,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Flag {
+    pub kind: FlagKind,
+    /// The event that raised it.
+    pub event_id: EventId,
+    /// A sentence for the service desk.
+    pub detail: String,
+    /// When the server raised it.
+    pub at: DateTime<Utc>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,6 +269,24 @@ pub enum EventBody {
     NoteAdded { text: String },
     Completed { result: String },
     CouldNotComplete { reason: String },
+    StepDone { step: String },
+    StepSkipped { step: String, reason: String },
+    PartUsed {
+        part: String,
+        qty: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        serial: Option<String>,
+    },
+    PartReturned {
+        part: String,
+        qty: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        serial: Option<String>,
+    },
+    Escalated { to: EscalationTarget, reason: String },
+    /// Money in fen (分, 1/100 yuan).
+    FeeCollected { amount_fen: i64, receipt_no: String },
+    SignedOff(SignOff),
 }
 
 /// One visit event as it travels.
@@ -250,6 +308,9 @@ pub struct EventWire {
     /// When the server first received it; set by the server, ignored on push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<DateTime<Utc>>,
+    /// The server's change number at which it was applied; set by the server, ignored on push.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<i64>,
 }
 
 /// The phone sends its pending events, oldest first.
@@ -270,6 +331,8 @@ pub struct EventAck {
     pub received_at: DateTime<Utc>,
     /// True when this push delivered it again: it was applied once, before.
     pub duplicate: bool,
+    /// The server's change number at which it was applied.
+    pub rev: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,6 +356,12 @@ pub struct PullResponse {
     pub removed: Vec<JobId>,
     /// Events on the engineer's jobs, from any of their devices.
     pub events: Vec<EventWire>,
+    /// The parts catalogue, when it changed since the cursor (or on a first pull).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<Vec<Part>>,
+    /// The engineer's van stock as the server counts it now; sent on every pull.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub van: Option<VanStock>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,6 +397,7 @@ impl JobWire {
             dispatched_at: job.dispatched_at,
             appointment: job.appointment.map(Into::into),
             assignee: job.assignee,
+            checklist: job.checklist.clone(),
             rev,
         }
     }
@@ -349,6 +419,7 @@ impl JobWire {
             dispatched_at: self.dispatched_at,
             appointment: self.appointment.map(Into::into),
             assignee: self.assignee,
+            checklist: self.checklist,
         }
     }
 }
@@ -373,6 +444,7 @@ impl NewJob {
             dispatched_at: assignee.map(|_| now),
             appointment: self.appointment.map(Into::into),
             assignee,
+            checklist: self.checklist,
         }
     }
 }
@@ -386,6 +458,13 @@ impl From<EventKind> for EventBody {
             EventKind::NoteAdded { text } => EventBody::NoteAdded { text },
             EventKind::Completed { result } => EventBody::Completed { result },
             EventKind::CouldNotComplete { reason } => EventBody::CouldNotComplete { reason },
+            EventKind::StepDone { step } => EventBody::StepDone { step },
+            EventKind::StepSkipped { step, reason } => EventBody::StepSkipped { step, reason },
+            EventKind::PartUsed { part, qty, serial } => EventBody::PartUsed { part, qty, serial },
+            EventKind::PartReturned { part, qty, serial } => EventBody::PartReturned { part, qty, serial },
+            EventKind::Escalated { to, reason } => EventBody::Escalated { to, reason },
+            EventKind::FeeCollected { amount_fen, receipt_no } => EventBody::FeeCollected { amount_fen, receipt_no },
+            EventKind::SignedOff(s) => EventBody::SignedOff(s),
         }
     }
 }
@@ -399,6 +478,13 @@ impl From<EventBody> for EventKind {
             EventBody::NoteAdded { text } => EventKind::NoteAdded { text },
             EventBody::Completed { result } => EventKind::Completed { result },
             EventBody::CouldNotComplete { reason } => EventKind::CouldNotComplete { reason },
+            EventBody::StepDone { step } => EventKind::StepDone { step },
+            EventBody::StepSkipped { step, reason } => EventKind::StepSkipped { step, reason },
+            EventBody::PartUsed { part, qty, serial } => EventKind::PartUsed { part, qty, serial },
+            EventBody::PartReturned { part, qty, serial } => EventKind::PartReturned { part, qty, serial },
+            EventBody::Escalated { to, reason } => EventKind::Escalated { to, reason },
+            EventBody::FeeCollected { amount_fen, receipt_no } => EventKind::FeeCollected { amount_fen, receipt_no },
+            EventBody::SignedOff(s) => EventKind::SignedOff(s),
         }
     }
 }
@@ -413,6 +499,7 @@ impl EventWire {
             device_time: e.device_time,
             body: e.kind.clone().into(),
             received_at,
+            rev: None,
         }
     }
 

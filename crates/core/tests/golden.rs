@@ -5,6 +5,10 @@
 use chrono::{TimeZone, Utc};
 use onsite_core::ids::{DeviceId, EventId, JobId, UserId};
 use onsite_core::wire::*;
+use onsite_core::event::EscalationTarget;
+use onsite_core::parts::{Part, VanStock};
+use onsite_core::signoff::{Coverage, Ratings, SignOff, Signature};
+use onsite_core::steps::{Step, StepGroup};
 use onsite_core::{JobKind, Priority};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -36,6 +40,19 @@ fn event(body: EventBody, seq: u64, received: bool) -> EventWire {
         device_time: Utc.with_ymd_and_hms(2026, 11, 23, 9, seq as u32, 0).unwrap(),
         body,
         received_at: received.then(|| Utc.with_ymd_and_hms(2026, 11, 23, 11, 0, 0).unwrap()),
+        rev: received.then_some(40 + seq as i64),
+    }
+}
+
+fn sign_off() -> SignOff {
+    SignOff {
+        result: "更换光猫，测速正常".into(),
+        signer: "李娜".into(),
+        signature: Signature { w: 320, h: 160, strokes: vec![vec![20, 80, 6, -3, 9, -1, 12, 4], vec![150, 60, 0, 30]] },
+        ratings: Ratings { speed: 5, attitude: 5, result: 4 },
+        comment: "师傅很专业".into(),
+        covers: vec![Coverage { device: DeviceId(id(0xd)), through_seq: 12 }],
+        hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
     }
 }
 
@@ -59,6 +76,13 @@ fn job() -> JobWire {
             end: Utc.with_ymd_and_hms(2026, 11, 23, 11, 0, 0).unwrap(),
         }),
         assignee: Some(UserId(id(0xe1))),
+        checklist: Some(vec![Step {
+            id: "speed_test".into(),
+            zh: "测速".into(),
+            en: "Speed test".into(),
+            required: true,
+            group: StepGroup::Technical,
+        }]),
         rev: 42,
     }
 }
@@ -76,6 +100,13 @@ fn push_request() {
                 event(EventBody::NoteAdded { text: "用户要求周末回访".into() }, 4, false),
                 event(EventBody::Completed { result: "更换光猫，测速正常".into() }, 5, false),
                 event(EventBody::CouldNotComplete { reason: "用户不在家".into() }, 6, false),
+                event(EventBody::StepDone { step: "shoe_covers".into() }, 7, false),
+                event(EventBody::StepSkipped { step: "speed_test".into(), reason: "用户无电脑".into() }, 8, false),
+                event(EventBody::PartUsed { part: "ONT-HG8245".into(), qty: 1, serial: Some("48575443A1B2C3D4".into()) }, 9, false),
+                event(EventBody::PartReturned { part: "CAT6-M".into(), qty: 5, serial: None }, 10, false),
+                event(EventBody::Escalated { to: EscalationTarget::Vendor, reason: "光猫固件需厂家升级".into() }, 11, false),
+                event(EventBody::FeeCollected { amount_fen: 12_800, receipt_no: "SH-2026-000123".into() }, 12, false),
+                event(EventBody::SignedOff(sign_off()), 13, false),
             ],
         },
     );
@@ -90,6 +121,7 @@ fn push_response_and_refusal() {
                 id: EventId(id(0x101)),
                 received_at: Utc.with_ymd_and_hms(2026, 11, 23, 11, 0, 0).unwrap(),
                 duplicate: false,
+                rev: 41,
             }],
         },
     );
@@ -117,6 +149,13 @@ fn pull_response() {
             jobs: vec![job()],
             removed: vec![JobId(id(0x11))],
             events: vec![event(EventBody::Arrived, 3, true)],
+            catalogue: Some(vec![Part {
+                sku: "ONT-HG8245".into(),
+                zh: "华为光猫 HG8245".into(),
+                en: "Huawei ONT HG8245".into(),
+                serialised: true,
+            }]),
+            van: Some(VanStock { rev: 57, counts: [("ONT-HG8245".to_string(), 3), ("CAT6-M".to_string(), 120)].into() }),
         },
     );
 }
@@ -152,14 +191,25 @@ fn session_and_dispatch() {
             reported_at: None,
             appointment: None,
             assignee: Some("wang.fang".into()),
+            checklist: None,
         },
     );
+    let events = vec![event(EventBody::Arrived, 3, true)];
+    let domain: Vec<_> = events.iter().map(EventWire::to_event).collect();
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
     check(
         "job_detail",
         &JobDetail {
             job: job(),
             status: onsite_core::JobStatus::OnSite,
-            events: vec![event(EventBody::Arrived, 3, true)],
+            report: onsite_core::report::report(&job().into_job(), &domain, now),
+            events,
+            flags: vec![Flag {
+                kind: FlagKind::StockShort,
+                event_id: EventId(id(0x109)),
+                detail: "ONT-HG8245: used 1, the van held 0".into(),
+                at: now,
+            }],
         },
     );
 }
