@@ -135,7 +135,12 @@ impl EventKind {
     }
 }
 
-pub(crate) fn check_text(field: &'static str, value: &str, required: bool, max: usize) -> Result<(), EventError> {
+pub(crate) fn check_text(
+    field: &'static str,
+    value: &str,
+    required: bool,
+    max: usize,
+) -> Result<(), EventError> {
     if required && value.trim().is_empty() {
         return Err(EventError::Empty(field));
     }

@@ -18,9 +18,11 @@
 //! - [`parts`]: parts used and returned, and the van's stock count.
 //! - [`signoff`]: the customer's signature and ratings, and the hash that seals the record.
 //! - [`report`]: everything about a visit in one value, for the report page and the desk.
+//! - [`flags`]: what the server flags to the service desk as events arrive (never refusing them).
 
 pub mod board;
 pub mod event;
+pub mod flags;
 pub mod ids;
 pub mod job;
 pub mod parts;

@@ -30,6 +30,55 @@ pub struct Part {
     pub serialised: bool,
 }
 
+/// The longest part name, in characters, in either language.
+pub const MAX_PART_NAME: usize = 200;
+/// The most units of one part issued to or taken back from a van at once (cable is counted in
+/// metres, so this is generous).
+pub const MAX_ISSUE: i64 = 100_000;
+
+/// Why a catalogue entry or a van issue is not acceptable.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StockError {
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+    #[error("{0} is longer than {1} characters")]
+    TooLong(&'static str, usize),
+    #[error("qty must not be 0: a positive qty issues stock to the van, a negative one takes it back")]
+    ZeroQty,
+    #[error("qty must be from -{0} to {0}")]
+    QtyTooLarge(i64),
+}
+
+fn check_name(field: &'static str, value: &str, max: usize) -> Result<(), StockError> {
+    if value.trim().is_empty() {
+        return Err(StockError::Empty(field));
+    }
+    if value.chars().count() > max {
+        return Err(StockError::TooLong(field, max));
+    }
+    Ok(())
+}
+
+impl Part {
+    /// A stock code of 1 to [`crate::event::MAX_CODE`] characters and names of 1 to
+    /// [`MAX_PART_NAME`], none blank.
+    pub fn validate(&self) -> Result<(), StockError> {
+        check_name("sku", &self.sku, crate::event::MAX_CODE)?;
+        check_name("zh", &self.zh, MAX_PART_NAME)?;
+        check_name("en", &self.en, MAX_PART_NAME)
+    }
+}
+
+/// Checks stock issued to (`qty` > 0) or taken back from (`qty` < 0) a van.
+pub fn check_issue(part: &str, qty: i64) -> Result<(), StockError> {
+    check_name("part", part, crate::event::MAX_CODE)?;
+    match qty {
+        0 => Err(StockError::ZeroQty),
+        q if q.unsigned_abs() > MAX_ISSUE.unsigned_abs() => Err(StockError::QtyTooLarge(MAX_ISSUE)),
+        _ => Ok(()),
+    }
+}
+
 /// The server's count of one engineer's van.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -49,6 +98,10 @@ pub fn movement(kind: &EventKind) -> Option<(&str, i64)> {
     }
 }
 
+/// The wire `type`s of the kinds that move stock ([`movement`]), so that a store can select
+/// just those events.
+pub const MOVEMENT_TAGS: [&str; 2] = ["part_used", "part_returned"];
+
 /// Applies movements to counts.
 pub fn apply<'a>(counts: &mut BTreeMap<String, i64>, events: impl IntoIterator<Item = &'a VisitEvent>) {
     for e in events {
@@ -64,7 +117,10 @@ fn in_snapshot(state: &SyncState, snapshot_rev: i64) -> bool {
 }
 
 /// The van as the phone should show it: the snapshot, adjusted by the part events it lacks.
-pub fn van_count<'a>(snapshot: &VanStock, logged: impl IntoIterator<Item = &'a LoggedEvent>) -> BTreeMap<String, i64> {
+pub fn van_count<'a>(
+    snapshot: &VanStock,
+    logged: impl IntoIterator<Item = &'a LoggedEvent>,
+) -> BTreeMap<String, i64> {
     let mut counts = snapshot.counts.clone();
     apply(&mut counts, logged.into_iter().filter(|l| !in_snapshot(&l.sync, snapshot.rev)).map(|l| &l.event));
     counts
@@ -75,7 +131,10 @@ pub fn van_count<'a>(snapshot: &VanStock, logged: impl IntoIterator<Item = &'a L
 pub enum UseCheck {
     Ok,
     /// The van's count is short: allowed, with a warning, and flagged to the service desk.
-    Short { have: i64, want: u32 },
+    Short {
+        have: i64,
+        want: u32,
+    },
 }
 
 pub fn check_use(counts: &BTreeMap<String, i64>, part: &str, qty: u32) -> UseCheck {
@@ -99,7 +158,9 @@ pub fn job_parts<'a>(events: impl IntoIterator<Item = &'a VisitEvent>) -> Vec<Pa
         let (part, serial, used) = match &e.kind {
             EventKind::PartUsed { part, qty, serial } => (part, serial, Some(*qty)),
             EventKind::PartReturned { part, qty, serial } => {
-                let line = lines.entry(part.clone()).or_insert_with(|| PartLine { part: part.clone(), ..Default::default() });
+                let line = lines
+                    .entry(part.clone())
+                    .or_insert_with(|| PartLine { part: part.clone(), ..Default::default() });
                 line.returned += qty;
                 if let Some(s) = serial {
                     line.serials.retain(|x| x != s);
@@ -108,7 +169,9 @@ pub fn job_parts<'a>(events: impl IntoIterator<Item = &'a VisitEvent>) -> Vec<Pa
             }
             _ => continue,
         };
-        let line = lines.entry(part.clone()).or_insert_with(|| PartLine { part: part.clone(), ..Default::default() });
+        let line = lines
+            .entry(part.clone())
+            .or_insert_with(|| PartLine { part: part.clone(), ..Default::default() });
         line.used += used.unwrap_or(0);
         if let Some(s) = serial {
             line.serials.push(s.clone());
@@ -132,20 +195,38 @@ mod tests {
     }
 
     fn acked(rev: i64) -> SyncState {
-        SyncState::Acked { received_at: chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(), rev: Some(rev) }
+        SyncState::Acked {
+            received_at: chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
+            rev: Some(rev),
+        }
     }
 
     #[test]
     fn van_count_table() {
-        let snapshot = VanStock { rev: 10, counts: BTreeMap::from([("ONT".into(), 5), ("CAT6".into(), 100)]) };
-        let rejected = SyncState::Rejected { code: crate::wire::RejectCode::ForeignJob, message: String::new() };
+        let snapshot =
+            VanStock { rev: 10, counts: BTreeMap::from([("ONT".into(), 5), ("CAT6".into(), 100)]) };
+        let rejected =
+            SyncState::Rejected { code: crate::wire::RejectCode::ForeignJob, message: String::new() };
         let returned = ev(9, 1, 9, 0, EventKind::PartReturned { part: "ONT".into(), qty: 1, serial: None });
         let cases: Vec<(&str, Vec<LoggedEvent>, i64, i64)> = vec![
             ("snapshot alone", vec![], 5, 100),
             ("pending use counts at once", vec![logged(used(1, 1, "ONT", 1), SyncState::Pending)], 4, 100),
-            ("acked before the snapshot is in it already", vec![logged(used(1, 1, "ONT", 1), acked(9))], 5, 100),
+            (
+                "acked before the snapshot is in it already",
+                vec![logged(used(1, 1, "ONT", 1), acked(9))],
+                5,
+                100,
+            ),
             ("acked after the snapshot is not yet", vec![logged(used(1, 1, "ONT", 1), acked(11))], 4, 100),
-            ("acked with no rev known counts", vec![logged(used(1, 1, "ONT", 1), SyncState::Acked { received_at: chrono::DateTime::UNIX_EPOCH, rev: None })], 4, 100),
+            (
+                "acked with no rev known counts",
+                vec![logged(
+                    used(1, 1, "ONT", 1),
+                    SyncState::Acked { received_at: chrono::DateTime::UNIX_EPOCH, rev: None },
+                )],
+                4,
+                100,
+            ),
             ("refused still left the van", vec![logged(used(1, 1, "CAT6", 30), rejected)], 5, 70),
             (
                 "use and return",
@@ -161,6 +242,43 @@ mod tests {
     }
 
     #[test]
+    fn movement_tags_name_exactly_the_kinds_that_move_stock() {
+        let kinds = [
+            EventKind::Arrived,
+            EventKind::PartUsed { part: "P".into(), qty: 2, serial: None },
+            EventKind::PartReturned { part: "P".into(), qty: 1, serial: None },
+            EventKind::StepDone { step: "s".into() },
+            EventKind::FeeCollected { amount_fen: 1, receipt_no: "R".into() },
+        ];
+        for kind in kinds {
+            assert_eq!(MOVEMENT_TAGS.contains(&kind.tag()), movement(&kind).is_some(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn part_and_issue_validation() {
+        let part = |sku: &str, zh: &str, en: &str| Part {
+            sku: sku.into(),
+            zh: zh.into(),
+            en: en.into(),
+            serialised: false,
+        };
+        assert_eq!(part("RJ45", "水晶头", "RJ45 plug").validate(), Ok(()));
+        assert_eq!(part(" ", "水晶头", "RJ45 plug").validate(), Err(StockError::Empty("sku")));
+        assert_eq!(part(&"X".repeat(65), "a", "b").validate(), Err(StockError::TooLong("sku", 64)));
+        assert_eq!(part(&"X".repeat(64), "a", "b").validate(), Ok(()));
+        assert_eq!(part("X", &"字".repeat(201), "b").validate(), Err(StockError::TooLong("zh", 200)));
+        assert_eq!(part("X", "a", "").validate(), Err(StockError::Empty("en")));
+        assert_eq!(check_issue("RJ45", 50), Ok(()));
+        assert_eq!(check_issue("RJ45", -3), Ok(()));
+        assert_eq!(check_issue("RJ45", 0), Err(StockError::ZeroQty));
+        assert_eq!(check_issue("RJ45", MAX_ISSUE), Ok(()));
+        assert_eq!(check_issue("RJ45", -MAX_ISSUE - 1), Err(StockError::QtyTooLarge(MAX_ISSUE)));
+        assert_eq!(check_issue("RJ45", i64::MIN), Err(StockError::QtyTooLarge(MAX_ISSUE)));
+        assert_eq!(check_issue("", 1), Err(StockError::Empty("part")));
+    }
+
+    #[test]
     fn using_more_than_the_van_holds_is_short_not_forbidden() {
         let counts = BTreeMap::from([("ONT".to_string(), 1)]);
         assert_eq!(check_use(&counts, "ONT", 1), UseCheck::Ok);
@@ -173,12 +291,21 @@ mod tests {
         let events = vec![
             ev(1, 1, 1, 0, EventKind::PartUsed { part: "ONT".into(), qty: 1, serial: Some("SN1".into()) }),
             ev(2, 1, 2, 1, EventKind::PartUsed { part: "ONT".into(), qty: 1, serial: Some("SN2".into()) }),
-            ev(3, 1, 3, 2, EventKind::PartReturned { part: "ONT".into(), qty: 1, serial: Some("SN1".into()) }),
+            ev(
+                3,
+                1,
+                3,
+                2,
+                EventKind::PartReturned { part: "ONT".into(), qty: 1, serial: Some("SN1".into()) },
+            ),
             used(4, 4, "CAT6", 20),
         ];
         let lines = job_parts(&events);
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0], PartLine { part: "CAT6".into(), used: 20, returned: 0, serials: vec![] });
-        assert_eq!(lines[1], PartLine { part: "ONT".into(), used: 2, returned: 1, serials: vec!["SN2".into()] });
+        assert_eq!(
+            lines[1],
+            PartLine { part: "ONT".into(), used: 2, returned: 1, serials: vec!["SN2".into()] }
+        );
     }
 }

@@ -106,7 +106,9 @@ pub fn finish_blockers(job: &Job, events: &[VisitEvent]) -> Vec<Blocker> {
         .filter(|(s, state)| s.required && !state.is_settled())
         .map(|(s, _)| Blocker::Step { id: s.id.clone() })
         .collect();
-    if job.kind == JobKind::Renewal && !events.iter().any(|e| matches!(e.kind, EventKind::FeeCollected { .. })) {
+    if job.kind == JobKind::Renewal
+        && !events.iter().any(|e| matches!(e.kind, EventKind::FeeCollected { .. }))
+    {
         out.push(Blocker::Fee);
     }
     out
@@ -130,9 +132,11 @@ pub fn report(job: &Job, events: &[VisitEvent], now: DateTime<Utc>) -> VisitRepo
     let mut not_completed = None;
     for e in &ordered {
         match &e.kind {
-            EventKind::FeeCollected { amount_fen, receipt_no } => {
-                fees.push(FeeLine { amount_fen: *amount_fen, receipt_no: receipt_no.clone(), at: e.device_time })
-            }
+            EventKind::FeeCollected { amount_fen, receipt_no } => fees.push(FeeLine {
+                amount_fen: *amount_fen,
+                receipt_no: receipt_no.clone(),
+                at: e.device_time,
+            }),
             EventKind::Escalated { to, reason } => {
                 escalations.push(EscalationLine { to: *to, reason: reason.clone(), at: e.device_time })
             }
@@ -193,7 +197,9 @@ mod tests {
             .iter()
             .filter(|s| !except.contains(&s.id.as_str()))
             .enumerate()
-            .map(|(i, s)| ev(100 + i as u128, 1, 10 + i as u64, 30, EventKind::StepDone { step: s.id.clone() }))
+            .map(|(i, s)| {
+                ev(100 + i as u128, 1, 10 + i as u64, 30, EventKind::StepDone { step: s.id.clone() })
+            })
             .collect()
     }
 
@@ -206,9 +212,18 @@ mod tests {
         let optional_open = settle_all(&repair, &["line_labels"]);
         assert_eq!(can_finish(&repair, &optional_open), Ok(true));
         let required_open = settle_all(&repair, &["shoe_covers"]);
-        assert_eq!(can_finish(&repair, &required_open), Err(vec![Blocker::Step { id: "shoe_covers".into() }]));
+        assert_eq!(
+            can_finish(&repair, &required_open),
+            Err(vec![Blocker::Step { id: "shoe_covers".into() }])
+        );
         let mut skipped = required_open.clone();
-        skipped.push(ev(9, 1, 99, 40, EventKind::StepSkipped { step: "shoe_covers".into(), reason: "用户说不用".into() }));
+        skipped.push(ev(
+            9,
+            1,
+            99,
+            40,
+            EventKind::StepSkipped { step: "shoe_covers".into(), reason: "用户说不用".into() },
+        ));
         assert_eq!(can_finish(&repair, &skipped), Ok(true));
 
         let renewal = sample(JobKind::Renewal);
@@ -219,7 +234,11 @@ mod tests {
         assert_eq!(can_finish(&renewal, &paid), Ok(true));
 
         let inspection = sample(JobKind::Inspection);
-        assert_eq!(can_finish(&inspection, &settle_all(&inspection, &[])), Ok(false), "finished without sign-off");
+        assert_eq!(
+            can_finish(&inspection, &settle_all(&inspection, &[])),
+            Ok(false),
+            "finished without sign-off"
+        );
     }
 
     #[test]
@@ -230,7 +249,13 @@ mod tests {
             ev(2, 1, 2, 40, EventKind::Arrived),
             ev(3, 1, 3, 41, EventKind::PartUsed { part: "ONT".into(), qty: 1, serial: Some("SN9".into()) }),
             ev(4, 1, 4, 42, EventKind::NoteAdded { text: "旧光猫损坏".into() }),
-            ev(5, 1, 5, 43, EventKind::Escalated { to: EscalationTarget::Senior, reason: "需要远程配置".into() }),
+            ev(
+                5,
+                1,
+                5,
+                43,
+                EventKind::Escalated { to: EscalationTarget::Senior, reason: "需要远程配置".into() },
+            ),
         ];
         events.extend(settle_all(&job, &[]));
         let sealed = seal(&job, &events, draft());

@@ -29,6 +29,10 @@ pub const MAX_STROKES: usize = 200;
 pub const MAX_POINTS: usize = 6000;
 /// The largest pad side, in CSS pixels.
 pub const MAX_PAD: u16 = 4000;
+/// The longest signer's name, in characters.
+pub const MAX_SIGNER: usize = 100;
+/// The most devices a sign-off covers.
+pub const MAX_COVERS: usize = 50;
 
 /// A drawn signature as vector strokes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +128,7 @@ pub struct Ratings {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Coverage {
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub device: DeviceId,
     pub through_seq: u64,
 }
@@ -148,18 +153,24 @@ pub struct SignOff {
 
 impl SignOff {
     pub fn validate(&self) -> Result<(), EventError> {
-        check_text("signer", &self.signer, true, 100)?;
+        check_text("signer", &self.signer, true, MAX_SIGNER)?;
         check_text("result", &self.result, false, crate::event::MAX_NOTE)?;
         check_text("comment", &self.comment, false, crate::event::MAX_NOTE)?;
-        for (name, r) in [("speed", self.ratings.speed), ("attitude", self.ratings.attitude), ("result", self.ratings.result)] {
+        for (name, r) in [
+            ("speed", self.ratings.speed),
+            ("attitude", self.ratings.attitude),
+            ("result", self.ratings.result),
+        ] {
             if !(1..=5).contains(&r) {
                 return Err(EventError::OutOfRange(name, 1, 5));
             }
         }
-        if self.covers.len() > 50 {
+        if self.covers.len() > MAX_COVERS {
             return Err(EventError::SignatureTooLarge("covers"));
         }
-        if self.hash.len() != 64 || !self.hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        if self.hash.len() != 64
+            || !self.hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
             return Err(EventError::BadHash);
         }
         self.signature.validate()
@@ -244,7 +255,8 @@ pub fn seal(job: &Job, held: &[VisitEvent], mut sign_off: SignOff) -> SignOff {
         let t = through.entry(e.device_id).or_default();
         *t = (*t).max(e.seq);
     }
-    sign_off.covers = through.into_iter().map(|(device, through_seq)| Coverage { device, through_seq }).collect();
+    sign_off.covers =
+        through.into_iter().map(|(device, through_seq)| Coverage { device, through_seq }).collect();
     sign_off.hash = hash_of(job, covered(job.id, &sign_off.covers, held), &sign_off);
     sign_off
 }
@@ -289,7 +301,11 @@ pub(crate) mod tests {
         SignOff {
             result: "更换光猫，测速正常".into(),
             signer: "张伟".into(),
-            signature: Signature::from_points(300, 150, &[vec![(10.2, 20.0), (15.0, 22.4), (15.0, 22.4), (30.0, 40.0)]]),
+            signature: Signature::from_points(
+                300,
+                150,
+                &[vec![(10.2, 20.0), (15.0, 22.4), (15.0, 22.4), (30.0, 40.0)]],
+            ),
             ratings: Ratings { speed: 5, attitude: 5, result: 4 },
             comment: String::new(),
             covers: Vec::new(),
@@ -313,7 +329,10 @@ pub(crate) mod tests {
         assert_eq!(sig.svg_path(), "M10 20l5 2 15 18");
         let dot = Signature::from_points(10, 10, &[vec![(3.0, 4.0)]]);
         assert_eq!(dot.svg_path(), "M3 4l0 0.1");
-        assert_eq!(serde_json::to_string(&sig).unwrap(), r#"{"w":300,"h":150,"strokes":[[10,20,5,2,15,18]]}"#);
+        assert_eq!(
+            serde_json::to_string(&sig).unwrap(),
+            r#"{"w":300,"h":150,"strokes":[[10,20,5,2,15,18]]}"#
+        );
     }
 
     #[test]
@@ -351,7 +370,9 @@ pub(crate) mod tests {
         let sealed = seal(&job, &events, draft());
         type Tamper = fn(&mut Job, &mut Vec<VisitEvent>, &mut SignOff);
         let cases: Vec<(&str, Tamper)> = vec![
-            ("a covered note edited", |_, e, _| e[2].kind = EventKind::NoteAdded { text: "没换光猫".into() }),
+            ("a covered note edited", |_, e, _| {
+                e[2].kind = EventKind::NoteAdded { text: "没换光猫".into() }
+            }),
             ("a covered event's time moved", |_, e, _| e[1].device_time += chrono::Duration::minutes(30)),
             ("a covered event removed", |_, e, _| {
                 e.remove(0);

@@ -161,12 +161,20 @@ mod tests {
             ),
             (
                 "signed off completes",
-                vec![K::Arrived, K::StepDone { step: "fix".into() }, K::SignedOff(crate::signoff::tests::draft())],
+                vec![
+                    K::Arrived,
+                    K::StepDone { step: "fix".into() },
+                    K::SignedOff(crate::signoff::tests::draft()),
+                ],
                 JobStatus::Completed,
             ),
             (
                 "on-site work keeps the job on site",
-                vec![K::Arrived, K::PartUsed { part: "ONT".into(), qty: 1, serial: None }, K::Escalated { to: crate::event::EscalationTarget::Vendor, reason: "r".into() }],
+                vec![
+                    K::Arrived,
+                    K::PartUsed { part: "ONT".into(), qty: 1, serial: None },
+                    K::Escalated { to: crate::event::EscalationTarget::Vendor, reason: "r".into() },
+                ],
                 JobStatus::OnSite,
             ),
             (

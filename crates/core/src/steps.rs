@@ -17,6 +17,8 @@ use utoipa::ToSchema;
 pub const MAX_STEP_ID: usize = 64;
 /// The most steps in one checklist.
 pub const MAX_STEPS: usize = 60;
+/// The longest step title, in characters, in either language.
+pub const MAX_STEP_TITLE: usize = 200;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -66,11 +68,29 @@ pub fn default_checklist(kind: JobKind) -> Vec<Step> {
     let technical = match kind {
         JobKind::Install => vec![
             step("cabling", "布线", "Cabling", true, T),
-            step("line_labels", "打线标（汇聚交换机、机箱、跳线）", "Label the switch, chassis and patch lines", true, T),
+            step(
+                "line_labels",
+                "打线标（汇聚交换机、机箱、跳线）",
+                "Label the switch, chassis and patch lines",
+                true,
+                T,
+            ),
             step("ont_setup", "光猫/ONT安装配置", "Install and configure the modem/ONT", true, T),
             step("speed_test", "测速", "Speed test", true, T),
-            step("account_handover", "帐号和密码准确告知用户", "Tell the customer the account and password", true, T),
-            step("registration_form", "填写上门服务业务登记单", "Fill in the service registration form", true, T),
+            step(
+                "account_handover",
+                "帐号和密码准确告知用户",
+                "Tell the customer the account and password",
+                true,
+                T,
+            ),
+            step(
+                "registration_form",
+                "填写上门服务业务登记单",
+                "Fill in the service registration form",
+                true,
+                T,
+            ),
         ],
         JobKind::Repair => vec![
             step("diagnose", "故障诊断", "Diagnose the fault", true, T),
@@ -96,7 +116,9 @@ pub fn default_checklist(kind: JobKind) -> Vec<Step> {
     };
     match kind {
         // An inspection visits equipment, not a customer: only the kit rule applies.
-        JobKind::Inspection => conduct().into_iter().filter(|s| s.id == "kit_badge").chain(technical).collect(),
+        JobKind::Inspection => {
+            conduct().into_iter().filter(|s| s.id == "kit_badge").chain(technical).collect()
+        }
         _ => conduct().into_iter().chain(technical).collect(),
     }
 }
@@ -130,7 +152,9 @@ pub fn step_states<'a>(
             let state = ordered
                 .iter()
                 .filter_map(|e| match &e.kind {
-                    EventKind::StepDone { step } if *step == s.id => Some(StepState::Done { at: e.device_time }),
+                    EventKind::StepDone { step } if *step == s.id => {
+                        Some(StepState::Done { at: e.device_time })
+                    }
                     EventKind::StepSkipped { step, reason } if *step == s.id => {
                         Some(StepState::Skipped { at: e.device_time, reason: reason.clone() })
                     }
@@ -156,8 +180,15 @@ pub fn validate_checklist(steps: &[Step]) -> Result<(), String> {
         if !seen.insert(s.id.as_str()) {
             return Err(format!("step id {:?} appears twice", s.id));
         }
-        if s.zh.trim().is_empty() || s.en.trim().is_empty() || s.zh.chars().count() > 200 || s.en.chars().count() > 200 {
-            return Err(format!("step {:?} needs a title of 1 to 200 characters in both languages", s.id));
+        if s.zh.trim().is_empty()
+            || s.en.trim().is_empty()
+            || s.zh.chars().count() > MAX_STEP_TITLE
+            || s.en.chars().count() > MAX_STEP_TITLE
+        {
+            return Err(format!(
+                "step {:?} needs a title of 1 to {MAX_STEP_TITLE} characters in both languages",
+                s.id
+            ));
         }
     }
     Ok(())
@@ -179,7 +210,9 @@ mod tests {
             assert_eq!(list.iter().any(|s| s.id == "knock"), visits_customer, "{kind:?}");
         }
         let install = default_checklist(JobKind::Install);
-        for id in ["line_labels", "ont_setup", "speed_test", "account_handover", "registration_form", "closing"] {
+        for id in
+            ["line_labels", "ont_setup", "speed_test", "account_handover", "registration_form", "closing"]
+        {
             assert!(install.iter().any(|s| s.id == id && s.required), "{id}");
         }
     }
@@ -189,20 +222,30 @@ mod tests {
         let list = default_checklist(JobKind::Repair);
         let skip = |r: &str| EventKind::StepSkipped { step: "shoe_covers".into(), reason: r.into() };
         let done = EventKind::StepDone { step: "shoe_covers".into() };
-        let cases: Vec<(&str, Vec<EventKind>, fn(&StepState) -> bool)> = vec![
+        type Check = fn(&StepState) -> bool;
+        let cases: Vec<(&str, Vec<EventKind>, Check)> = vec![
             ("nothing", vec![], |s| *s == StepState::Open),
             ("done", vec![done.clone()], |s| matches!(s, StepState::Done { .. })),
-            ("skipped", vec![skip("用户说不用")], |s| matches!(s, StepState::Skipped { reason, .. } if reason == "用户说不用")),
+            (
+                "skipped",
+                vec![skip("用户说不用")],
+                |s| matches!(s, StepState::Skipped { reason, .. } if reason == "用户说不用"),
+            ),
             ("skipped then done", vec![skip("x"), done.clone()], |s| matches!(s, StepState::Done { .. })),
             ("done then skipped", vec![done, skip("y")], |s| matches!(s, StepState::Skipped { .. })),
         ];
         for (name, kinds, check) in cases {
-            let events: Vec<_> =
-                kinds.into_iter().enumerate().map(|(i, k)| ev(i as u128, 1, i as u64 + 1, i as u32, k)).collect();
+            let events: Vec<_> = kinds
+                .into_iter()
+                .enumerate()
+                .map(|(i, k)| ev(i as u128, 1, i as u64 + 1, i as u32, k))
+                .collect();
             let states = step_states(&list, &events);
             let (_, state) = states.iter().find(|(s, _)| s.id == "shoe_covers").unwrap();
             assert!(check(state), "{name}: {state:?}");
-            assert!(states.iter().filter(|(s, _)| s.id != "shoe_covers").all(|(_, st)| *st == StepState::Open));
+            assert!(
+                states.iter().filter(|(s, _)| s.id != "shoe_covers").all(|(_, st)| *st == StepState::Open)
+            );
         }
     }
 
@@ -215,10 +258,13 @@ mod tests {
         blank[0].id = " ".into();
         let mut untitled = ok();
         untitled[1].en = String::new();
-        let too_many: Vec<Step> =
-            (0..=MAX_STEPS).map(|i| step(&format!("s{i}"), "步", "step", false, StepGroup::Technical)).collect();
+        let too_many: Vec<Step> = (0..=MAX_STEPS)
+            .map(|i| step(&format!("s{i}"), "步", "step", false, StepGroup::Technical))
+            .collect();
         assert_eq!(validate_checklist(&ok()), Ok(()));
-        for (name, list) in [("duplicate", dup), ("blank id", blank), ("untitled", untitled), ("too many", too_many)] {
+        for (name, list) in
+            [("duplicate", dup), ("blank id", blank), ("untitled", untitled), ("too many", too_many)]
+        {
             assert!(validate_checklist(&list).is_err(), "{name}");
         }
     }

@@ -335,6 +335,19 @@ pub fn retry_delay(failures: u32, jitter: f64) -> Duration {
     Duration::from_millis(ceiling / 2 + ((ceiling / 2) as f64 * jitter) as u64)
 }
 
+/// How far the phone's clock is from the server's, in whole seconds (positive: the phone is
+/// behind). The server stamped `server_time` somewhere between `sent` and `answered` on the
+/// phone's clock; the midpoint is the best guess, within half the round trip.
+pub fn clock_skew(sent: DateTime<Utc>, answered: DateTime<Utc>, server_time: DateTime<Utc>) -> i64 {
+    let midpoint = sent + (answered - sent) / 2;
+    (server_time - midpoint).num_seconds()
+}
+
+/// Whether a measured skew is worth telling the engineer about: over two minutes either way.
+pub fn skew_matters(skew_secs: i64) -> bool {
+    skew_secs.abs() > 120
+}
+
 /// Jobs pulled in one page, split for storing: headers to add or update, and ids to remove.
 pub fn jobs_touched(pull: &crate::wire::PullResponse) -> Vec<JobId> {
     let mut ids: Vec<JobId> = pull
@@ -516,8 +529,9 @@ mod tests {
     fn push_outcome_table() {
         let id = EventId(Uuid::from_u128(1));
         let batch = [id];
-        let acked =
-            format!(r#"{{"acked":[{{"id":"{id}","received_at":"2026-11-23T10:00:00Z","duplicate":true,"rev":7}}]}}"#);
+        let acked = format!(
+            r#"{{"acked":[{{"id":"{id}","received_at":"2026-11-23T10:00:00Z","duplicate":true,"rev":7}}]}}"#
+        );
         let refused = format!(
             r#"{{"error":"forbidden","message":"m","events":[{{"id":"{id}","code":"foreign_job","message":"not yours"}}]}}"#
         );
@@ -550,6 +564,17 @@ mod tests {
             push_outcome(403, &body, &[EventId(Uuid::from_u128(1))]),
             PushOutcome::RetryLater(_)
         ));
+    }
+
+    #[test]
+    fn clock_skew_from_one_round_trip() {
+        let phone = |s: i64| t(0) + chrono::Duration::seconds(s);
+        // Phone sent at 0 s and heard back at 2 s; the server stamped 1 s: no skew.
+        assert_eq!(clock_skew(phone(0), phone(2), phone(1)), 0);
+        // The server's clock says three hours later: the phone is three hours behind.
+        assert_eq!(clock_skew(phone(0), phone(2), phone(1 + 3 * 3600)), 3 * 3600);
+        assert_eq!(clock_skew(phone(0), phone(2), phone(1 - 600)), -600);
+        assert!(skew_matters(-600) && skew_matters(121) && !skew_matters(120) && !skew_matters(0));
     }
 
     #[test]

@@ -6,12 +6,12 @@
 //! here too, and are the only place where the two meet.
 
 use crate::event::{EscalationTarget, EventKind, VisitEvent};
-use crate::parts::{Part, VanStock};
-use crate::signoff::SignOff;
-use crate::steps::Step;
 use crate::ids::{DeviceId, EventId, JobId, UserId};
 use crate::job::{Job, JobKind, Priority, TimeWindow};
+use crate::parts::{Part, VanStock};
+use crate::signoff::SignOff;
 use crate::status::JobStatus;
+use crate::steps::Step;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -243,16 +243,53 @@ pub enum FlagKind {
     StepsUnsettled,
 }
 
+impl FlagKind {
+    pub const ALL: [FlagKind; 3] = [FlagKind::StockShort, FlagKind::SignOffAltered, FlagKind::StepsUnsettled];
+
+    /// The stable name, as on the wire and in storage.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FlagKind::StockShort => "stock_short",
+            FlagKind::SignOffAltered => "sign_off_altered",
+            FlagKind::StepsUnsettled => "steps_unsettled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Flag {
     pub kind: FlagKind,
     /// The event that raised it.
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub event_id: EventId,
     /// A sentence for the service desk.
     pub detail: String,
     /// When the server raised it.
     pub at: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parts
+
+/// Stock issued to an engineer's van (出库, `qty` > 0) or taken back from it (入库, `qty` < 0).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VanIssue {
+    /// The part's stock code (`sku`), from the catalogue.
+    pub part: String,
+    /// Units issued (positive) or taken back (negative); never 0.
+    pub qty: i64,
+}
+
+impl VanIssue {
+    pub fn validate(&self) -> Result<(), crate::parts::StockError> {
+        crate::parts::check_issue(&self.part, self.qty)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,11 +303,22 @@ pub enum EventBody {
     CustomerContacted,
     Departed,
     Arrived,
-    NoteAdded { text: String },
-    Completed { result: String },
-    CouldNotComplete { reason: String },
-    StepDone { step: String },
-    StepSkipped { step: String, reason: String },
+    NoteAdded {
+        text: String,
+    },
+    Completed {
+        result: String,
+    },
+    CouldNotComplete {
+        reason: String,
+    },
+    StepDone {
+        step: String,
+    },
+    StepSkipped {
+        step: String,
+        reason: String,
+    },
     PartUsed {
         part: String,
         qty: u32,
@@ -283,9 +331,15 @@ pub enum EventBody {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         serial: Option<String>,
     },
-    Escalated { to: EscalationTarget, reason: String },
+    Escalated {
+        to: EscalationTarget,
+        reason: String,
+    },
     /// Money in fen (分, 1/100 yuan).
-    FeeCollected { amount_fen: i64, receipt_no: String },
+    FeeCollected {
+        amount_fen: i64,
+        receipt_no: String,
+    },
     SignedOff(SignOff),
 }
 
@@ -463,7 +517,9 @@ impl From<EventKind> for EventBody {
             EventKind::PartUsed { part, qty, serial } => EventBody::PartUsed { part, qty, serial },
             EventKind::PartReturned { part, qty, serial } => EventBody::PartReturned { part, qty, serial },
             EventKind::Escalated { to, reason } => EventBody::Escalated { to, reason },
-            EventKind::FeeCollected { amount_fen, receipt_no } => EventBody::FeeCollected { amount_fen, receipt_no },
+            EventKind::FeeCollected { amount_fen, receipt_no } => {
+                EventBody::FeeCollected { amount_fen, receipt_no }
+            }
             EventKind::SignedOff(s) => EventBody::SignedOff(s),
         }
     }
@@ -483,7 +539,9 @@ impl From<EventBody> for EventKind {
             EventBody::PartUsed { part, qty, serial } => EventKind::PartUsed { part, qty, serial },
             EventBody::PartReturned { part, qty, serial } => EventKind::PartReturned { part, qty, serial },
             EventBody::Escalated { to, reason } => EventKind::Escalated { to, reason },
-            EventBody::FeeCollected { amount_fen, receipt_no } => EventKind::FeeCollected { amount_fen, receipt_no },
+            EventBody::FeeCollected { amount_fen, receipt_no } => {
+                EventKind::FeeCollected { amount_fen, receipt_no }
+            }
             EventBody::SignedOff(s) => EventKind::SignedOff(s),
         }
     }
@@ -544,6 +602,15 @@ mod tests {
     fn job_round_trips_through_the_wire() {
         let job = sample(crate::job::JobKind::Install);
         assert_eq!(JobWire::from_job(&job, 9).into_job(), job);
+    }
+
+    #[test]
+    fn flag_kind_names_match_the_wire() {
+        for kind in FlagKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            assert_eq!(FlagKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(FlagKind::parse("nope"), None);
     }
 
     #[test]

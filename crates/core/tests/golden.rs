@@ -3,12 +3,12 @@
 //! `UPDATE_GOLDEN=1 cargo test -p onsite-core --test golden` and review the diff.
 
 use chrono::{TimeZone, Utc};
-use onsite_core::ids::{DeviceId, EventId, JobId, UserId};
-use onsite_core::wire::*;
 use onsite_core::event::EscalationTarget;
+use onsite_core::ids::{DeviceId, EventId, JobId, UserId};
 use onsite_core::parts::{Part, VanStock};
 use onsite_core::signoff::{Coverage, Ratings, SignOff, Signature};
 use onsite_core::steps::{Step, StepGroup};
+use onsite_core::wire::*;
 use onsite_core::{JobKind, Priority};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -48,7 +48,11 @@ fn sign_off() -> SignOff {
     SignOff {
         result: "更换光猫，测速正常".into(),
         signer: "李娜".into(),
-        signature: Signature { w: 320, h: 160, strokes: vec![vec![20, 80, 6, -3, 9, -1, 12, 4], vec![150, 60, 0, 30]] },
+        signature: Signature {
+            w: 320,
+            h: 160,
+            strokes: vec![vec![20, 80, 6, -3, 9, -1, 12, 4], vec![150, 60, 0, 30]],
+        },
         ratings: Ratings { speed: 5, attitude: 5, result: 4 },
         comment: "师傅很专业".into(),
         covers: vec![Coverage { device: DeviceId(id(0xd)), through_seq: 12 }],
@@ -101,11 +105,34 @@ fn push_request() {
                 event(EventBody::Completed { result: "更换光猫，测速正常".into() }, 5, false),
                 event(EventBody::CouldNotComplete { reason: "用户不在家".into() }, 6, false),
                 event(EventBody::StepDone { step: "shoe_covers".into() }, 7, false),
-                event(EventBody::StepSkipped { step: "speed_test".into(), reason: "用户无电脑".into() }, 8, false),
-                event(EventBody::PartUsed { part: "ONT-HG8245".into(), qty: 1, serial: Some("48575443A1B2C3D4".into()) }, 9, false),
+                event(
+                    EventBody::StepSkipped { step: "speed_test".into(), reason: "用户无电脑".into() },
+                    8,
+                    false,
+                ),
+                event(
+                    EventBody::PartUsed {
+                        part: "ONT-HG8245".into(),
+                        qty: 1,
+                        serial: Some("48575443A1B2C3D4".into()),
+                    },
+                    9,
+                    false,
+                ),
                 event(EventBody::PartReturned { part: "CAT6-M".into(), qty: 5, serial: None }, 10, false),
-                event(EventBody::Escalated { to: EscalationTarget::Vendor, reason: "光猫固件需厂家升级".into() }, 11, false),
-                event(EventBody::FeeCollected { amount_fen: 12_800, receipt_no: "SH-2026-000123".into() }, 12, false),
+                event(
+                    EventBody::Escalated {
+                        to: EscalationTarget::Vendor,
+                        reason: "光猫固件需厂家升级".into(),
+                    },
+                    11,
+                    false,
+                ),
+                event(
+                    EventBody::FeeCollected { amount_fen: 12_800, receipt_no: "SH-2026-000123".into() },
+                    12,
+                    false,
+                ),
                 event(EventBody::SignedOff(sign_off()), 13, false),
             ],
         },
@@ -155,7 +182,10 @@ fn pull_response() {
                 en: "Huawei ONT HG8245".into(),
                 serialised: true,
             }]),
-            van: Some(VanStock { rev: 57, counts: [("ONT-HG8245".to_string(), 3), ("CAT6-M".to_string(), 120)].into() }),
+            van: Some(VanStock {
+                rev: 57,
+                counts: [("ONT-HG8245".to_string(), 3), ("CAT6-M".to_string(), 120)].into(),
+            }),
         },
     );
 }
@@ -212,4 +242,10 @@ fn session_and_dispatch() {
             }],
         },
     );
+}
+
+#[test]
+fn van_issue() {
+    check("van_issue", &VanIssue { part: "CAT6-M".into(), qty: 100 });
+    check("van_take_back", &VanIssue { part: "ONT-HG8245".into(), qty: -1 });
 }

@@ -21,7 +21,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The schema, one migration per file, in order. Never edit a released one: add a new file.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_visit.sql")];
 
 /// How long a statement waits for a lock held by another connection (a backup, a CLI).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -107,6 +108,16 @@ pub fn next_rev(tx: &Transaction<'_>) -> Result<i64> {
     rev.ok_or_else(|| Error::internal("the change counter is missing"))
 }
 
+/// The change counter's value now: every change visible to this connection (in its current
+/// transaction) has a `rev` no higher than this.
+pub fn current_rev(conn: &Connection) -> Result<i64> {
+    let rev = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'rev'")?
+        .query_row([], |row| row.get(0))
+        .optional()?;
+    rev.ok_or_else(|| Error::internal("the change counter is missing"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +152,7 @@ mod tests {
         let tx = conn.transaction()?;
         let a = next_rev(&tx)?;
         let b = next_rev(&tx)?;
+        assert_eq!(current_rev(&tx)?, 2);
         tx.commit()?;
         assert_eq!((a, b), (1, 2));
         Ok(())

@@ -1,18 +1,25 @@
-//! Demo data for `--demo`: a service desk, two engineers and a dozen jobs.
+//! Demo data for `--demo`: a service desk, two engineers, a dozen jobs, a parts catalogue and
+//! the stock on both engineers' vans.
 //!
 //! Seeded only into a database with no users, in one transaction, so running `--demo` again
 //! changes nothing. Times are relative to the moment of seeding ("dispatched five minutes
 //! ago", "appointment tomorrow at 10:00 Shanghai time"), so the SLA clocks in the app show
 //! something live. A few jobs carry visit events, pushed through the same rules as a phone's
-//! push ([`crate::api::sync::apply_push`]).
+//! push ([`crate::api::sync::apply_push`]): a repair finished with every step, a part and the
+//! customer's sealed sign-off; a job escalated to the vendor; jobs under way. The inspection
+//! carries the service desk's own checklist.
 
 use crate::auth::hash_password;
 use crate::db::{next_rev, now};
 use crate::error::{Error, Result};
 use crate::store;
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
+use onsite_core::event::EscalationTarget;
+use onsite_core::parts::Part;
+use onsite_core::signoff::{Ratings, SignOff, Signature, seal};
+use onsite_core::steps::{Step, StepGroup};
 use onsite_core::wire::{EventBody, EventWire, PushRequest, Role, User};
-use onsite_core::{DeviceId, EventId, Job, JobId, JobKind, Priority, TimeWindow, UserId};
+use onsite_core::{DeviceId, EventId, Job, JobId, JobKind, Priority, TimeWindow, UserId, VisitEvent};
 use rusqlite::{Connection, TransactionBehavior};
 use uuid::Uuid;
 
@@ -52,6 +59,17 @@ pub fn seed(conn: &mut Connection) -> Result<bool> {
     for u in [&desk, &wang, &li] {
         store::insert_user(&tx, u, &hash)?;
     }
+    for part in catalogue() {
+        part.validate().map_err(|e| Error::internal(format!("demo part {}: {e}", part.sku)))?;
+        let rev = next_rev(&tx)?;
+        store::upsert_part(&tx, &part, rev)?;
+    }
+    for (engineer, stock) in [(wang.id, WANG_VAN), (li.id, LI_VAN)] {
+        for (sku, qty) in stock {
+            let rev = next_rev(&tx)?;
+            store::insert_van_issue(&tx, engineer, sku, *qty, rev, now - Duration::days(2))?;
+        }
+    }
     let jobs = demo_jobs(now, wang.id, li.id);
     for job in &jobs {
         job.validate().map_err(|e| Error::internal(format!("demo job {}: {e}", job.customer)))?;
@@ -59,8 +77,91 @@ pub fn seed(conn: &mut Connection) -> Result<bool> {
         store::insert_job(&tx, job, rev)?;
     }
     tx.commit()?;
-    push_demo_events(conn, &jobs, wang.id, now)?;
+    push_demo_events(conn, &jobs, (wang.id, li.id), now)?;
     Ok(true)
+}
+
+/// The parts catalogue (备品备件): broadband and IT spares an engineer carries.
+fn catalogue() -> Vec<Part> {
+    let part = |sku: &str, zh: &str, en: &str, serialised| Part {
+        sku: sku.into(),
+        zh: zh.into(),
+        en: en.into(),
+        serialised,
+    };
+    vec![
+        part("ONT-HG8245", "华为光猫 HG8245", "Huawei ONT HG8245", true),
+        part("ONT-F650", "中兴光猫 ZXHN F650", "ZTE ONT ZXHN F650", true),
+        part("CAT5E-M", "超五类网线（米）", "Cat 5e cable (metre)", false),
+        part("CAT6-M", "六类网线（米）", "Cat 6 cable (metre)", false),
+        part("RJ45", "水晶头 RJ45", "RJ45 plug", false),
+        part("PATCH-SCAPC-3M", "光纤跳线 SC-APC 3米", "Fibre patch cord SC-APC 3 m", false),
+        part("FIBRE-SPLICE", "光纤冷接子", "Fibre mechanical splice", false),
+        part("ROUTER-TPL", "无线路由器 TP-Link", "TP-Link wireless router", true),
+        part("TONER-CF276A", "HP 硒鼓 CF276A", "HP toner cartridge CF276A", false),
+        part("RAM-8G-DDR4", "内存条 8GB DDR4", "Memory module 8 GB DDR4", false),
+        part("PSU-12V", "电源适配器 12V", "Power adapter 12 V", false),
+    ]
+}
+
+/// The stock issued to the first engineer's van (出库).
+const WANG_VAN: &[(&str, i64)] = &[
+    ("ONT-HG8245", 3),
+    ("CAT6-M", 100),
+    ("RJ45", 50),
+    ("PATCH-SCAPC-3M", 5),
+    ("FIBRE-SPLICE", 10),
+    ("ROUTER-TPL", 2),
+    ("TONER-CF276A", 2),
+    ("RAM-8G-DDR4", 2),
+];
+
+/// The stock issued to the second engineer's van.
+const LI_VAN: &[(&str, i64)] = &[
+    ("ONT-F650", 3),
+    ("CAT5E-M", 100),
+    ("RJ45", 50),
+    ("PATCH-SCAPC-3M", 4),
+    ("FIBRE-SPLICE", 10),
+    ("PSU-12V", 3),
+];
+
+/// The service desk's own checklist for the machine-room inspection.
+fn machine_room_checklist() -> Vec<Step> {
+    let step = |id: &str, zh: &str, en: &str, required, group| Step {
+        id: id.into(),
+        zh: zh.into(),
+        en: en.into(),
+        required,
+        group,
+    };
+    use StepGroup::{Conduct, Technical};
+    vec![
+        step(
+            "kit_badge",
+            "携带全套工具、带工作证、着装整齐",
+            "Full tool kit, badge, tidy clothes",
+            true,
+            Conduct,
+        ),
+        step(
+            "switch_status",
+            "检查汇聚交换机运行状态和端口",
+            "Check the aggregation switch and its ports",
+            true,
+            Technical,
+        ),
+        step(
+            "labels_intact",
+            "检查机箱和跳线标签完好",
+            "Check the chassis and patch-line labels",
+            true,
+            Technical,
+        ),
+        step("optical_power", "记录光功率", "Record the optical power", true, Technical),
+        step("ups_battery", "检查UPS电池", "Check the UPS battery", false, Technical),
+        step("report_findings", "记录巡检结果", "Record what was found", true, Technical),
+    ]
 }
 
 /// `hour`:00 in Shanghai, `days` after today there, in UTC.
@@ -101,6 +202,7 @@ fn job(
         dispatched_at: None,
         appointment: None,
         assignee: None,
+        checklist: None,
     }
 }
 
@@ -131,6 +233,26 @@ fn demo_jobs(now: DateTime<Utc>, wang: UserId, li: UserId) -> Vec<Job> {
     let tomorrow_10 = shanghai(now, 1, 10);
     let tomorrow_14 = shanghai(now, 1, 14);
     let later_today = now + h(2);
+    let inspection = Job {
+        checklist: Some(machine_room_checklist()),
+        ..dispatch(
+            job(
+                Inspection,
+                Low,
+                "张江高科园区 3号楼机房",
+                "物业 王师傅",
+                "138 0177 5521",
+                None,
+                "上海市浦东新区祖冲之路 887弄 3号楼 B1 弱电间",
+                Some(("汇聚交换机 H3C S5130", "机柜 A-03，24口千兆")),
+                "季度巡检：检查汇聚交换机、机箱和跳线标签，记录光功率",
+            ),
+            now,
+            Some(wang),
+            d(1) + h(2),
+            d(1),
+        )
+    };
     vec![
         dispatch(
             job(
@@ -206,23 +328,7 @@ fn demo_jobs(now: DateTime<Utc>, wang: UserId, li: UserId) -> Vec<Job> {
                 d(1),
             )
         },
-        dispatch(
-            job(
-                Inspection,
-                Low,
-                "张江高科园区 3号楼机房",
-                "物业 王师傅",
-                "138 0177 5521",
-                None,
-                "上海市浦东新区祖冲之路 887弄 3号楼 B1 弱电间",
-                Some(("汇聚交换机 H3C S5130", "机柜 A-03，24口千兆")),
-                "季度巡检：检查汇聚交换机、机箱和跳线标签，记录光功率",
-            ),
-            now,
-            Some(wang),
-            d(1) + h(2),
-            d(1),
-        ),
+        inspection,
         Job {
             appointment: window(tomorrow_14, 2),
             ..dispatch(
@@ -351,45 +457,145 @@ fn demo_jobs(now: DateTime<Utc>, wang: UserId, li: UserId) -> Vec<Job> {
     ]
 }
 
-/// A few visit events, so the demo shows jobs in several states. Pushed as the engineer's
-/// demo phone through the real push rules.
-fn push_demo_events(conn: &mut Connection, jobs: &[Job], engineer: UserId, now: DateTime<Utc>) -> Result<()> {
-    let device = DeviceId(Uuid::new_v4());
-    let mut seq = 0;
-    let mut event = |job: &Job, ago: Duration, body: EventBody| {
-        seq += 1;
+/// One demo phone: its device id and its sequence counter.
+struct Phone {
+    device: DeviceId,
+    seq: u64,
+    now: DateTime<Utc>,
+}
+
+impl Phone {
+    fn new(now: DateTime<Utc>) -> Phone {
+        Phone { device: DeviceId(Uuid::new_v4()), seq: 0, now }
+    }
+
+    /// The next event, recorded `ago` before now.
+    fn record(&mut self, job: &Job, ago: Duration, body: EventBody) -> EventWire {
+        self.seq += 1;
         EventWire {
             id: EventId(Uuid::new_v4()),
             job_id: job.id,
-            device_id: device,
-            seq,
-            device_time: now - ago,
+            device_id: self.device,
+            seq: self.seq,
+            device_time: self.now - ago,
             body,
             received_at: None,
+            rev: None,
         }
-    };
-    let (Some(printer), Some(install), Some(laptop)) = (jobs.get(1), jobs.get(2), jobs.get(6)) else {
+    }
+
+    /// Every step of the job's checklist done, a minute apart, from `ago` on.
+    fn all_steps(&mut self, job: &Job, ago: Duration) -> Vec<EventWire> {
+        let steps = job.checklist();
+        steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let ago = ago - Duration::minutes(i64::try_from(i).unwrap_or(0));
+                self.record(job, ago, EventBody::StepDone { step: s.id.clone() })
+            })
+            .collect()
+    }
+}
+
+/// A few visit events, so the demo shows jobs in several states. Pushed as the engineers'
+/// demo phones through the real push rules.
+fn push_demo_events(
+    conn: &mut Connection,
+    jobs: &[Job],
+    (wang, li): (UserId, UserId),
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (Some(printer), Some(install), Some(laptop), Some(iptv)) =
+        (jobs.get(1), jobs.get(2), jobs.get(6), jobs.get(8))
+    else {
         return Ok(());
     };
     let h = Duration::hours;
     let m = Duration::minutes;
+
+    // Wang's phone: the laptop repaired yesterday, with every step, a part and a sealed sign-off.
+    let mut phone = Phone::new(now);
+    let day = h(24);
+    let mut events = vec![
+        phone.record(laptop, day + m(110), EventBody::CustomerContacted),
+        phone.record(laptop, day + m(100), EventBody::Departed),
+        phone.record(laptop, day + m(80), EventBody::Arrived),
+    ];
+    events.extend(phone.all_steps(laptop, day + m(79)));
+    events.push(phone.record(
+        laptop,
+        day + m(50),
+        EventBody::PartUsed { part: "RAM-8G-DDR4".into(), qty: 1, serial: None },
+    ));
+    events.push(phone.record(
+        laptop,
+        day + m(45),
+        EventBody::NoteAdded { text: "原内存条金手指氧化，内存诊断报错".into() },
+    ));
+    let held: Vec<VisitEvent> = events.iter().map(EventWire::to_event).collect();
+    let result = "更换 8GB 内存条，修复磁盘错误，开机正常；已告知用户备份数据".to_string();
+    let sign_off = seal(
+        laptop,
+        &held,
+        SignOff {
+            result,
+            signer: "周婷".into(),
+            signature: demo_signature(),
+            ratings: Ratings { speed: 5, attitude: 5, result: 5 },
+            comment: "响应很快，处理专业".into(),
+            covers: Vec::new(),
+            hash: String::new(),
+        },
+    );
+    events.push(phone.record(laptop, day + m(30), EventBody::SignedOff(sign_off)));
+    // Today's jobs under way.
+    events.push(phone.record(install, m(50), EventBody::CustomerContacted));
+    events.push(phone.record(
+        install,
+        m(49),
+        EventBody::NoteAdded { text: "客户下午两点后在家，需带 20 米网线".into() },
+    ));
+    events.push(phone.record(printer, m(15), EventBody::CustomerContacted));
+    crate::api::sync::apply_push(conn, wang, &PushRequest { device_id: phone.device, events }, now)?;
+
+    // Li's phone: the IPTV repair, on site since yesterday, escalated to the vendor.
+    let mut phone = Phone::new(now);
     let events = vec![
-        event(laptop, h(24) + m(110), EventBody::CustomerContacted),
-        event(laptop, h(24) + m(100), EventBody::Departed),
-        event(laptop, h(24) + m(80), EventBody::Arrived),
-        event(
-            laptop,
-            h(24) + m(30),
-            EventBody::Completed {
-                result: "重装系统驱动，修复磁盘错误，开机正常；已告知用户备份数据".into(),
+        phone.record(iptv, day - m(6), EventBody::CustomerContacted),
+        phone.record(iptv, day - m(20), EventBody::Departed),
+        phone.record(iptv, day - m(48), EventBody::Arrived),
+        phone.record(iptv, day - m(50), EventBody::StepDone { step: "agree_time".into() }),
+        phone.record(iptv, day - m(51), EventBody::StepDone { step: "kit_badge".into() }),
+        phone.record(iptv, day - m(52), EventBody::StepDone { step: "knock".into() }),
+        phone.record(iptv, day - m(53), EventBody::StepDone { step: "greeting".into() }),
+        phone.record(iptv, day - m(54), EventBody::StepDone { step: "shoe_covers".into() }),
+        phone.record(iptv, day - m(70), EventBody::StepDone { step: "diagnose".into() }),
+        phone.record(
+            iptv,
+            day - m(75),
+            EventBody::PartUsed { part: "PATCH-SCAPC-3M".into(), qty: 1, serial: None },
+        ),
+        phone.record(
+            iptv,
+            day - m(90),
+            EventBody::Escalated {
+                to: EscalationTarget::Vendor,
+                reason: "更换跳线后仍无信号，机顶盒固件异常，需厂家远程升级".into(),
             },
         ),
-        event(install, m(50), EventBody::CustomerContacted),
-        event(install, m(49), EventBody::NoteAdded { text: "客户下午两点后在家，需带 20 米网线".into() }),
-        event(printer, m(15), EventBody::CustomerContacted),
+        phone.record(iptv, day - m(91), EventBody::NoteAdded { text: "已告知用户，厂家明天联系".into() }),
     ];
-    crate::api::sync::apply_push(conn, engineer, &PushRequest { device_id: device, events }, now)?;
+    crate::api::sync::apply_push(conn, li, &PushRequest { device_id: phone.device, events }, now)?;
     Ok(())
+}
+
+/// A short handwritten-looking signature, as the pad encodes it.
+fn demo_signature() -> Signature {
+    let wave: Vec<(f64, f64)> =
+        (0..40).map(|i| (20.0 + f64::from(i) * 6.0, 80.0 + (f64::from(i) * 0.6).sin() * 25.0)).collect();
+    let dash = vec![(60.0, 120.0), (120.0, 118.0), (190.0, 121.0)];
+    Signature::from_points(320, 160, &[wave, dash])
 }
 
 #[cfg(test)]
@@ -411,7 +617,29 @@ mod tests {
             assert!(n > 0, "{kind:?}");
         }
         let events: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
-        assert_eq!(events, 7);
+        assert_eq!(events, 18 + 2 + 1 + 12, "laptop (with its 12 steps), install, printer, IPTV");
+        let flags: i64 = conn.query_row("SELECT count(*) FROM flags", [], |r| r.get(0))?;
+        assert_eq!(flags, 0, "the demo visits raise no flags");
+        assert_eq!(store::parts(&conn)?.len(), 11);
+        let wang =
+            store::user_by_login(&conn, ENGINEER_LOGIN)?.map(|u| u.user.id).ok_or(Error::internal("wang"))?;
+        let van = store::van_stock(&conn, wang)?;
+        assert_eq!(van.counts.get("RAM-8G-DDR4"), Some(&1), "two issued, one used on the laptop");
+        assert_eq!(van.counts.get("ONT-HG8245"), Some(&3));
+        let now = now();
+        let mut signed = 0;
+        for job in store::query_jobs(&conn, &format!("SELECT {} FROM jobs", store::JOB_COLUMNS), [])? {
+            let detail = store::job_detail(&conn, job, now)?;
+            if let Some(s) = detail.report.sign_off {
+                assert_eq!(s.verification, onsite_core::signoff::Verification::Intact);
+                assert!(detail.report.steps.iter().all(|l| l.state.is_settled()));
+                signed += 1;
+            }
+        }
+        assert_eq!(signed, 1);
+        let custom: i64 =
+            conn.query_row("SELECT count(*) FROM jobs WHERE checklist IS NOT NULL", [], |r| r.get(0))?;
+        assert_eq!(custom, 1);
         let desk = store::user_by_login(&conn, DISPATCHER_LOGIN)?.map(|u| u.user.role);
         assert_eq!(desk, Some(Role::Dispatcher));
         Ok(())

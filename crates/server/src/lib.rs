@@ -7,13 +7,14 @@
 //! - [`store`]: rows to domain types and back, shared by the handlers.
 //! - [`error`]: the one error type; every failure answers the wire's `ErrorBody` JSON.
 //! - [`auth`]: passwords, bearer tokens, the `CurrentUser` extractor.
-//! - [`api`]: the handlers of `/api/v1` (auth, sync, jobs).
+//! - [`api`]: the handlers of `/api/v1` (auth, sync, jobs, parts and vans).
 //! - [`openapi`]: the OpenAPI document, served at `/api/v1/openapi.json`.
 //! - [`static_files`]: the built app with SPA fallback and cache headers.
-//! - [`demo`]: demo accounts and jobs for `--demo`.
+//! - [`demo`]: demo accounts, jobs, parts and van stock for `--demo`.
 //!
-//! The rules themselves (what a valid job is, whether an event is applied, a job's status) are
-//! `onsite-core`'s: this crate only does the I/O around them.
+//! The rules themselves (what a valid job is, whether an event is applied, a job's status, the
+//! visit report, a van's count, what is flagged to the service desk) are `onsite-core`'s: this
+//! crate only does the I/O around them.
 
 pub mod api;
 pub mod auth;

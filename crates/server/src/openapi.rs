@@ -33,6 +33,10 @@ use utoipa::{Modify, OpenApi};
         api::jobs::get,
         api::jobs::assign,
         api::jobs::engineers,
+        api::parts::list,
+        api::parts::put,
+        api::parts::issue,
+        api::parts::van,
         openapi_json,
     ),
     components(schemas(ErrorBody, ErrorCode, EventRejection, RejectCode, Role, Window, EventBody)),
@@ -41,6 +45,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Log in and out"),
         (name = "sync", description = "The engineer's phone: push visit events, pull changes"),
         (name = "jobs", description = "The service desk: open, dispatch and follow jobs"),
+        (name = "parts", description = "The parts catalogue and engineers' van stock"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -75,29 +80,22 @@ pub fn document() -> &'static str {
 }
 
 /// Writes the core's rules that a schema can express into the document: the enums the wire
-/// carries as plain strings, and the form's required-text and length limits, taken from the
+/// carries as plain strings, and the required-text, length and range limits, taken from the
 /// core's own constants. So a request that fits the schema is refused only for a rule no schema
-/// can say (an appointment that ends before it starts, an engineer that does not exist).
+/// can say (an appointment that ends before it starts, an engineer that does not exist, a
+/// repeated step id, a body whose `sku` is not the path's).
 fn add_domain_rules(doc: &mut Value) {
-    use onsite_core::event::{MAX_NOTE, MAX_REASON};
+    use onsite_core::event::{MAX_CODE, MAX_FEE_FEN, MAX_NOTE, MAX_QTY, MAX_REASON};
     use onsite_core::job::{MAX_LONG_FIELD, MAX_PHONE, MAX_SHORT_FIELD, MAX_WECHAT};
-    let schemas = &mut doc["components"]["schemas"];
+    use onsite_core::parts::{MAX_ISSUE, MAX_PART_NAME};
+    use onsite_core::signoff::{MAX_COVERS, MAX_PAD, MAX_SIGNER, MAX_STROKES};
+    use onsite_core::sla::SlaState;
+    use onsite_core::steps::{MAX_STEP_ID, MAX_STEP_TITLE, MAX_STEPS};
+
     let enumeration = |values: Vec<&str>| json!({"type": "string", "enum": values});
     let kinds = enumeration(JobKind::ALL.iter().map(|k| k.as_str()).collect());
     let priorities = enumeration(Priority::ALL.iter().map(|p| p.as_str()).collect());
     let statuses = enumeration(JobStatus::ALL.iter().map(|s| s.as_str()).collect());
-    for name in ["NewJob", "JobWire"] {
-        schemas[name]["properties"]["kind"] = kinds.clone();
-        schemas[name]["properties"]["priority"] = priorities.clone();
-    }
-    schemas["JobDetail"]["properties"]["status"] = statuses.clone();
-    if let Some(params) = doc["paths"]["/api/v1/jobs"]["get"]["parameters"].as_array_mut() {
-        for param in params.iter_mut().filter(|p| p["name"] == "status") {
-            param["schema"] = statuses.clone();
-        }
-    }
-    let schemas = &mut doc["components"]["schemas"];
-
     let text = |max: usize, required: bool| {
         let mut t = json!({"type": "string", "maxLength": max});
         if required {
@@ -105,31 +103,106 @@ fn add_domain_rules(doc: &mut Value) {
         }
         t
     };
-    let new_job = &mut schemas["NewJob"]["properties"];
+    let schemas = &mut doc["components"]["schemas"];
+    for name in ["NewJob", "JobWire"] {
+        set(schemas, name, "kind", kinds.clone());
+        set(schemas, name, "priority", priorities.clone());
+    }
+    set(schemas, "JobDetail", "status", statuses.clone());
+    set(schemas, "VisitReport", "status", statuses.clone());
+
     for (field, max) in
         [("customer", MAX_SHORT_FIELD), ("contact", MAX_SHORT_FIELD), ("address", MAX_SHORT_FIELD)]
     {
-        new_job[field] = text(max, true);
+        set(schemas, "NewJob", field, text(max, true));
     }
-    new_job["phone"] = text(MAX_PHONE, true);
-    new_job["fault"] = text(MAX_LONG_FIELD, true);
+    set(schemas, "NewJob", "phone", text(MAX_PHONE, true));
+    set(schemas, "NewJob", "fault", text(MAX_LONG_FIELD, true));
     for (field, max) in
         [("wechat", MAX_WECHAT), ("device_name", MAX_SHORT_FIELD), ("device_description", MAX_LONG_FIELD)]
     {
-        new_job[field] = json!({"type": ["string", "null"], "maxLength": max});
+        set(schemas, "NewJob", field, json!({"type": ["string", "null"], "maxLength": max}));
     }
+    // A checklist of the desk's own: at most MAX_STEPS steps with non-blank ids and titles.
+    let checklist = json!({"type": ["array", "null"], "items": {"$ref": "#/components/schemas/Step"}, "maxItems": MAX_STEPS});
+    set(schemas, "NewJob", "checklist", checklist.clone());
+    set(schemas, "JobWire", "checklist", checklist);
+    set(schemas, "Step", "id", text(MAX_STEP_ID, true));
+    set(schemas, "Step", "zh", text(MAX_STEP_TITLE, true));
+    set(schemas, "Step", "en", text(MAX_STEP_TITLE, true));
 
-    // EventBody is a oneOf of objects, one per kind; patch the ones with text.
+    set(schemas, "Part", "sku", text(MAX_CODE, true));
+    set(schemas, "Part", "zh", text(MAX_PART_NAME, true));
+    set(schemas, "Part", "en", text(MAX_PART_NAME, true));
+    set(schemas, "VanIssue", "part", text(MAX_CODE, true));
+    set(
+        schemas,
+        "VanIssue",
+        "qty",
+        json!({"type": "integer", "format": "int64", "minimum": -MAX_ISSUE, "maximum": MAX_ISSUE, "not": {"const": 0}}),
+    );
+
+    // EventBody is a oneOf, one variant per kind; patch the fields that carry a rule.
+    let rules = [
+        ("text", text(MAX_NOTE, true)),
+        ("result", text(MAX_NOTE, false)),
+        ("reason", text(MAX_REASON, true)),
+        ("step", text(MAX_STEP_ID, true)),
+        ("part", text(MAX_CODE, true)),
+        ("serial", json!({"type": ["string", "null"], "maxLength": MAX_CODE, "pattern": "\\S"})),
+        ("receipt_no", text(MAX_CODE, true)),
+        ("qty", json!({"type": "integer", "format": "int32", "minimum": 1, "maximum": MAX_QTY})),
+        ("amount_fen", json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_FEE_FEN})),
+    ];
     if let Some(variants) = schemas["EventBody"]["oneOf"].as_array_mut() {
         for variant in variants {
-            let props = &mut variant["properties"];
-            for (field, max, required) in
-                [("text", MAX_NOTE, true), ("result", MAX_NOTE, false), ("reason", MAX_REASON, true)]
-            {
-                if props.get(field).is_some() {
-                    props[field] = text(max, required);
+            // Only variants with their own properties: indexing a missing key would add a null.
+            let Some(props) = variant.get_mut("properties").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for (field, rule) in &rules {
+                if let Some(prop) = props.get_mut(*field) {
+                    *prop = rule.clone();
                 }
             }
+        }
+    }
+    set(schemas, "SignOff", "signer", text(MAX_SIGNER, true));
+    set(schemas, "SignOff", "result", text(MAX_NOTE, false));
+    set(schemas, "SignOff", "comment", text(MAX_NOTE, false));
+    set(schemas, "SignOff", "hash", json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}));
+    set(
+        schemas,
+        "SignOff",
+        "covers",
+        json!({"type": "array", "items": {"$ref": "#/components/schemas/Coverage"}, "maxItems": MAX_COVERS}),
+    );
+    for field in ["speed", "attitude", "result"] {
+        set(schemas, "Ratings", field, json!({"type": "integer", "minimum": 1, "maximum": 5}));
+    }
+    for field in ["w", "h"] {
+        set(schemas, "Signature", field, json!({"type": "integer", "minimum": 1, "maximum": MAX_PAD}));
+    }
+    set(
+        schemas,
+        "Signature",
+        "strokes",
+        json!({"type": "array", "maxItems": MAX_STROKES, "items": {"type": "array", "items": {"type": "integer", "format": "int32"}}}),
+    );
+
+    let slas = enumeration(SlaState::NAMES.to_vec());
+    if let Some(params) = doc["paths"]["/api/v1/jobs"]["get"]["parameters"].as_array_mut() {
+        for param in params.iter_mut() {
+            if param["name"] == "status" {
+                param["schema"] = statuses.clone();
+            } else if param["name"] == "sla" {
+                param["schema"] = slas.clone();
+            }
+        }
+    }
+    if let Some(params) = doc["paths"]["/api/v1/parts/{sku}"]["put"]["parameters"].as_array_mut() {
+        for param in params.iter_mut().filter(|p| p["name"] == "sku") {
+            param["schema"] = text(MAX_CODE, true);
         }
     }
     require_rfc3339(doc);
@@ -137,11 +210,26 @@ fn add_domain_rules(doc: &mut Value) {
     // Sequence numbers start at 1 and are stored as SQLite integers.
     if let Some(parts) = schemas["EventWire"]["allOf"].as_array_mut() {
         for part in parts {
-            if part["properties"].get("seq").is_some() {
-                part["properties"]["seq"]["minimum"] = json!(1);
-                part["properties"]["seq"]["maximum"] = json!(i64::MAX);
+            if let Some(seq) = part.get_mut("properties").and_then(|p| p.get_mut("seq")) {
+                seq["minimum"] = json!(1);
+                seq["maximum"] = json!(i64::MAX);
             }
         }
+    }
+}
+
+/// Replaces one property's schema, keeping its description; a schema or property that does not
+/// exist is left alone (never created half-formed).
+fn set(schemas: &mut Value, schema: &str, field: &str, rule: Value) {
+    let Some(prop) =
+        schemas.get_mut(schema).and_then(|s| s.get_mut("properties")).and_then(|p| p.get_mut(field))
+    else {
+        return;
+    };
+    let description = prop.get("description").cloned();
+    *prop = rule;
+    if let Some(d) = description {
+        prop["description"] = d;
     }
 }
 
@@ -191,6 +279,9 @@ mod tests {
             "/api/v1/jobs/{id}",
             "/api/v1/jobs/{id}/assignee",
             "/api/v1/engineers",
+            "/api/v1/engineers/{login}/van",
+            "/api/v1/parts",
+            "/api/v1/parts/{sku}",
             "/api/v1/openapi.json",
         ] {
             assert!(doc["paths"][path].is_object(), "{path} missing");
@@ -201,5 +292,33 @@ mod tests {
         assert_eq!(new_job["kind"]["enum"][4], "it_repair");
         assert_eq!(new_job["customer"]["pattern"], "\\S");
         assert_eq!(new_job["reported_at"]["pattern"], RFC3339);
+        let schemas = &doc["components"]["schemas"];
+        for name in
+            ["Part", "VanIssue", "VanStock", "JobDetail", "VisitReport", "Flag", "SignOff", "Signature"]
+        {
+            assert!(schemas[name].is_object(), "{name} missing");
+        }
+        assert_eq!(schemas["VanIssue"]["properties"]["qty"]["not"]["const"], 0);
+        assert_eq!(schemas["Part"]["properties"]["sku"]["maxLength"], 64);
+        // Every variant of EventBody is a schema: none got a null `properties` by patching.
+        for variant in schemas["EventBody"]["oneOf"].as_array().into_iter().flatten() {
+            assert!(variant.get("properties").is_none_or(Value::is_object), "{variant}");
+        }
+        let params =
+            doc["paths"]["/api/v1/jobs"]["get"]["parameters"].as_array().cloned().unwrap_or_default();
+        let sla = params.iter().find(|p| p["name"] == "sla").map(|p| p["schema"]["enum"].clone());
+        assert_eq!(sla, Some(json!(["on_track", "due_soon", "met", "missed"])));
+        let mut ids: Vec<&str> = doc["paths"]
+            .as_object()
+            .into_iter()
+            .flat_map(|paths| paths.values())
+            .filter_map(|path| path.as_object())
+            .flat_map(|ops| ops.values())
+            .filter_map(|op| op["operationId"].as_str())
+            .collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "operation ids are unique: {ids:?}");
     }
 }

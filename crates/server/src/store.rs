@@ -5,19 +5,23 @@
 //! is written once. All functions are synchronous and take a borrowed connection: they run
 //! inside [`crate::db::Db::run`], usually inside a transaction.
 
-use crate::db::{fmt_time, parse_id, parse_time};
+use crate::db::{current_rev, fmt_time, parse_id, parse_time};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use onsite_core::event::canonical_order;
+use onsite_core::flags::Raised;
+use onsite_core::parts::{MOVEMENT_TAGS, Part, VanStock};
 use onsite_core::status::derive_status;
-use onsite_core::wire::{EventWire, JobDetail, JobWire, Role, User, Window};
+use onsite_core::steps::Step;
+use onsite_core::wire::{EventWire, Flag, FlagKind, JobDetail, JobWire, Role, User, Window};
 use onsite_core::{EventId, Job, JobId, JobKind, Priority, UserId, VisitEvent};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The columns of `jobs`, in the order [`JobRow::read`] expects.
 pub const JOB_COLUMNS: &str = "id, kind, priority, customer, contact, phone, wechat, address, device_name, \
-     device_description, fault, reported_at, dispatched_at, appointment_start, appointment_end, assignee, rev";
+     device_description, fault, reported_at, dispatched_at, appointment_start, appointment_end, assignee, rev, \
+     checklist";
 
 /// A `jobs` row as stored, before its text is checked.
 pub struct JobRow {
@@ -38,6 +42,7 @@ pub struct JobRow {
     appointment_end: Option<String>,
     assignee: Option<String>,
     rev: i64,
+    checklist: Option<String>,
 }
 
 impl JobRow {
@@ -61,6 +66,7 @@ impl JobRow {
             appointment_end: row.get(14)?,
             assignee: row.get(15)?,
             rev: row.get(16)?,
+            checklist: row.get(17)?,
         })
     }
 
@@ -88,6 +94,12 @@ impl JobRow {
             dispatched_at: opt_time(self.dispatched_at)?,
             appointment,
             assignee: self.assignee.as_deref().map(parse_id).transpose()?,
+            checklist: self
+                .checklist
+                .as_deref()
+                .map(serde_json::from_str::<Vec<Step>>)
+                .transpose()
+                .map_err(|e| Error::internal(format!("bad stored checklist: {e}")))?,
             rev: self.rev,
         })
     }
@@ -107,10 +119,11 @@ pub fn load_job(conn: &Connection, id: JobId) -> Result<Option<JobWire>> {
 
 /// Stores a new job header at change number `rev`.
 pub fn insert_job(conn: &Connection, job: &Job, rev: i64) -> Result<()> {
+    let checklist = job.checklist.as_ref().map(serde_json::to_string).transpose().map_err(Error::internal)?;
     conn.execute(
         "INSERT INTO jobs (id, kind, priority, customer, contact, phone, wechat, address, device_name, \
-         device_description, fault, reported_at, dispatched_at, appointment_start, appointment_end, assignee, rev) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         device_description, fault, reported_at, dispatched_at, appointment_start, appointment_end, assignee, rev, \
+         checklist) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             job.id.to_string(),
             job.kind.as_str(),
@@ -129,6 +142,7 @@ pub fn insert_job(conn: &Connection, job: &Job, rev: i64) -> Result<()> {
             job.appointment.map(|w| fmt_time(w.end)),
             job.assignee.map(|a| a.to_string()),
             rev,
+            checklist,
         ],
     )?;
     Ok(())
@@ -154,6 +168,13 @@ pub struct StoredEvent {
     pub event: VisitEvent,
     pub received_at: DateTime<Utc>,
     pub rev: i64,
+}
+
+impl StoredEvent {
+    /// The event as the server returns it: with its receive time and change number.
+    pub fn wire(&self) -> EventWire {
+        EventWire { rev: Some(self.rev), ..EventWire::from_event(&self.event, Some(self.received_at)) }
+    }
 }
 
 /// The columns [`read_event`] expects.
@@ -220,20 +241,146 @@ pub fn job_events(conn: &Connection, job: JobId) -> Result<Vec<StoredEvent>> {
     )
 }
 
-/// A job with its status and its events in canonical order, each with its receive time.
-pub fn detail(job: JobWire, events: &[StoredEvent]) -> JobDetail {
-    let received: HashMap<EventId, DateTime<Utc>> =
-        events.iter().map(|s| (s.event.id, s.received_at)).collect();
-    let ordered = canonical_order(events.iter().map(|s| &s.event));
+/// A job with its status, its events in canonical order (each with its receive time and change
+/// number), the visit report as of `now`, and its flags.
+pub fn detail(job: JobWire, events: &[StoredEvent], flags: Vec<Flag>, now: DateTime<Utc>) -> JobDetail {
+    let stored: HashMap<EventId, &StoredEvent> = events.iter().map(|s| (s.event.id, s)).collect();
+    let domain: Vec<VisitEvent> = events.iter().map(|s| s.event.clone()).collect();
+    let ordered = canonical_order(&domain);
     let status = derive_status(ordered.iter().copied());
-    let events =
-        ordered.into_iter().map(|e| EventWire::from_event(e, received.get(&e.id).copied())).collect();
-    JobDetail { job, status, events }
+    let wire = ordered.iter().filter_map(|e| stored.get(&e.id)).map(|s| s.wire()).collect();
+    let report = onsite_core::report::report(&job.clone().into_job(), &domain, now);
+    JobDetail { job, status, events: wire, report, flags }
 }
 
-pub fn job_detail(conn: &Connection, job: JobWire) -> Result<JobDetail> {
+pub fn job_detail(conn: &Connection, job: JobWire, now: DateTime<Utc>) -> Result<JobDetail> {
     let events = job_events(conn, job.id)?;
-    Ok(detail(job, &events))
+    let flags = job_flags(conn, job.id)?;
+    Ok(detail(job, &events, flags, now))
+}
+
+/// The flags raised on a job, oldest first.
+pub fn job_flags(conn: &Connection, job: JobId) -> Result<Vec<Flag>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT event_id, kind, detail, at FROM flags WHERE job_id = ?1 ORDER BY id")?;
+    let rows = stmt
+        .query_map(params![job.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(event_id, kind, detail, at)| {
+            Ok(Flag {
+                kind: FlagKind::parse(&kind)
+                    .ok_or_else(|| Error::internal(format!("bad flag kind {kind:?}")))?,
+                event_id: parse_id(&event_id)?,
+                detail,
+                at: parse_time(&at)?,
+            })
+        })
+        .collect()
+}
+
+/// Records a flag raised by an event.
+pub fn insert_flag(conn: &Connection, event: &VisitEvent, raised: &Raised, at: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO flags (job_id, event_id, kind, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        event.job_id.to_string(),
+        event.id.to_string(),
+        raised.kind.as_str(),
+        raised.detail,
+        fmt_time(at),
+    ])?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parts and vans
+
+fn read_part(row: &Row<'_>) -> rusqlite::Result<Part> {
+    Ok(Part { sku: row.get(0)?, zh: row.get(1)?, en: row.get(2)?, serialised: row.get(3)? })
+}
+
+/// The whole catalogue, by stock code.
+pub fn parts(conn: &Connection) -> Result<Vec<Part>> {
+    let mut stmt = conn.prepare_cached("SELECT sku, zh, en, serialised FROM parts ORDER BY sku")?;
+    Ok(stmt.query_map([], read_part)?.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn part_by_sku(conn: &Connection, sku: &str) -> Result<Option<Part>> {
+    Ok(conn
+        .prepare_cached("SELECT sku, zh, en, serialised FROM parts WHERE sku = ?1")?
+        .query_row(params![sku], read_part)
+        .optional()?)
+}
+
+/// Adds or replaces a catalogue entry at change number `rev`.
+pub fn upsert_part(conn: &Connection, part: &Part, rev: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO parts (sku, zh, en, serialised, rev) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (sku) DO UPDATE SET zh = excluded.zh, en = excluded.en, \
+         serialised = excluded.serialised, rev = excluded.rev",
+    )?
+    .execute(params![part.sku, part.zh, part.en, part.serialised, rev])?;
+    Ok(())
+}
+
+/// Whether any catalogue entry changed after change number `cursor`.
+pub fn parts_changed_since(conn: &Connection, cursor: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM parts WHERE rev > ?1)")?
+        .query_row(params![cursor], |r| r.get(0))?)
+}
+
+/// Records stock issued to (`qty` > 0) or taken back from (`qty` < 0) an engineer's van.
+pub fn insert_van_issue(
+    conn: &Connection,
+    user: UserId,
+    sku: &str,
+    qty: i64,
+    rev: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached("INSERT INTO van_issues (user_id, sku, qty, rev, at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![user.to_string(), sku, qty, rev, fmt_time(at)])?;
+    Ok(())
+}
+
+/// The engineer's van as the server counts it now: every issue, less the parts used and plus
+/// the parts returned in the events of the engineer's devices ([`onsite_core::parts::apply`]).
+/// `rev` is the change counter read in the same transaction, so the count includes exactly
+/// the changes numbered up to it. Call inside a transaction for that to hold.
+pub fn van_stock(conn: &Connection, user: UserId) -> Result<VanStock> {
+    let rev = current_rev(conn)?;
+    let who = user.to_string();
+    let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+    {
+        let mut stmt =
+            conn.prepare_cached("SELECT sku, SUM(qty) FROM van_issues WHERE user_id = ?1 GROUP BY sku")?;
+        let rows = stmt.query_map(params![who], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (sku, qty) = row?;
+            counts.insert(sku, qty);
+        }
+    }
+    let tags = serde_json::to_string(&MOVEMENT_TAGS).map_err(Error::internal)?;
+    let moved = query_events(
+        conn,
+        &format!(
+            "SELECT {EVENT_COLUMNS} FROM events e JOIN devices d ON d.id = e.device_id \
+             WHERE d.user_id = ?1 AND e.type IN (SELECT value FROM json_each(?2))"
+        ),
+        params![who, tags],
+    )?;
+    onsite_core::parts::apply(&mut counts, moved.iter().map(|s| &s.event));
+    Ok(VanStock { rev, counts })
 }
 
 /// A user and their password hash.

@@ -103,9 +103,13 @@ async fn data_survives_a_restart() {
     let before = s.detail(&desk, job.id).await;
 
     let s = s.restart().await;
-    // The session, the job, the event and the device binding are all still there.
+    // The session, the job, the event and the device binding are all still there. (The report
+    // is computed at each read: its SLA clocks run on.)
     let after = s.detail(&desk, job.id).await;
-    assert_eq!(after, before);
+    assert_eq!(
+        (&after.job, after.status, &after.events, &after.flags),
+        (&before.job, before.status, &before.events, &before.flags)
+    );
     let replay = s.push_ok(&alice, phone, &[e]).await.acked;
     assert!(replay[0].duplicate);
     assert_eq!(replay[0].received_at, ack[0].received_at);

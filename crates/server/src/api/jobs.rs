@@ -1,8 +1,10 @@
 //! `/api/v1/jobs` and `/api/v1/engineers`: the service desk's dispatch.
 //!
-//! A dispatcher opens jobs (validated by [`onsite_core::Job::validate`]), dispatches and
-//! re-dispatches them to engineers, and reads any job with its derived status and events. An
-//! engineer may read only the jobs assigned to them. Every header write takes a new change
+//! A dispatcher opens jobs (validated by [`onsite_core::Job::validate`], the desk's own
+//! checklist included), dispatches and re-dispatches them to engineers, and reads any job with
+//! its derived status, its events, the visit report ([`onsite_core::report::report`], computed
+//! on every read, so the sign-off is re-verified against the events as stored now) and the flags
+//! raised when its events arrived. An engineer may read only the jobs assigned to them. Every header write takes a new change
 //! number, so engineers' pulls pick it up; a re-dispatch also records an unassignment, so the
 //! previous engineer's pull drops the job.
 
@@ -15,6 +17,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::SubsecRound;
 use onsite_core::JobId;
+use onsite_core::sla::SlaState;
 use onsite_core::status::JobStatus;
 use onsite_core::wire::{AssignRequest, ErrorBody, JobDetail, JobWire, NewJob, Role, User, Window};
 use rusqlite::{TransactionBehavior, params};
@@ -38,7 +41,8 @@ fn invalid(e: onsite_core::job::JobError) -> Error {
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not a dispatcher", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 422, description = "JSON of the wrong shape, a field breaking the form's rules, or no such engineer", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, a field breaking the form's rules (a checklist with \
+            a repeated step id included), or no such engineer", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -128,7 +132,7 @@ pub async fn assign(
     Ok(ApiJson(wire))
 }
 
-/// A job with its derived status and its events in canonical order.
+/// A job with its derived status, its events in canonical order, its visit report and flags.
 #[utoipa::path(
     get,
     path = "/api/v1/jobs/{id}",
@@ -136,7 +140,7 @@ pub async fn assign(
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The job's id")),
     responses(
-        (status = 200, description = "The job", body = JobDetail),
+        (status = 200, description = "The job; `report` is computed now, re-verifying the sign-off", body = JobDetail),
         (status = 400, description = "A job id that is not a UUID", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "An engineer asking for another engineer's job", body = ErrorBody),
@@ -156,7 +160,7 @@ pub async fn get(
             if user.role == Role::Engineer && job.assignee != Some(user.id) {
                 return Err(Error::Forbidden("this job is not assigned to you".into()));
             }
-            store::job_detail(conn, job)
+            store::job_detail(conn, job, now())
         })
         .await?;
     Ok(ApiJson(detail))
@@ -170,6 +174,12 @@ pub struct JobsQuery {
     pub engineer: Option<String>,
     /// Only jobs in this status: assigned, contacted, en_route, on_site, completed, could_not_complete.
     pub status: Option<String>,
+    /// Only jobs with a service-level deadline in this state now: on_track, due_soon, met, missed.
+    pub sla: Option<String>,
+    /// Only jobs that were (true) or were not (false) escalated.
+    pub escalated: Option<bool>,
+    /// Only jobs with (true) or without (false) flags for the service desk.
+    pub flagged: Option<bool>,
 }
 
 /// Every job, newest report first, for the service desk.
@@ -181,7 +191,7 @@ pub struct JobsQuery {
     params(JobsQuery),
     responses(
         (status = 200, description = "The matching jobs (none when the engineer is unknown)", body = Vec<JobDetail>),
-        (status = 400, description = "An unknown status", body = ErrorBody),
+        (status = 400, description = "An unknown status or SLA state, or a filter that is not true or false", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not a dispatcher", body = ErrorBody),
     )
@@ -198,9 +208,18 @@ pub async fn list(
             Some(JobStatus::parse(s).ok_or_else(|| Error::BadRequest(format!("unknown status {s:?}")))?)
         }
     };
+    if let Some(s) = query.sla.as_deref()
+        && !SlaState::NAMES.contains(&s)
+    {
+        return Err(Error::BadRequest(format!(
+            "unknown SLA state {s:?}: use one of {}",
+            SlaState::NAMES.join(", ")
+        )));
+    }
     let jobs = state
         .db
         .run(move |conn| {
+            let now = now();
             let engineer = match query.engineer.as_deref() {
                 None => None,
                 Some(login) => match store::user_by_login(conn, login)? {
@@ -217,8 +236,13 @@ pub async fn list(
             )?;
             let mut out = Vec::with_capacity(jobs.len());
             for job in jobs {
-                let detail = store::job_detail(conn, job)?;
-                if status.is_none_or(|s| s == detail.status) {
+                let detail = store::job_detail(conn, job, now)?;
+                let report = &detail.report;
+                let keep = status.is_none_or(|s| s == detail.status)
+                    && query.sla.as_deref().is_none_or(|s| report.sla.iter().any(|l| l.state.name() == s))
+                    && query.escalated.is_none_or(|wanted| wanted == escalated(report))
+                    && query.flagged.is_none_or(|wanted| wanted == flagged(&detail));
+                if keep {
                     out.push(detail);
                 }
             }
@@ -226,6 +250,14 @@ pub async fn list(
         })
         .await?;
     Ok(ApiJson(jobs))
+}
+
+fn escalated(report: &onsite_core::report::VisitReport) -> bool {
+    !report.escalations.is_empty()
+}
+
+fn flagged(detail: &JobDetail) -> bool {
+    !detail.flags.is_empty()
 }
 
 /// The engineers jobs can be dispatched to.

@@ -3,6 +3,7 @@
 //! - [`auth`]: log in, log out, who am I.
 //! - [`sync`]: the engineer's push of visit events and pull of changes.
 //! - [`jobs`]: the service desk's dispatch: open, (re)assign, list and read jobs.
+//! - [`parts`]: the parts catalogue and the stock on engineers' vans.
 //!
 //! Every answer under `/api` is JSON, errors included: an unknown path is a JSON 404, a wrong
 //! method a JSON 405, a body over 1 MiB a JSON 413. API answers carry `Cache-Control: no-store`:
@@ -10,6 +11,7 @@
 
 pub mod auth;
 pub mod jobs;
+pub mod parts;
 pub mod sync;
 
 use crate::AppState;
@@ -37,6 +39,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/jobs/{id}", get(jobs::get))
         .route("/api/v1/jobs/{id}/assignee", put(jobs::assign))
         .route("/api/v1/engineers", get(jobs::engineers))
+        .route("/api/v1/engineers/{login}/van", get(parts::van).post(parts::issue))
+        .route("/api/v1/parts", get(parts::list))
+        .route("/api/v1/parts/{sku}", put(parts::put))
         .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
         .route("/api", any(not_found))
         .route("/api/", any(not_found))

@@ -7,28 +7,38 @@
 //! later ones, so the same id twice in one batch is a duplicate, not a conflict. If any event is
 //! rejected the transaction is rolled back and the answer names every rejected event, with the
 //! status [`onsite_core::sync::refusal_code`] chooses: the phone marks those rejected and pushes
-//! the rest again at once.
+//! the rest again at once. Each acknowledgement carries the change number the event was applied
+//! at (for a duplicate, the one it was stored with).
+//!
+//! In the same transaction, an applied event may raise flags for the service desk
+//! ([`onsite_core::flags`]): a part used beyond the engineer's van count (counted with the
+//! batch's earlier events), a sign-off that does not verify, a job finished with required steps
+//! open. Flags never refuse an event.
 //!
 //! **Pull** pages through three streams of changes for the user, merged by the server-wide
 //! change number (`rev`, unique across all three): job headers assigned to the user, jobs taken
 //! away from the user, and events on the user's current jobs. `cursor` is the last rev returned.
 //! A job header in a page also brings the job's events from before the cursor, so a job
 //! re-dispatched to the engineer arrives with its history (those are extra, not counted in the
-//! page).
+//! page). When no more changes wait, `cursor` is the change counter of the read: nothing of the
+//! user's is numbered between the last change returned and it.
+//!
+//! Every pull also carries the engineer's van count ([`store::van_stock`]) from the same read,
+//! and the parts catalogue when the cursor is 0 or a part changed after it.
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::db::{next_rev, now, parse_id};
+use crate::db::{current_rev, next_rev, now, parse_id};
 use crate::error::{ApiJson, ApiQuery, Error, Result};
 use crate::store::{self, EVENT_COLUMNS, JOB_COLUMNS, StoredEvent};
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use onsite_core::flags;
 use onsite_core::sync::{Admission, JobAccess, Known, PULL_PAGE, PUSH_BATCH, admit, refusal_code};
 use onsite_core::wire::{
-    ErrorBody, EventAck, EventRejection, EventWire, JobWire, PullResponse, PushRequest, PushResponse,
-    RejectCode, Role,
+    ErrorBody, EventAck, EventRejection, JobWire, PullResponse, PushRequest, PushResponse, RejectCode, Role,
 };
-use onsite_core::{DeviceId, EventId, JobId, UserId};
+use onsite_core::{DeviceId, EventId, JobId, UserId, VisitEvent};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Deserialize;
 
@@ -84,6 +94,9 @@ pub fn apply_push(
 ) -> Result<Vec<EventAck>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let device_is_users = bind_device(&tx, req.device_id, user, received_at)?;
+    // The pushing engineer's van count, loaded at the first part used and kept up to date
+    // with the batch's events after it.
+    let mut van = None;
     let mut acks = Vec::with_capacity(req.events.len());
     let mut rejections = Vec::new();
     for wire in &req.events {
@@ -106,12 +119,17 @@ pub fn apply_push(
         match admit(&event, known) {
             Admission::Apply => {
                 let rev = next_rev(&tx)?;
-                store::insert_event(&tx, &event, received_at, rev)?;
-                acks.push(EventAck { id: event.id, received_at, duplicate: false });
+                apply_event(&tx, user, &event, received_at, rev, &mut van)?;
+                acks.push(EventAck { id: event.id, received_at, duplicate: false, rev });
             }
             Admission::AlreadyApplied => {
-                let stored_at = same_id.map_or(received_at, |s| s.received_at);
-                acks.push(EventAck { id: event.id, received_at: stored_at, duplicate: true });
+                let (stored_at, stored_rev) = same_id.map_or((received_at, 0), |s| (s.received_at, s.rev));
+                acks.push(EventAck {
+                    id: event.id,
+                    received_at: stored_at,
+                    duplicate: true,
+                    rev: stored_rev,
+                });
             }
             Admission::Reject(code, message) => rejections.push(reject(code, &message)),
         }
@@ -126,6 +144,43 @@ pub fn apply_push(
         n => format!("{n} events were refused; nothing of this push was applied"),
     };
     Err(Error::PushRefused { code: refusal_code(&rejections), message, events: rejections })
+}
+
+/// Stores an admitted event at `rev` and records the flags it raises.
+fn apply_event(
+    conn: &Connection,
+    user: UserId,
+    event: &VisitEvent,
+    received_at: DateTime<Utc>,
+    rev: i64,
+    van: &mut Option<std::collections::BTreeMap<String, i64>>,
+) -> Result<()> {
+    let mut raised = Vec::new();
+    if flags::needs_van(&event.kind) {
+        // Loaded before this event is stored: the count it is checked against.
+        let counts = match van.take() {
+            Some(counts) => counts,
+            None => store::van_stock(conn, user)?.counts,
+        };
+        raised.extend(flags::stock_short(&counts, &event.kind));
+        *van = Some(counts);
+    }
+    store::insert_event(conn, event, received_at, rev)?;
+    if let Some(counts) = van.as_mut() {
+        onsite_core::parts::apply(counts, [event]);
+    }
+    if flags::finishes(&event.kind)
+        && let Some(job) = store::load_job(conn, event.job_id)?
+    {
+        let events: Vec<VisitEvent> =
+            store::job_events(conn, event.job_id)?.into_iter().map(|s| s.event).collect();
+        raised.extend(flags::on_finish(&job.into_job(), &events, &event.kind));
+    }
+    for flag in &raised {
+        store::insert_flag(conn, event, flag, received_at)?;
+        tracing::info!(event = %event.id, job = %event.job_id, kind = flag.kind.as_str(), "flag raised");
+    }
+    Ok(())
 }
 
 /// Whether the device belongs to `user`. A device never seen before is bound to them now.
@@ -249,12 +304,19 @@ pub fn pull_changes(conn: &mut Connection, user: UserId, cursor: i64, page: usiz
     changes.sort_by_key(|(rev, _)| *rev);
     let more = changes.len() > page;
     changes.truncate(page);
+    let van = store::van_stock(&tx, user)?;
+    let last = changes.last().map_or(cursor, |(rev, _)| *rev);
+    let catalogue =
+        if cursor == 0 || store::parts_changed_since(&tx, cursor)? { Some(store::parts(&tx)?) } else { None };
     let mut response = PullResponse {
-        cursor: changes.last().map_or(cursor, |(rev, _)| *rev),
+        // With nothing more to come, everything up to the read's counter has been seen.
+        cursor: if more { last } else { last.max(current_rev(&tx)?) },
         more,
         jobs: Vec::new(),
         removed: Vec::new(),
         events: Vec::new(),
+        catalogue,
+        van: Some(van),
     };
     let mut page_events = Vec::new();
     for (_, change) in changes {
@@ -262,7 +324,7 @@ pub fn pull_changes(conn: &mut Connection, user: UserId, cursor: i64, page: usiz
             Change::Job(job) => response.jobs.push(job),
             Change::Removed(id) if !response.removed.contains(&id) => response.removed.push(id),
             Change::Removed(_) => {}
-            Change::Event(e) => page_events.push(EventWire::from_event(&e.event, Some(e.received_at))),
+            Change::Event(e) => page_events.push(e.wire()),
         }
     }
     // The history of jobs that (re)appear in this page, from before the cursor.
@@ -275,9 +337,7 @@ pub fn pull_changes(conn: &mut Connection, user: UserId, cursor: i64, page: usiz
                 ),
                 params![job.id.to_string(), cursor],
             )?;
-            response
-                .events
-                .extend(older.iter().map(|e| EventWire::from_event(&e.event, Some(e.received_at))));
+            response.events.extend(older.iter().map(StoredEvent::wire));
         }
     }
     response.events.extend(page_events);
@@ -290,7 +350,7 @@ mod tests {
     use super::*;
     use crate::store::insert_job;
     use chrono::TimeZone;
-    use onsite_core::wire::{EventBody, User};
+    use onsite_core::wire::{EventBody, EventWire, User};
     use onsite_core::{Job, JobKind, Priority};
     use uuid::Uuid;
 
@@ -325,6 +385,7 @@ mod tests {
             dispatched_at: Some(t(1)),
             appointment: None,
             assignee: Some(assignee),
+            checklist: None,
         };
         let tx = conn.transaction()?;
         let rev = next_rev(&tx)?;
@@ -349,6 +410,7 @@ mod tests {
                 device_time: t(2),
                 body: EventBody::NoteAdded { text: format!("note {seq}") },
                 received_at: None,
+                rev: None,
             })
             .collect();
         apply_push(conn, user, &PushRequest { device_id: device, events }, t(3))?;

@@ -2,14 +2,17 @@
 //! HTTP, with helpers to log in, open jobs and build and push events.
 //!
 //! Accounts seeded in every test server: `desk` (dispatcher), `alice` and `bob` (engineers),
-//! all with [`PASSWORD`].
+//! all with [`PASSWORD`]. [`Phone`] records events the way the app does (one device, its own
+//! sequence numbers) and seals sign-offs with the core's `seal`.
 #![allow(dead_code)]
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use onsite_core::parts::{Part, VanStock};
+use onsite_core::signoff::{Ratings, SignOff, Signature, seal};
 use onsite_core::wire::{
     ErrorBody, EventBody, EventWire, JobDetail, JobWire, PullResponse, PushRequest, PushResponse, Role, User,
 };
-use onsite_core::{DeviceId, EventId, JobId, UserId};
+use onsite_core::{DeviceId, EventId, JobId, UserId, VisitEvent};
 use onsite_server::{AppState, Config, serve, store};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -184,6 +187,112 @@ impl Server {
         assert_eq!(res.status(), StatusCode::OK, "job detail");
         res.json().await.expect("JobDetail")
     }
+
+    /// Adds or replaces a catalogue part as the dispatcher.
+    pub async fn put_part(&self, desk: &str, sku: &str, serialised: bool) -> Part {
+        let part =
+            Part { sku: sku.into(), zh: format!("配件 {sku}"), en: format!("Part {sku}"), serialised };
+        let res =
+            self.put(desk, &format!("/api/v1/parts/{sku}"), &serde_json::to_value(&part).unwrap()).await;
+        assert_eq!(res.status(), StatusCode::OK, "put part {sku}");
+        let stored: Part = res.json().await.expect("Part");
+        assert_eq!(stored, part);
+        stored
+    }
+
+    /// Issues stock to (or, negative, takes it back from) an engineer's van as the dispatcher.
+    pub async fn issue(&self, desk: &str, login: &str, sku: &str, qty: i64) -> VanStock {
+        let res = self
+            .post(desk, &format!("/api/v1/engineers/{login}/van"), &json!({"part": sku, "qty": qty}))
+            .await;
+        let status = res.status();
+        let text = res.text().await.expect("body");
+        assert_eq!(status, StatusCode::OK, "issue {qty} {sku} to {login}: {text}");
+        serde_json::from_str(&text).expect("VanStock")
+    }
+
+    pub async fn van(&self, token: &str, login: &str) -> VanStock {
+        let res = self.get(token, &format!("/api/v1/engineers/{login}/van")).await;
+        assert_eq!(res.status(), StatusCode::OK, "van of {login}");
+        res.json().await.expect("VanStock")
+    }
+
+    /// The ids of the jobs the dispatcher's list answers for a query string, sorted.
+    pub async fn list_ids(&self, desk: &str, query: &str) -> Vec<JobId> {
+        let res = self.get(desk, &format!("/api/v1/jobs{query}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "list {query}");
+        let jobs: Vec<JobDetail> = res.json().await.expect("Vec<JobDetail>");
+        let mut ids: Vec<JobId> = jobs.iter().map(|d| d.job.id).collect();
+        ids.sort();
+        ids
+    }
+
+    /// Runs SQL on the server's database file directly (behind the server's back), as a
+    /// tamperer or a clock would.
+    pub fn sql(&self, sql: &str, params: impl rusqlite::Params) -> usize {
+        let conn = rusqlite::Connection::open(self.db_path()).expect("open the database file");
+        conn.busy_timeout(std::time::Duration::from_secs(5)).expect("busy timeout");
+        conn.execute(sql, params).expect("SQL")
+    }
+}
+
+/// One phone: a device id and its sequence counter, recording events at times counted from
+/// the job's dispatch.
+pub struct Phone {
+    pub device: DeviceId,
+    pub seq: u64,
+}
+
+impl Phone {
+    pub fn new() -> Phone {
+        Phone { device: device(), seq: 0 }
+    }
+
+    /// The next event on `job`, recorded `minutes` after it was dispatched.
+    pub fn record(&mut self, job: &JobWire, minutes: i64, body: EventBody) -> EventWire {
+        self.seq += 1;
+        let start = job.dispatched_at.unwrap_or(job.reported_at);
+        EventWire {
+            id: EventId(Uuid::new_v4()),
+            job_id: job.id,
+            device_id: self.device,
+            seq: self.seq,
+            device_time: start + Duration::minutes(minutes),
+            body,
+            received_at: None,
+            rev: None,
+        }
+    }
+
+    /// Every step of the job's checklist done, at `minutes`.
+    pub fn all_steps(&mut self, job: &JobWire, minutes: i64) -> Vec<EventWire> {
+        let steps = job.clone().into_job().checklist().into_owned();
+        steps.iter().map(|s| self.record(job, minutes, EventBody::StepDone { step: s.id.clone() })).collect()
+    }
+
+    /// The customer's sign-off, sealed over `held` (the events on the job the phone holds).
+    pub fn sign_off(&mut self, job: &JobWire, held: &[EventWire], minutes: i64, draft: SignOff) -> EventWire {
+        let held: Vec<VisitEvent> = held.iter().map(EventWire::to_event).collect();
+        let sealed = seal(&job.clone().into_job(), &held, draft);
+        self.record(job, minutes, EventBody::SignedOff(sealed))
+    }
+}
+
+/// A sign-off as the customer fills it in, before it is sealed.
+pub fn draft() -> SignOff {
+    SignOff {
+        result: "更换光猫，测速 500M 正常".into(),
+        signer: "张伟".into(),
+        signature: Signature::from_points(
+            320,
+            160,
+            &[vec![(20.0, 80.0), (26.0, 77.0), (35.0, 76.0), (47.0, 80.0)]],
+        ),
+        ratings: Ratings { speed: 5, attitude: 5, result: 4 },
+        comment: "师傅很专业".into(),
+        covers: Vec::new(),
+        hash: String::new(),
+    }
 }
 
 impl Drop for Server {
@@ -227,6 +336,7 @@ pub fn event(job: JobId, device: DeviceId, seq: u64, body: EventBody) -> EventWi
         device_time: at(seq as u32),
         body,
         received_at: None,
+        rev: None,
     }
 }
 
