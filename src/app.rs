@@ -2,8 +2,8 @@
 
 use crate::components::{NoticeBanner, SyncBar, TopBar};
 use crate::hooks;
-use crate::pages::{JobPage, JobsPage, LoginPage, NotFound};
-use crate::state::{Auth, Clock, I18n, Jobs, Notice, set_document_lang, store_error_text};
+use crate::pages::{JobPage, JobsPage, LoginPage, NotFound, ReportPage, SignOffPage};
+use crate::state::{Auth, Clock, I18n, Jobs, Notice, Stock, set_document_lang, store_error_text};
 use crate::sync::Sync;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -17,9 +17,10 @@ pub fn App() -> impl IntoView {
     let notice = Notice::new();
     let (jobs, jobs_err) = Jobs::load();
     let (auth, auth_err) = Auth::load();
+    let (stock, stock_err) = Stock::load();
     let clock = Clock::new();
     let sync = Sync::new();
-    if let Some(e) = jobs_err.or(auth_err) {
+    if let Some(e) = jobs_err.or(auth_err).or(stock_err) {
         notice.error(store_error_text(i18n.lang.get_untracked(), &e));
     }
     provide_context(i18n);
@@ -28,12 +29,13 @@ pub fn App() -> impl IntoView {
     provide_context(auth);
     provide_context(clock);
     provide_context(sync);
+    provide_context(stock);
 
     hooks::use_clock(clock, Duration::from_secs(1));
     hooks::use_connectivity(sync);
     hooks::use_other_tabs(jobs, notice);
     hooks::use_service_worker();
-    sync.start(jobs, auth);
+    sync.start(jobs, auth, stock);
 
     view! {
         <Router>
@@ -44,6 +46,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=JobsPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/jobs/:id") view=JobPage/>
+                    <Route path=path!("/jobs/:id/sign-off") view=SignOffPage/>
+                    <Route path=path!("/jobs/:id/report") view=ReportPage/>
                 </Routes>
             </main>
             <SyncBar/>

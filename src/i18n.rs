@@ -124,6 +124,67 @@ messages! {
     Language => "English", "中文";
     DeviceClock => "设备时间", "Phone time";
     ServerTime => "服务器接收", "Server received";
+    ClockSkew => "手机时间与服务器相差 {t}，请校准手机时间。记录会同时保存两种时间。", "This phone's clock is {t} off the server's. Please set it right; both times are kept on every record.";
+    Steps => "上门步骤", "Visit steps";
+    Conduct => "上门规范", "Code of conduct";
+    Technical => "技术步骤", "Technical steps";
+    Required => "必做", "Required";
+    StepDone => "完成", "Done";
+    StepSkip => "跳过", "Skip";
+    SkipReason => "跳过原因（必填）", "Why it is skipped (required)";
+    StepOpen => "未完成", "Open";
+    StepSkipped => "已跳过", "Skipped";
+    Parts => "备件", "Parts";
+    Part => "备件", "Part";
+    Quantity => "数量", "Quantity";
+    Serial => "序列号", "Serial number";
+    SerialRequired => "此备件需填写序列号", "This part needs its serial number";
+    InVan => "车上库存 {n}", "{n} in the van";
+    UsePart => "记录使用", "Record used";
+    ReturnPart => "退回车上", "Return to van";
+    StockShort => "车上库存只有 {have}，仍记录使用 {want}？服务台会收到提示。", "The van holds only {have}. Record {want} used anyway? The service desk will be told.";
+    NoParts => "未使用备件", "No parts used";
+    Used => "使用", "Used";
+    Returned => "退回", "Returned";
+    Fee => "收费", "Fee";
+    Amount => "金额（元）", "Amount (yuan)";
+    ReceiptNo => "票据号", "Receipt number";
+    RecordFee => "记录收费", "Record fee";
+    BadAmount => "请输入正确的金额，例如 128.00", "Enter an amount such as 128.00";
+    EscalateTo => "升级给", "Escalate to";
+    Senior => "高级工程师 / 技术支持", "Senior engineer / support";
+    Vendor => "厂家", "Vendor";
+    Escalations => "升级记录", "Escalations";
+    SignOff => "用户签字确认", "Customer sign-off";
+    SignerName => "用户姓名", "Customer's name";
+    Signature => "请用户在此签名", "Customer signs here";
+    Clear => "清除", "Clear";
+    Undo => "撤销", "Undo";
+    RateSpeed => "响应速度", "Response speed";
+    RateAttitude => "服务态度", "Service attitude";
+    RateResult => "处理结果", "Result";
+    Comment => "用户意见（可选）", "Comment (optional)";
+    Submit => "确认并完成", "Confirm and finish";
+    NeedSignature => "请先签名", "Please sign first";
+    NeedName => "请填写用户姓名", "Please enter the customer's name";
+    NeedRatings => "请为三项评分", "Please give all three ratings";
+    Blocked => "还不能完成：{list}", "Cannot finish yet: {list}";
+    FeeMissing => "未记录收费", "no fee recorded";
+    Report => "完工报告", "Completion report";
+    ViewReport => "查看完工报告", "View report";
+    Print => "打印", "Print";
+    Share => "分享", "Share";
+    Copied => "报告已复制", "Report copied";
+    Downloaded => "报告已下载", "Report downloaded";
+    SignedBy => "签字人", "Signed by";
+    Ratings => "评价", "Ratings";
+    Hash => "记录校验码", "Record hash";
+    Intact => "记录与签字时一致", "Record unchanged since signing";
+    Altered => "记录在签字后被改动！", "Record changed after signing!";
+    NotCompletedReason => "未完成原因", "Why not completed";
+    Notes => "备注", "Notes";
+    Sla => "考核时限", "Service levels";
+    Due => "期限", "Due";
 }
 
 pub fn kind(lang: Lang, kind: JobKind) -> &'static str {
@@ -172,6 +233,10 @@ pub fn action(lang: Lang, action: Action) -> &'static str {
         (Action::CouldNotComplete, Lang::En) => "Could not complete",
         (Action::AddNote, Lang::Zh) => "添加备注",
         (Action::AddNote, Lang::En) => "Add note",
+        (Action::SignOff, Lang::Zh) => "完成并签字",
+        (Action::SignOff, Lang::En) => "Finish & sign-off",
+        (Action::Escalate, Lang::Zh) => "升级",
+        (Action::Escalate, Lang::En) => "Escalate",
     }
 }
 
@@ -190,6 +255,20 @@ pub fn event(lang: Lang, kind: &onsite_core::EventKind) -> &'static str {
         (K::Completed { .. }, Lang::En) => "Completed",
         (K::CouldNotComplete { .. }, Lang::Zh) => "无法完成",
         (K::CouldNotComplete { .. }, Lang::En) => "Could not complete",
+        (K::StepDone { .. }, Lang::Zh) => "步骤完成",
+        (K::StepDone { .. }, Lang::En) => "Step done",
+        (K::StepSkipped { .. }, Lang::Zh) => "步骤跳过",
+        (K::StepSkipped { .. }, Lang::En) => "Step skipped",
+        (K::PartUsed { .. }, Lang::Zh) => "使用备件",
+        (K::PartUsed { .. }, Lang::En) => "Part used",
+        (K::PartReturned { .. }, Lang::Zh) => "退回备件",
+        (K::PartReturned { .. }, Lang::En) => "Part returned",
+        (K::Escalated { .. }, Lang::Zh) => "升级",
+        (K::Escalated { .. }, Lang::En) => "Escalated",
+        (K::FeeCollected { .. }, Lang::Zh) => "收费",
+        (K::FeeCollected { .. }, Lang::En) => "Fee collected",
+        (K::SignedOff(_), Lang::Zh) => "用户签字确认",
+        (K::SignedOff(_), Lang::En) => "Customer signed off",
     }
 }
 
@@ -237,6 +316,60 @@ pub fn priority(lang: Lang, p: onsite_core::Priority) -> &'static str {
     }
 }
 
+pub fn escalation(lang: Lang, to: onsite_core::event::EscalationTarget) -> &'static str {
+    match to {
+        onsite_core::event::EscalationTarget::Senior => Msg::Senior.text(lang),
+        onsite_core::event::EscalationTarget::Vendor => Msg::Vendor.text(lang),
+    }
+}
+
+/// A step's title in the language, from the checklist's own two titles.
+pub fn step_title(lang: Lang, step: &onsite_core::steps::Step) -> &str {
+    match lang {
+        Lang::Zh => &step.zh,
+        Lang::En => &step.en,
+    }
+}
+
+/// A part's name from the catalogue, or its code when the catalogue does not know it.
+pub fn part_name<'a>(lang: Lang, catalogue: &'a [onsite_core::parts::Part], sku: &'a str) -> &'a str {
+    catalogue.iter().find(|p| p.sku == sku).map_or(sku, |p| match lang {
+        Lang::Zh => &p.zh,
+        Lang::En => &p.en,
+    })
+}
+
+/// Money in yuan from fen: "¥128.00" (both languages write yuan the same way).
+pub fn money(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let fen = fen.unsigned_abs();
+    let yuan = (fen / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in yuan.chars().enumerate() {
+        if i > 0 && (yuan.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}¥{grouped}.{:02}", fen % 100)
+}
+
+/// Reads an amount typed in yuan ("128", "128.5", "128.50", "1,280.00") as fen.
+pub fn parse_yuan(text: &str) -> Option<i64> {
+    let t: String = text.trim().trim_start_matches('¥').chars().filter(|c| *c != ',').collect();
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+    whole.checked_mul(100)?.checked_add(frac)
+}
+
 /// A time of day in the phone's zone; with the date when it is not today.
 pub fn time(lang: Lang, at: DateTime<Utc>, now: DateTime<Utc>, offset: FixedOffset) -> String {
     let local = at.with_timezone(&offset);
@@ -254,14 +387,51 @@ pub fn time(lang: Lang, at: DateTime<Utc>, now: DateTime<Utc>, offset: FixedOffs
 pub fn span(lang: Lang, secs: i64) -> String {
     let secs = secs.max(0);
     let (h, m) = (secs / 3600, (secs % 3600) / 60);
+    let s = secs % 60;
     match (lang, h, m) {
         (Lang::Zh, 0, 0) => format!("{secs}秒"),
         (Lang::En, 0, 0) => format!("{secs} s"),
+        // Under ten minutes every second counts: show them.
+        (Lang::Zh, 0, m) if m < 10 => format!("{m}分{s:02}秒"),
+        (Lang::En, 0, m) if m < 10 => format!("{m} min {s:02} s"),
         (Lang::Zh, 0, m) => format!("{m}分钟"),
         (Lang::En, 0, m) => format!("{m} min"),
         (Lang::Zh, h, _) if h >= 48 => format!("{}天{}小时", h / 24, h % 24),
         (Lang::En, h, _) if h >= 48 => format!("{} d {} h", h / 24, h % 24),
         (Lang::Zh, h, m) => format!("{h}小时{m:02}分"),
         (Lang::En, h, m) => format!("{h} h {m:02} min"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn money_and_amounts() {
+        assert_eq!(money(12_800), "¥128.00");
+        assert_eq!(money(123_456_789), "¥1,234,567.89");
+        assert_eq!(money(5), "¥0.05");
+        for (text, want) in [
+            ("128", Some(12_800)),
+            ("128.5", Some(12_850)),
+            ("¥1,280.05", Some(128_005)),
+            ("0.01", Some(1)),
+            ("12.345", None),
+            ("abc", None),
+            ("", None),
+            ("-5", None),
+        ] {
+            assert_eq!(parse_yuan(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn spans_show_seconds_when_they_count() {
+        assert_eq!(span(Lang::En, 599), "9 min 59 s");
+        assert_eq!(span(Lang::En, 600), "10 min");
+        assert_eq!(span(Lang::Zh, 3_660), "1小时01分");
+        assert_eq!(span(Lang::En, 50 * 3_600), "2 d 2 h");
     }
 }

@@ -13,8 +13,10 @@ use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 use onsite_core::event::EventKind;
 use onsite_core::ids::JobId;
+use onsite_core::parts::{Part, VanStock, van_count};
 use onsite_core::sync::LocalJob;
 use onsite_core::wire::Session;
+use std::collections::BTreeMap;
 
 /// The jobs on this phone.
 #[derive(Clone, Copy)]
@@ -69,6 +71,18 @@ impl Jobs {
         Ok(())
     }
 
+    /// Records an event made from the job as stored (a sign-off seals what is held).
+    pub fn record_with(
+        &self,
+        id: JobId,
+        now: DateTime<Utc>,
+        make: impl FnOnce(&LocalJob) -> Result<EventKind, StoreError>,
+    ) -> Result<(), StoreError> {
+        let (job, _event) = Store::record_with(id, now, make)?;
+        self.put(job);
+        Ok(())
+    }
+
     pub fn job(&self, id: JobId) -> Option<LocalJob> {
         self.all.with(|all| all.iter().find(|j| j.job.id == id).cloned())
     }
@@ -80,6 +94,36 @@ impl Jobs {
 
     pub fn rejected(&self) -> usize {
         self.all.with(|all| all.iter().map(|j| j.rejected().count()).sum())
+    }
+}
+
+/// The parts catalogue and the van's count.
+#[derive(Clone, Copy)]
+pub struct Stock {
+    pub catalogue: RwSignal<Vec<Part>>,
+    /// The server's count, as of its `rev`.
+    pub van: RwSignal<VanStock>,
+}
+
+impl Stock {
+    pub fn load() -> (Self, Option<StoreError>) {
+        let catalogue = Store::catalogue();
+        let van = Store::van();
+        let err = catalogue.as_ref().err().or(van.as_ref().err()).cloned();
+        (
+            Stock {
+                catalogue: RwSignal::new(catalogue.unwrap_or_default()),
+                van: RwSignal::new(van.unwrap_or_default()),
+            },
+            err,
+        )
+    }
+
+    /// The van as it stands on this phone: the server's count adjusted by this phone's part
+    /// events it does not include yet (`onsite_core::parts::van_count`).
+    pub fn counts(&self, jobs: Jobs) -> BTreeMap<String, i64> {
+        let van = self.van.get();
+        jobs.all.with(|all| van_count(&van, all.iter().flat_map(|j| j.events.iter())))
     }
 }
 

@@ -12,6 +12,7 @@
 //! - `onsite.v1.cursor`: the pull cursor, advanced only after the pulled changes are stored;
 //! - `onsite.v1.sync`: the last successful sync and the last error, for the status bar;
 //! - `onsite.v1.lang`: the chosen language;
+//! - `onsite.v1.catalogue`: the parts catalogue; `onsite.v1.van`: the server's count of the van;
 //! - `onsite.v1.job.<uuid>`: one job;
 //! - `onsite.v1.quarantine.<key>`: the raw text of an entry that could not be read, set aside.
 //!
@@ -22,6 +23,7 @@ use chrono::{DateTime, Utc};
 use gloo_storage::{LocalStorage, Storage, errors::StorageError};
 use onsite_core::event::{EventKind, VisitEvent};
 use onsite_core::ids::{DeviceId, EventId, JobId};
+use onsite_core::parts::{Part, VanStock};
 use onsite_core::sync::{LocalJob, next_seq};
 use onsite_core::wire::Session;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -35,6 +37,8 @@ const SESSION: &str = "onsite.v1.session";
 const CURSOR: &str = "onsite.v1.cursor";
 const SYNC: &str = "onsite.v1.sync";
 const LANG: &str = "onsite.v1.lang";
+const CATALOGUE: &str = "onsite.v1.catalogue";
+const VAN: &str = "onsite.v1.van";
 
 /// What can go wrong with storage.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -69,6 +73,9 @@ pub struct Device {
 pub struct SyncRecord {
     pub last_success: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// How far the phone's clock is from the server's, in seconds, as last measured.
+    #[serde(default)]
+    pub clock_skew_secs: Option<i64>,
 }
 
 /// An entry that could not be read and was moved aside.
@@ -244,8 +251,19 @@ impl Store {
         kind: EventKind,
         now: DateTime<Utc>,
     ) -> Result<(LocalJob, VisitEvent), StoreError> {
-        kind.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Self::record_with(job_id, now, |_| Ok(kind))
+    }
+
+    /// Records an event made from the job as stored now: for a sign-off, whose hash must cover
+    /// exactly the events held at the moment of signing.
+    pub fn record_with(
+        job_id: JobId,
+        now: DateTime<Utc>,
+        make: impl FnOnce(&LocalJob) -> Result<EventKind, StoreError>,
+    ) -> Result<(LocalJob, VisitEvent), StoreError> {
         let mut job = Self::load_job(job_id)?.ok_or(StoreError::NoSuchJob)?;
+        let kind = make(&job)?;
+        kind.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut device = Self::device()?;
         let highest = job
             .events
@@ -303,6 +321,22 @@ impl Store {
 
     pub fn save_sync_record(record: &SyncRecord) -> Result<(), StoreError> {
         Self::write(SYNC, record)
+    }
+
+    pub fn catalogue() -> Result<Vec<Part>, StoreError> {
+        Ok(Self::read(CATALOGUE)?.unwrap_or_default())
+    }
+
+    pub fn save_catalogue(parts: &[Part]) -> Result<(), StoreError> {
+        Self::write(CATALOGUE, &parts)
+    }
+
+    pub fn van() -> Result<VanStock, StoreError> {
+        Ok(Self::read(VAN)?.unwrap_or_default())
+    }
+
+    pub fn save_van(van: &VanStock) -> Result<(), StoreError> {
+        Self::write(VAN, van)
     }
 
     pub fn lang() -> Option<String> {

@@ -12,7 +12,7 @@
 //! online. One round at a time; triggers during a round start one more after it.
 
 use crate::api;
-use crate::state::{Auth, Jobs};
+use crate::state::{Auth, Jobs, Stock};
 use crate::storage::{Store, StoreError, SyncRecord};
 use chrono::Utc;
 use futures::channel::mpsc::{UnboundedSender, unbounded};
@@ -21,9 +21,9 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::ids::{EventId, JobId};
-use onsite_core::sync::LocalJob;
 use onsite_core::sync::{
-    OnRemoved, PULL_PAGE, PUSH_BATCH, PushOutcome, next_batch, push_outcome, retry_delay,
+    LocalJob, OnRemoved, PULL_PAGE, PUSH_BATCH, PushOutcome, clock_skew, next_batch, push_outcome,
+    retry_delay,
 };
 use onsite_core::wire::{EventWire, PushRequest};
 use std::collections::BTreeMap;
@@ -76,7 +76,7 @@ impl Sync {
     }
 
     /// Starts the scheduler. Call once.
-    pub fn start(self, jobs: Jobs, auth: Auth) {
+    pub fn start(self, jobs: Jobs, auth: Auth, stock: Stock) {
         let (tx, mut rx) = unbounded::<()>();
         self.trigger.set_value(Some(tx));
         spawn_local(async move {
@@ -99,7 +99,7 @@ impl Sync {
                     wait = PERIOD;
                     continue;
                 }
-                match self.round(jobs, auth).await {
+                match self.round(jobs, auth, stock).await {
                     Ok(()) => {
                         failures = 0;
                         wait = PERIOD;
@@ -118,16 +118,20 @@ impl Sync {
     }
 
     /// One round: push everything pending, then pull everything new.
-    async fn round(&self, jobs: Jobs, auth: Auth) -> Result<(), RoundError> {
+    async fn round(&self, jobs: Jobs, auth: Auth, stock: Stock) -> Result<(), RoundError> {
         let token = auth.token().ok_or(RoundError::LoginAgain)?;
         self.running.set(true);
         self.progress.set((0, 0));
-        let result = match push_all(&token, jobs, self.progress).await {
-            Ok(()) => pull_all(&token, jobs, self.progress).await,
+        let skew = RwSignal::new(None);
+        let result = match push_all(&token, jobs, self.progress, skew).await {
+            Ok(()) => pull_all(&token, jobs, stock, self.progress).await,
             Err(e) => Err(e),
         };
         self.running.set(false);
         let mut record = self.record.get_untracked();
+        if let Some(s) = skew.get_untracked() {
+            record.clock_skew_secs = Some(s);
+        }
         match &result {
             Ok(()) => {
                 record.last_success = Some(Utc::now());
@@ -171,7 +175,12 @@ fn update_stored(
     Ok(())
 }
 
-async fn push_all(token: &str, jobs: Jobs, progress: RwSignal<(usize, usize)>) -> Result<(), RoundError> {
+async fn push_all(
+    token: &str,
+    jobs: Jobs,
+    progress: RwSignal<(usize, usize)>,
+    skew: RwSignal<Option<i64>>,
+) -> Result<(), RoundError> {
     loop {
         let batch: Vec<EventWire> = jobs.all.with_untracked(|all| {
             next_batch(all.iter().flat_map(|j| j.pending()), PUSH_BATCH)
@@ -185,9 +194,16 @@ async fn push_all(token: &str, jobs: Jobs, progress: RwSignal<(usize, usize)>) -
         let ids: Vec<EventId> = batch.iter().map(|e| e.id).collect();
         let by_job: BTreeMap<JobId, ()> = batch.iter().map(|e| (e.job_id, ())).collect();
         let request = PushRequest { device_id, events: batch };
+        let sent = Utc::now();
         let answer = api::push(token, &request).await;
+        let answered = Utc::now();
         match push_outcome(answer.status, &answer.body, &ids) {
             PushOutcome::Acked(acks) => {
+                // An event new to the server was received during this request: its receive
+                // time against the phone's clock then tells how far the clock is off.
+                if let Some(fresh) = acks.iter().find(|a| !a.duplicate) {
+                    skew.set(Some(clock_skew(sent, answered, fresh.received_at)));
+                }
                 update_stored(jobs, by_job.into_keys(), |job| job.apply_acks(&acks))?;
                 progress.update(|p| p.0 += acks.len());
                 if acks.len() < ids.len() {
@@ -204,7 +220,12 @@ async fn push_all(token: &str, jobs: Jobs, progress: RwSignal<(usize, usize)>) -
     }
 }
 
-async fn pull_all(token: &str, jobs: Jobs, progress: RwSignal<(usize, usize)>) -> Result<(), RoundError> {
+async fn pull_all(
+    token: &str,
+    jobs: Jobs,
+    stock: Stock,
+    progress: RwSignal<(usize, usize)>,
+) -> Result<(), RoundError> {
     loop {
         let cursor = Store::cursor()?;
         let page = api::pull(token, cursor).await.map_err(|e| match e {
@@ -240,6 +261,14 @@ async fn pull_all(token: &str, jobs: Jobs, progress: RwSignal<(usize, usize)>) -
                     jobs.put(job);
                 }
             }
+        }
+        if let Some(parts) = &page.catalogue {
+            Store::save_catalogue(parts)?;
+            stock.catalogue.set(parts.clone());
+        }
+        if let Some(van) = &page.van {
+            Store::save_van(van)?;
+            stock.van.set(van.clone());
         }
         let event_jobs: BTreeMap<JobId, ()> = page.events.iter().map(|e| (e.job_id, ())).collect();
         update_stored(jobs, event_jobs.into_keys(), |job| job.merge_pulled(&page.events))?;

@@ -37,6 +37,7 @@ fn header(n: u128) -> JobWire {
         dispatched_at: Some(Utc.with_ymd_and_hms(2026, 11, 23, 8, 5, 0).unwrap()),
         appointment: None,
         assignee: Some(UserId(Uuid::from_u128(7))),
+        checklist: None,
         rev: 1,
     }
 }
@@ -188,4 +189,50 @@ fn cursor_defaults_to_zero_and_a_corrupt_cursor_restarts_the_pull() {
     LocalStorage::raw().set_item("onsite.v1.cursor", "forty-two").unwrap();
     assert_eq!(Store::cursor().unwrap(), 0);
     assert_eq!(Store::quarantined().unwrap(), vec!["onsite.v1.quarantine.cursor".to_string()]);
+}
+
+#[wasm_bindgen_test]
+fn a_sign_off_seals_exactly_what_was_stored_when_it_was_recorded() {
+    use onsite_core::signoff::{Ratings, SignOff, Signature, Verification, seal, verify};
+    reset();
+    let id = stored_job(1);
+    Store::record(id, EventKind::Arrived, now()).unwrap();
+    Store::record(id, EventKind::NoteAdded { text: "旧光猫损坏".into() }, now()).unwrap();
+    let draft = SignOff {
+        result: "更换光猫".into(),
+        signer: "张伟".into(),
+        signature: Signature::from_points(300, 150, &[vec![(1.0, 2.0), (30.0, 40.0)]]),
+        ratings: Ratings { speed: 5, attitude: 5, result: 5 },
+        comment: String::new(),
+        covers: Vec::new(),
+        hash: String::new(),
+    };
+    let (job, event) = Store::record_with(id, now(), |job| {
+        let held: Vec<_> = job.events.iter().map(|l| l.event.clone()).collect();
+        Ok(EventKind::SignedOff(seal(&job.job, &held, draft)))
+    })
+    .unwrap();
+    assert_eq!(job.status(), JobStatus::Completed);
+    let EventKind::SignedOff(sealed) = &event.kind else { panic!("not a sign-off") };
+    let all: Vec<_> = job.events.iter().map(|l| l.event.clone()).collect();
+    assert_eq!(verify(&job.job, &all, sealed), Verification::Intact);
+    // A refusal from the closure stores nothing.
+    let before = Store::load_job(id).unwrap().unwrap().events.len();
+    let refused = Store::record_with(id, now(), |_| Err(StoreError::Invalid("blocked".into())));
+    assert_eq!(refused.unwrap_err(), StoreError::Invalid("blocked".into()));
+    assert_eq!(Store::load_job(id).unwrap().unwrap().events.len(), before);
+}
+
+#[wasm_bindgen_test]
+fn catalogue_and_van_round_trip() {
+    use onsite_core::parts::{Part, VanStock};
+    reset();
+    assert!(Store::catalogue().unwrap().is_empty());
+    assert_eq!(Store::van().unwrap(), VanStock::default());
+    let parts = vec![Part { sku: "ONT".into(), zh: "光猫".into(), en: "ONT".into(), serialised: true }];
+    Store::save_catalogue(&parts).unwrap();
+    let van = VanStock { rev: 9, counts: [("ONT".to_string(), 3)].into() };
+    Store::save_van(&van).unwrap();
+    assert_eq!(Store::catalogue().unwrap(), parts);
+    assert_eq!(Store::van().unwrap(), van);
 }

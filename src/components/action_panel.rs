@@ -1,25 +1,34 @@
-//! The buttons that record events, offered by `onsite_core::status::available_actions`.
-//! Actions that need words (a note, a result, a reason) open a short form first.
+//! The buttons that record the visit, offered by `onsite_core::status::available_actions`.
+//! Actions that need words (a note, a reason, an escalation) open a short form first; finishing
+//! checks `onsite_core::report::can_finish` and then either records the completion or opens the
+//! customer sign-off.
 
 use crate::i18n::{self, Msg};
 use crate::state::{I18n, Jobs, Notice, store_error_text};
 use crate::sync::Sync;
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use onsite_core::EventKind;
+use onsite_core::event::EscalationTarget;
 use onsite_core::ids::JobId;
+use onsite_core::report::{Blocker, can_finish};
 use onsite_core::status::{Action, JobStatus, available_actions};
+use onsite_core::sync::LocalJob;
 
-/// The event an action records, given the words typed for it.
-fn event_for(action: Action, text: String) -> EventKind {
-    match action {
+/// The event an action records, given the words typed for it; `None` for the sign-off, which
+/// has its own page.
+fn event_for(action: Action, text: String, target: EscalationTarget) -> Option<EventKind> {
+    Some(match action {
         Action::Contact => EventKind::CustomerContacted,
         Action::Depart => EventKind::Departed,
         Action::Arrive => EventKind::Arrived,
         Action::Complete => EventKind::Completed { result: text },
         Action::CouldNotComplete => EventKind::CouldNotComplete { reason: text },
         Action::AddNote => EventKind::NoteAdded { text },
-    }
+        Action::Escalate => EventKind::Escalated { to: target, reason: text },
+        Action::SignOff => return None,
+    })
 }
 
 fn needs_words(action: Action) -> Option<(Msg, Msg)> {
@@ -27,7 +36,8 @@ fn needs_words(action: Action) -> Option<(Msg, Msg)> {
         Action::Complete => Some((Msg::Result, Msg::ResultPlaceholder)),
         Action::CouldNotComplete => Some((Msg::Reason, Msg::ReasonPlaceholder)),
         Action::AddNote => Some((Msg::Note, Msg::NotePlaceholder)),
-        Action::Contact | Action::Depart | Action::Arrive => None,
+        Action::Escalate => Some((Msg::Reason, Msg::ReasonPlaceholder)),
+        Action::Contact | Action::Depart | Action::Arrive | Action::SignOff => None,
     }
 }
 
@@ -37,23 +47,44 @@ fn action_id(action: Action) -> &'static str {
         Action::Depart => "depart",
         Action::Arrive => "arrive",
         Action::Complete => "complete",
+        Action::SignOff => "sign-off",
+        Action::Escalate => "escalate",
         Action::CouldNotComplete => "could-not-complete",
         Action::AddNote => "note",
     }
 }
 
+/// "Cannot finish yet: shoe covers, speed test, no fee recorded".
+pub fn blockers_text(lang: i18n::Lang, job: &LocalJob, blockers: &[Blocker]) -> String {
+    let checklist = job.job.checklist();
+    let names: Vec<String> = blockers
+        .iter()
+        .map(|b| match b {
+            Blocker::Step { id } => checklist
+                .iter()
+                .find(|s| s.id == *id)
+                .map_or_else(|| id.clone(), |s| i18n::step_title(lang, s).to_string()),
+            Blocker::Fee => Msg::FeeMissing.text(lang).to_string(),
+        })
+        .collect();
+    Msg::Blocked.text(lang).replace("{list}", &names.join("、"))
+}
+
 #[component]
-pub fn ActionPanel(job_id: JobId, status: Signal<JobStatus>) -> impl IntoView {
+pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<JobStatus>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let jobs = expect_context::<Jobs>();
     let notice = expect_context::<Notice>();
     let sync = expect_context::<Sync>();
+    let navigate = use_navigate();
     let open = RwSignal::new(None::<Action>);
     let text = RwSignal::new(String::new());
+    let target = RwSignal::new(EscalationTarget::Senior);
 
     let record = move |action: Action, words: String| {
         let lang = i18n.lang.get_untracked();
-        match jobs.record(job_id, event_for(action, words), Utc::now()) {
+        let Some(kind) = event_for(action, words, target.get_untracked()) else { return };
+        match jobs.record(job_id, kind, Utc::now()) {
             Ok(()) => {
                 open.set(None);
                 text.set(String::new());
@@ -64,8 +95,29 @@ pub fn ActionPanel(job_id: JobId, status: Signal<JobStatus>) -> impl IntoView {
         }
     };
 
+    // Finishing needs the required steps settled (and a renewal's fee) first.
+    let finish_allowed = move || {
+        let lang = i18n.lang.get_untracked();
+        job.with_untracked(|j| {
+            let j = j.as_ref()?;
+            let events: Vec<_> = j.events.iter().map(|l| l.event.clone()).collect();
+            match can_finish(&j.job, &events) {
+                Ok(_) => Some(()),
+                Err(blockers) => {
+                    notice.error(blockers_text(lang, j, &blockers));
+                    None
+                }
+            }
+        })
+    };
+
     let press = move |action: Action| {
-        if needs_words(action).is_some() {
+        if matches!(action, Action::SignOff | Action::Complete) && finish_allowed().is_none() {
+            return;
+        }
+        if action == Action::SignOff {
+            navigate(&format!("/jobs/{job_id}/sign-off"), Default::default());
+        } else if needs_words(action).is_some() {
             open.set(Some(action));
             text.set(String::new());
         } else {
@@ -76,6 +128,17 @@ pub fn ActionPanel(job_id: JobId, status: Signal<JobStatus>) -> impl IntoView {
     view! {
         {move || open.get().and_then(|action| needs_words(action).map(|(label, placeholder)| view! {
             <form class="words" on:submit=move |ev| { ev.prevent_default(); record(action, text.get_untracked()); }>
+                {(action == Action::Escalate).then(|| view! {
+                    <fieldset class="choice">
+                        <legend>{move || i18n.t(Msg::EscalateTo)}</legend>
+                        {[EscalationTarget::Senior, EscalationTarget::Vendor].into_iter().map(|t| view! {
+                            <label class="radio">
+                                <input type="radio" name="escalate-to" checked=move || target.get() == t on:change=move |_| target.set(t)/>
+                                {move || i18n::escalation(i18n.lang.get(), t)}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                })}
                 <label for="words">{move || i18n.t(label)}</label>
                 <textarea id="words" rows="3" placeholder=move || i18n.t(placeholder)
                     prop:value=move || text.get()
@@ -87,14 +150,21 @@ pub fn ActionPanel(job_id: JobId, status: Signal<JobStatus>) -> impl IntoView {
             </form>
         }))}
         <nav class="action-bar" aria-label=move || i18n.t(Msg::Status)>
-            {move || available_actions(status.get()).iter().map(|&action| {
-                let class = if action == Action::AddNote || action == Action::CouldNotComplete { "secondary" } else { "primary" };
-                view! {
-                    <button class=class data-action=action_id(action) on:click=move |_| press(action)>
-                        {move || i18n::action(i18n.lang.get(), action)}
-                    </button>
-                }
-            }).collect_view()}
+            {move || {
+                let kind = job.with(|j| j.as_ref().map(|j| j.job.kind));
+                kind.map(|kind| available_actions(kind, status.get()).iter().map(|&action| {
+                    let class = match action {
+                        Action::AddNote | Action::CouldNotComplete | Action::Escalate => "secondary",
+                        _ => "primary",
+                    };
+                    let press = press.clone();
+                    view! {
+                        <button class=class data-action=action_id(action) on:click=move |_| press(action)>
+                            {move || i18n::action(i18n.lang.get(), action)}
+                        </button>
+                    }
+                }).collect_view())
+            }}
         </nav>
     }
 }

@@ -3,16 +3,26 @@
 
 mod action_panel;
 mod event_history;
+mod fee_form;
 mod job_card;
 mod notice_banner;
+mod parts_panel;
+mod rating_input;
+mod signature_pad;
 mod sla_list;
+mod step_list;
 mod sync_bar;
 mod top_bar;
 
-pub use action_panel::ActionPanel;
+pub use action_panel::{ActionPanel, blockers_text};
 pub use event_history::EventHistory;
+pub use fee_form::FeeForm;
 pub use job_card::JobCard;
 pub use notice_banner::NoticeBanner;
+pub use parts_panel::PartsPanel;
+pub use rating_input::RatingInput;
+pub use signature_pad::{SignaturePad, Strokes};
 pub use sla_list::{SlaList, sla_text};
+pub use step_list::StepList;
 pub use sync_bar::SyncBar;
 pub use top_bar::TopBar;

@@ -1,8 +1,10 @@
 //! The message banner, plus the standing warnings: records set aside, login expired.
 
-use crate::i18n::Msg;
+use crate::i18n::{self, Msg};
 use crate::state::{Auth, I18n, Jobs, Notice, Tone};
+use crate::sync::Sync;
 use leptos::prelude::*;
+use onsite_core::sync::skew_matters;
 
 #[component]
 pub fn NoticeBanner() -> impl IntoView {
@@ -10,6 +12,14 @@ pub fn NoticeBanner() -> impl IntoView {
     let notice = expect_context::<Notice>();
     let jobs = expect_context::<Jobs>();
     let auth = expect_context::<Auth>();
+    let sync = expect_context::<Sync>();
+
+    // A phone clock far off the server's: say so, rather than trust it silently.
+    let skew = move || {
+        let secs = sync.record.with(|r| r.clock_skew_secs).filter(|s| skew_matters(*s))?;
+        let lang = i18n.lang.get();
+        Some(Msg::ClockSkew.text(lang).replace("{t}", &i18n::span(lang, secs.abs())))
+    };
 
     let quarantined = move || {
         let n = jobs.quarantined.with(Vec::len);
@@ -29,6 +39,7 @@ pub fn NoticeBanner() -> impl IntoView {
                 }
             })}
             {move || quarantined().map(|text| view! { <div class="notice error" role="alert">{text}</div> })}
+            {move || skew().map(|text| view! { <div class="notice error" role="alert" data-testid="clock-skew">{text}</div> })}
             <Show when=move || auth.expired.get()>
                 <div class="notice error" role="alert">
                     {move || i18n.t(Msg::LoginAgain)}

@@ -1,13 +1,14 @@
 //! `/jobs/:id`: one job: the work-order form, call and map links, service levels, the event
 //! history, and the actions that record the visit.
 
-use crate::components::{ActionPanel, EventHistory, SlaList};
+use crate::components::{ActionPanel, EventHistory, FeeForm, PartsPanel, SlaList, StepList};
 use crate::i18n::{self, Msg};
 use crate::state::{Clock, I18n, Jobs};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use onsite_core::JobStatus;
 use onsite_core::ids::JobId;
+use onsite_core::status::work_open;
+use onsite_core::{JobKind, JobStatus};
 
 #[component]
 pub fn JobPage() -> impl IntoView {
@@ -33,6 +34,7 @@ fn JobView(id: JobId, job: Signal<Option<onsite_core::sync::LocalJob>>) -> impl 
     let i18n = expect_context::<I18n>();
     let clock = expect_context::<Clock>();
     let status = Signal::derive(move || job.with(|j| j.as_ref().map_or(JobStatus::Assigned, |j| j.status())));
+    let working = Signal::derive(move || work_open(status.get()));
     let field = move |f: fn(&onsite_core::Job) -> Option<String>| {
         move || job.with(|j| j.as_ref().and_then(|j| f(&j.job)))
     };
@@ -97,10 +99,18 @@ fn JobView(id: JobId, job: Signal<Option<onsite_core::sync::LocalJob>>) -> impl 
                 {row(Msg::Appointment, Box::new(when(|j| j.appointment.map(|w| w.start))))}
             </dl>
         </section>
+        <Show when=move || status.get().is_closed()>
+            <a class="button primary wide" href=format!("/jobs/{id}/report") data-testid="view-report">{move || i18n.t(Msg::ViewReport)}</a>
+        </Show>
+        <StepList job_id=id job editable=working/>
+        <PartsPanel job_id=id job editable=working/>
+        <Show when=move || job.with(|j| j.as_ref().is_some_and(|j| j.job.kind == JobKind::Renewal))>
+            <FeeForm job_id=id job editable=working/>
+        </Show>
         <section aria-labelledby="history-h">
             <h2 id="history-h">{move || i18n.t(Msg::History)}</h2>
             <EventHistory job/>
         </section>
-        <ActionPanel job_id=id status/>
+        <ActionPanel job_id=id job status/>
     }
 }

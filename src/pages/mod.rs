@@ -4,8 +4,12 @@ mod job;
 mod jobs;
 mod login;
 mod not_found;
+mod report;
+mod sign_off;
 
 pub use job::JobPage;
 pub use jobs::JobsPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use report::ReportPage;
+pub use sign_off::SignOffPage;

@@ -1,0 +1,112 @@
+//! The visit checklist: each step done, or skipped with a reason. The steps and their states
+//! come from `onsite_core::steps`; the checklist is the service desk's or the built-in one.
+
+use crate::i18n::{self, Msg};
+use crate::state::{Clock, I18n, Jobs, Notice, store_error_text};
+use chrono::Utc;
+use leptos::prelude::*;
+use onsite_core::EventKind;
+use onsite_core::ids::JobId;
+use onsite_core::steps::{StepGroup, StepState, step_states};
+use onsite_core::sync::LocalJob;
+
+#[component]
+pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<bool>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let jobs = expect_context::<Jobs>();
+    let notice = expect_context::<Notice>();
+    let clock = expect_context::<Clock>();
+    let skipping = RwSignal::new(None::<String>);
+    let reason = RwSignal::new(String::new());
+
+    let record = move |kind: EventKind| {
+        let lang = i18n.lang.get_untracked();
+        match jobs.record(job_id, kind, Utc::now()) {
+            Ok(()) => {
+                skipping.set(None);
+                reason.set(String::new());
+            }
+            Err(e) => notice.error(store_error_text(lang, &e)),
+        }
+    };
+
+    let rows = move |group: StepGroup| {
+        job.with(|j| {
+            let Some(j) = j else { return Vec::new() };
+            let checklist = j.job.checklist();
+            step_states(&checklist, j.events.iter().map(|l| &l.event))
+                .into_iter()
+                .filter(|(s, _)| s.group == group)
+                .map(|(s, state)| (s.clone(), state))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    let section = move |group: StepGroup, title: Msg| {
+        view! {
+            <h3>{move || i18n.t(title)}</h3>
+            <ul class="steps">
+                {move || rows(group).into_iter().map(|(step, state)| {
+                    let lang = i18n.lang.get();
+                    let (now, offset) = (clock.now.get(), clock.offset.get());
+                    let id = step.id.clone();
+                    let (class, state_text) = match &state {
+                        StepState::Open => ("step open", Msg::StepOpen.text(lang).to_string()),
+                        StepState::Done { at } => ("step done", format!("✓ {}", i18n::time(lang, *at, now, offset))),
+                        StepState::Skipped { at, reason } => (
+                            "step skipped",
+                            format!("{} {} · {reason}", Msg::StepSkipped.text(lang), i18n::time(lang, *at, now, offset)),
+                        ),
+                    };
+                    let open = !state.is_settled();
+                    let skip_id = id.clone();
+                    let done_id = id.clone();
+                    let form_id = id.clone();
+                    view! {
+                        <li class=class data-step=id.clone() data-state=if open { "open" } else { "settled" }>
+                            <div class="step-text">
+                                <span>{i18n::step_title(lang, &step).to_string()}</span>
+                                {step.required.then(|| view! { <small class="badge required">{Msg::Required.text(lang)}</small> })}
+                                <small class="muted">{state_text}</small>
+                            </div>
+                            <Show when=move || editable.get() && open>
+                                <div class="step-buttons">
+                                    <button class="secondary small" data-step-skip=skip_id.clone()
+                                        on:click={let id = skip_id.clone(); move |_| skipping.set(Some(id.clone()))}>
+                                        {move || i18n.t(Msg::StepSkip)}
+                                    </button>
+                                    <button class="primary small" data-step-done=done_id.clone()
+                                        on:click={let id = done_id.clone(); move |_| record(EventKind::StepDone { step: id.clone() })}>
+                                        {move || i18n.t(Msg::StepDone)}
+                                    </button>
+                                </div>
+                            </Show>
+                            <Show when={let id = form_id.clone(); move || skipping.get().as_deref() == Some(id.as_str())}>
+                                <form class="words" on:submit={let id = form_id.clone(); move |ev: leptos::ev::SubmitEvent| {
+                                    ev.prevent_default();
+                                    record(EventKind::StepSkipped { step: id.clone(), reason: reason.get_untracked() });
+                                }}>
+                                    <label for="skip-reason">{move || i18n.t(Msg::SkipReason)}</label>
+                                    <input id="skip-reason" required prop:value=move || reason.get()
+                                        on:input=move |ev| reason.set(event_target_value(&ev))/>
+                                    <div class="row">
+                                        <button type="button" class="secondary" on:click=move |_| skipping.set(None)>{move || i18n.t(Msg::Cancel)}</button>
+                                        <button type="submit" class="primary">{move || i18n.t(Msg::Save)}</button>
+                                    </div>
+                                </form>
+                            </Show>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    };
+
+    view! {
+        <section class="step-list" aria-labelledby="steps-h">
+            <h2 id="steps-h">{move || i18n.t(Msg::Steps)}</h2>
+            {section(StepGroup::Conduct, Msg::Conduct)}
+            {section(StepGroup::Technical, Msg::Technical)}
+        </section>
+    }
+}

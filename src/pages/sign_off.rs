@@ -1,0 +1,115 @@
+//! `/jobs/:id/sign-off`: the customer signs the work off. The engineer writes the result; the
+//! customer writes their name, signs, and rates response speed, attitude and result. Recording
+//! seals the record held on the phone at that moment (`onsite_core::signoff::seal`).
+
+use crate::components::{RatingInput, SignaturePad, Strokes};
+use crate::i18n::Msg;
+use crate::state::{I18n, Jobs, Notice, store_error_text};
+use crate::storage::StoreError;
+use crate::sync::Sync;
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use onsite_core::EventKind;
+use onsite_core::ids::JobId;
+use onsite_core::report::can_finish;
+use onsite_core::signoff::{Ratings, SignOff, Signature, seal};
+
+#[component]
+pub fn SignOffPage() -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let jobs = expect_context::<Jobs>();
+    let notice = expect_context::<Notice>();
+    let sync = expect_context::<Sync>();
+    let navigate = use_navigate();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<JobId>().ok())));
+
+    let result = RwSignal::new(String::new());
+    let signer = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let strokes = RwSignal::new(Strokes::new());
+    let size = RwSignal::new((0u16, 0u16));
+    let speed = RwSignal::new(0u8);
+    let attitude = RwSignal::new(0u8);
+    let rating_result = RwSignal::new(0u8);
+    let error = RwSignal::new(None::<String>);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lang = i18n.lang.get_untracked();
+        let Some(job_id) = id.get_untracked() else { return };
+        let (w, h) = size.get_untracked();
+        let signature = Signature::from_points(w.max(1), h.max(1), &strokes.get_untracked());
+        let ratings = Ratings {
+            speed: speed.get_untracked(),
+            attitude: attitude.get_untracked(),
+            result: rating_result.get_untracked(),
+        };
+        let problem = if signer.get_untracked().trim().is_empty() {
+            Some(Msg::NeedName)
+        } else if signature.is_empty() {
+            Some(Msg::NeedSignature)
+        } else if [ratings.speed, ratings.attitude, ratings.result].contains(&0) {
+            Some(Msg::NeedRatings)
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            error.set(Some(p.text(lang).to_string()));
+            return;
+        }
+        let draft = SignOff {
+            result: result.get_untracked().trim().to_string(),
+            signer: signer.get_untracked().trim().to_string(),
+            signature,
+            ratings,
+            comment: comment.get_untracked().trim().to_string(),
+            covers: Vec::new(),
+            hash: String::new(),
+        };
+        let recorded = jobs.record_with(job_id, Utc::now(), |job| {
+            let held: Vec<_> = job.events.iter().map(|l| l.event.clone()).collect();
+            if let Err(blockers) = can_finish(&job.job, &held) {
+                return Err(StoreError::Invalid(crate::components::blockers_text(lang, job, &blockers)));
+            }
+            Ok(EventKind::SignedOff(seal(&job.job, &held, draft)))
+        });
+        match recorded {
+            Ok(()) => {
+                notice.info(Msg::Saved.text(lang));
+                sync.now();
+                navigate(&format!("/jobs/{job_id}/report"), Default::default());
+            }
+            Err(e) => error.set(Some(store_error_text(lang, &e))),
+        }
+    };
+
+    view! {
+        <section class="page sign-off">
+            <a class="back" href=move || id.get().map(|id| format!("/jobs/{id}")).unwrap_or_default()>"‹ " {move || i18n.t(Msg::Back)}</a>
+            <h1>{move || i18n.t(Msg::SignOff)}</h1>
+            <p class="muted">{move || id.get().and_then(|id| jobs.job(id)).map(|j| format!("{} · {}", j.job.customer, j.job.address))}</p>
+            <form on:submit=submit>
+                <label for="result">{move || i18n.t(Msg::Result)}</label>
+                <textarea id="result" rows="3" placeholder=move || i18n.t(Msg::ResultPlaceholder)
+                    prop:value=move || result.get() on:input=move |ev| result.set(event_target_value(&ev))></textarea>
+                <label for="signer">{move || i18n.t(Msg::SignerName)}</label>
+                <input id="signer" autocomplete="off" required prop:value=move || signer.get() on:input=move |ev| signer.set(event_target_value(&ev))/>
+                <p class="pad-label">{move || i18n.t(Msg::Signature)}</p>
+                <SignaturePad strokes size label=Signal::derive(move || i18n.t(Msg::Signature).to_string())/>
+                <div class="row">
+                    <button type="button" class="secondary" on:click=move |_| strokes.update(|s| { s.pop(); })>{move || i18n.t(Msg::Undo)}</button>
+                    <button type="button" class="secondary" data-testid="clear-signature" on:click=move |_| strokes.set(Vec::new())>{move || i18n.t(Msg::Clear)}</button>
+                </div>
+                <RatingInput value=speed id="rate-speed" label=Signal::derive(move || i18n.t(Msg::RateSpeed).to_string())/>
+                <RatingInput value=attitude id="rate-attitude" label=Signal::derive(move || i18n.t(Msg::RateAttitude).to_string())/>
+                <RatingInput value=rating_result id="rate-result" label=Signal::derive(move || i18n.t(Msg::RateResult).to_string())/>
+                <label for="comment">{move || i18n.t(Msg::Comment)}</label>
+                <textarea id="comment" rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                {move || error.get().map(|e| view! { <p class="error-text" role="alert">{e}</p> })}
+                <button type="submit" class="primary wide" data-testid="submit-sign-off">{move || i18n.t(Msg::Submit)}</button>
+            </form>
+        </section>
+    }
+}

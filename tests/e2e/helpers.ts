@@ -1,0 +1,56 @@
+// Shared steps of the end-to-end tests.
+import { expect, Page, APIRequestContext } from '@playwright/test';
+
+export const PASSWORD = 'onsite-demo';
+
+export async function logIn(page: Page, login: string) {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login$/);
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('job-card').first()).toBeVisible();
+}
+
+export async function token(request: APIRequestContext, login: string): Promise<string> {
+  const res = await request.post('/api/v1/auth/login', { data: { login, password: PASSWORD } });
+  expect(res.status()).toBe(200);
+  return (await res.json()).token;
+}
+
+/** Opens a job through the service desk's API, dispatched to `assignee` now. */
+export async function dispatch(request: APIRequestContext, kind: string, customer: string, assignee = 'wang.fang') {
+  const desk = await token(request, 'desk');
+  const res = await request.post('/api/v1/jobs', {
+    headers: { Authorization: `Bearer ${desk}` },
+    data: {
+      kind, priority: 'high', customer, contact: customer, phone: '13800138000',
+      address: '上海市浦东新区张江路 88 号 3 楼', fault: kind === 'install' ? '新装 1000M 光纤' : '光猫 LOS 红灯，无法上网',
+      assignee,
+    },
+  });
+  expect(res.status()).toBe(201);
+  return (await res.json()).id as string;
+}
+
+export async function jobDetail(request: APIRequestContext, id: string) {
+  const desk = await token(request, 'desk');
+  const res = await request.get(`/api/v1/jobs/${id}`, { headers: { Authorization: `Bearer ${desk}` } });
+  expect(res.status()).toBe(200);
+  return res.json();
+}
+
+export async function pendingCount(page: Page): Promise<number> {
+  return Number(await page.getByTestId('sync-summary').getAttribute('data-pending'));
+}
+
+export async function syncNow(page: Page) {
+  await page.getByRole('button', { name: /立即同步|Sync now/ }).click();
+}
+
+/** Waits for the service worker to hold the app shell. */
+export async function shellCached(page: Page) {
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('onsite-shell-')).length)).toBe(1);
+}
