@@ -36,6 +36,8 @@ pub enum ErrorCode {
     Conflict,
     PayloadTooLarge,
     Unprocessable,
+    /// Too many requests for this token: wait the `Retry-After` seconds, then go on.
+    TooManyRequests,
     Internal,
 }
 
@@ -102,11 +104,38 @@ impl Role {
     }
 }
 
+/// The longest login (account name) accepted anywhere: in a login, a path, a filter, a dispatch.
+pub const MAX_LOGIN: usize = 100;
+/// The longest password accepted (argon2 hashes whatever it is given: bound the work).
+pub const MAX_PASSWORD: usize = 1024;
+/// The longest token accepted (ours are 64 hex characters).
+pub const MAX_TOKEN: usize = 128;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LoginRequest {
     pub login: String,
     pub password: String,
+}
+
+impl LoginRequest {
+    /// A login or password over its bound: refused before any hashing.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.login.chars().count() > MAX_LOGIN {
+            return Err(format!("the login is longer than {MAX_LOGIN} characters"));
+        }
+        if self.password.chars().count() > MAX_PASSWORD {
+            return Err(format!("the password is longer than {MAX_PASSWORD} characters"));
+        }
+        Ok(())
+    }
+}
+
+/// Trades a refresh token for a new session (a new access token and a new refresh token).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RefreshRequest {
+    pub refresh_token: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,12 +149,23 @@ pub struct User {
 }
 
 /// A bearer token and who it speaks for.
+///
+/// `token` is the short-lived access token (minutes) sent as `Authorization: Bearer`.
+/// `refresh_token` is long-lived (days) and single-use: `POST /api/v1/auth/refresh` trades it
+/// for a new session with a new pair. Older servers sent no refresh token: both fields are then
+/// absent and the access token is all there is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Session {
     pub token: String,
+    /// When the access token stops working.
     pub expires_at: DateTime<Utc>,
     pub user: User,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// When the refresh token stops working, if it is not used (or revoked) before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_at: Option<DateTime<Utc>>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,6 +244,15 @@ pub struct NewJob {
     /// A checklist of the desk's own; the built-in one of the kind when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checklist: Option<Vec<Step>>,
+}
+
+impl AssignRequest {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.assignee.chars().count() > MAX_LOGIN {
+            return Err(format!("the assignee's login is longer than {MAX_LOGIN} characters"));
+        }
+        Ok(())
+    }
 }
 
 /// Dispatch (or re-dispatch) a job to an engineer.

@@ -192,17 +192,30 @@ fn pull_response() {
 
 #[test]
 fn session_and_dispatch() {
+    let user =
+        User { id: UserId(id(0xe1)), login: "wang.fang".into(), name: "王芳".into(), role: Role::Engineer };
     check(
         "session",
         &Session {
             token: "3q2-opaque-token".into(),
-            expires_at: Utc.with_ymd_and_hms(2026, 12, 23, 9, 0, 0).unwrap(),
-            user: User {
-                id: UserId(id(0xe1)),
-                login: "wang.fang".into(),
-                name: "王芳".into(),
-                role: Role::Engineer,
-            },
+            expires_at: Utc.with_ymd_and_hms(2026, 11, 23, 9, 15, 0).unwrap(),
+            user: user.clone(),
+            refresh_token: Some("7f1-opaque-refresh-token".into()),
+            refresh_expires_at: Some(Utc.with_ymd_and_hms(2026, 12, 23, 9, 0, 0).unwrap()),
+        },
+    );
+    // A session from a server without refresh tokens still parses, with none.
+    let old = r#"{"token":"3q2-opaque-token","expires_at":"2026-12-23T09:00:00Z",
+        "user":{"id":"00000000-0000-0000-0000-0000000000e1","login":"wang.fang","name":"王芳","role":"engineer"}}"#;
+    let old: Session = serde_json::from_str(old).expect("a session without refresh fields parses");
+    assert_eq!((old.refresh_token, old.refresh_expires_at, old.user), (None, None, user));
+    check("refresh_request", &RefreshRequest { refresh_token: "7f1-opaque-refresh-token".into() });
+    check(
+        "too_many_requests",
+        &ErrorBody {
+            error: ErrorCode::TooManyRequests,
+            message: "too many requests for this token: retry after 1 s".into(),
+            events: Vec::new(),
         },
     );
     check(

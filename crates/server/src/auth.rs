@@ -1,8 +1,11 @@
 //! Passwords, bearer tokens, and who is asking.
 //!
 //! - Passwords are stored as argon2id PHC strings with a random salt ([`hash_password`]).
-//! - A session token is 32 random bytes in hex; only its SHA-256 is stored (`tokens.hash`), so a
-//!   leaked database gives no working tokens. Logout deletes the row.
+//! - A session is a short-lived access token and a long-lived refresh token, each 32 random
+//!   bytes in hex; only their SHA-256 is stored (`tokens.hash`, `refresh_tokens.hash`), so a
+//!   leaked database gives no working tokens. A login starts a family; a refresh
+//!   ([`refresh_session`]) uses its refresh token up and issues a new pair in the family; a used
+//!   refresh token presented again revokes the family. Logout ends the family.
 //! - [`CurrentUser`] is the extractor every protected handler takes: it reads
 //!   `Authorization: Bearer <token>` and answers 401 (JSON) when the token is missing, unknown or
 //!   expired. Role checks ([`CurrentUser::require`]) answer 403.
@@ -19,7 +22,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
-use onsite_core::wire::{Role, User};
+use onsite_core::wire::{Role, Session, User};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -68,17 +71,98 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Stores a new session for `user` and returns the token.
-pub fn create_session(conn: &Connection, user: &User, expires_at: DateTime<Utc>) -> Result<String> {
-    let token = new_token();
-    let now = now();
-    // Expired sessions are of no use to anyone: sweep them while here.
+/// How long the tokens of a new session last.
+#[derive(Clone, Copy, Debug)]
+pub struct Lifetimes {
+    pub access: chrono::Duration,
+    pub refresh: chrono::Duration,
+}
+
+/// Stores a new access token and a new refresh token for `user`, in `family` (a new family for
+/// a login, the old one for a refresh), and returns the session carrying both.
+pub fn issue_session(
+    conn: &Connection,
+    user: &User,
+    family: &str,
+    now: DateTime<Utc>,
+    ttl: Lifetimes,
+) -> Result<Session> {
+    let (token, refresh) = (new_token(), new_token());
+    let (expires_at, refresh_expires_at) = (now + ttl.access, now + ttl.refresh);
+    // Expired tokens are of no use to anyone: sweep them while here.
     conn.execute("DELETE FROM tokens WHERE expires_at <= ?1", params![fmt_time(now)])?;
+    conn.execute("DELETE FROM refresh_tokens WHERE expires_at <= ?1", params![fmt_time(now)])?;
     conn.execute(
-        "INSERT INTO tokens (hash, user_id, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![token_hash(&token), user.id.to_string(), fmt_time(expires_at), fmt_time(now)],
+        "INSERT INTO tokens (hash, user_id, expires_at, created_at, family) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token_hash(&token), user.id.to_string(), fmt_time(expires_at), fmt_time(now), family],
     )?;
-    Ok(token)
+    conn.execute(
+        "INSERT INTO refresh_tokens (hash, family, user_id, expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token_hash(&refresh), family, user.id.to_string(), fmt_time(refresh_expires_at), fmt_time(now)],
+    )?;
+    Ok(Session {
+        token,
+        expires_at,
+        user: user.clone(),
+        refresh_token: Some(refresh),
+        refresh_expires_at: Some(refresh_expires_at),
+    })
+}
+
+/// A new session family's id.
+pub fn new_family() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Ends every token of a family: its refresh tokens are revoked, its access tokens deleted.
+pub fn revoke_family(conn: &Connection, family: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE refresh_tokens SET revoked_at = ?2 WHERE family = ?1 AND revoked_at IS NULL",
+        params![family, fmt_time(now)],
+    )?;
+    conn.execute("DELETE FROM tokens WHERE family = ?1", params![family])?;
+    Ok(())
+}
+
+/// The message for a refresh token that does not work; the engineer logs in again.
+pub const BAD_REFRESH: &str = "the refresh token is unknown, expired or revoked: log in again";
+
+/// Trades a refresh token for a new session in the same family, using it up. A refresh token
+/// presented again after it was used was copied (or the app raced itself): the whole family is
+/// revoked, and that revocation is committed even though the answer is 401.
+pub fn refresh_session(
+    conn: &mut Connection,
+    refresh_token: &str,
+    now: DateTime<Utc>,
+    ttl: Lifetimes,
+) -> Result<Session> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let row: Option<(String, String, String, Option<String>)> = tx
+        .prepare_cached("SELECT family, user_id, expires_at, revoked_at FROM refresh_tokens WHERE hash = ?1")?
+        .query_row(params![token_hash(refresh_token)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let Some((family, user_id, expires_at, revoked_at)) = row else {
+        return Err(Error::Unauthorized(BAD_REFRESH.into()));
+    };
+    if revoked_at.is_some() {
+        revoke_family(&tx, &family, now)?;
+        tx.commit()?;
+        tracing::warn!(%family, "a used refresh token was presented again: its family is revoked");
+        return Err(Error::Unauthorized(BAD_REFRESH.into()));
+    }
+    if parse_time(&expires_at)? <= now {
+        return Err(Error::Unauthorized(BAD_REFRESH.into()));
+    }
+    let Some(user) = crate::store::user_by_id(&tx, crate::db::parse_id(&user_id)?)? else {
+        return Err(Error::Unauthorized(BAD_REFRESH.into()));
+    };
+    tx.execute(
+        "UPDATE refresh_tokens SET revoked_at = ?2 WHERE hash = ?1",
+        params![token_hash(refresh_token), fmt_time(now)],
+    )?;
+    let session = issue_session(&tx, &user, &family, now, ttl)?;
+    tx.commit()?;
+    Ok(session)
 }
 
 /// The authenticated user of a request.

@@ -21,8 +21,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The schema, one migration per file, in order. Never edit a released one: add a new file.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_visit.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_visit.sql"),
+    include_str!("../migrations/0003_refresh.sql"),
+];
 
 /// How long a statement waits for a lock held by another connection (a backup, a CLI).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

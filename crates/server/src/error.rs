@@ -58,6 +58,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -190,6 +191,7 @@ mod tests {
             (ErrorCode::Conflict, 409),
             (ErrorCode::PayloadTooLarge, 413),
             (ErrorCode::Unprocessable, 422),
+            (ErrorCode::TooManyRequests, 429),
             (ErrorCode::Internal, 500),
         ];
         for (code, status) in cases {

@@ -8,6 +8,7 @@
 //! - [`error`]: the one error type; every failure answers the wire's `ErrorBody` JSON.
 //! - [`auth`]: passwords, bearer tokens, the `CurrentUser` extractor.
 //! - [`api`]: the handlers of `/api/v1` (auth, sync, jobs, parts and vans).
+//! - [`ratelimit`]: a token bucket per bearer token; over it, 429 with `Retry-After`.
 //! - [`openapi`]: the OpenAPI document, served at `/api/v1/openapi.json`.
 //! - [`static_files`]: the built app with SPA fallback and cache headers.
 //! - [`demo`]: demo accounts, jobs, parts and van stock for `--demo`.
@@ -22,6 +23,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod openapi;
+pub mod ratelimit;
 pub mod static_files;
 pub mod store;
 
@@ -41,31 +43,53 @@ pub struct Config {
     pub db_path: PathBuf,
     /// The built app, served for every path outside `/api` when the directory exists.
     pub static_dir: Option<PathBuf>,
-    /// How long a login lasts.
+    /// How long an access token lasts.
     pub token_ttl: chrono::Duration,
+    /// How long a refresh token lasts if it is not used.
+    pub refresh_ttl: chrono::Duration,
+    /// Requests per bearer token; `None` turns the limit off.
+    pub rate_limit: Option<ratelimit::RateLimit>,
 }
 
 impl Config {
-    /// The default session length: 30 days, so an engineer is not logged out mid-week offline.
-    pub const DEFAULT_TOKEN_TTL: chrono::Duration = chrono::Duration::days(30);
+    /// Access tokens are short-lived: a stolen one is of use for minutes.
+    pub const DEFAULT_TOKEN_TTL: chrono::Duration = chrono::Duration::minutes(15);
+    /// Refresh tokens last 30 days, so an engineer offline for a week (or three) still gets back
+    /// in to sync their work without a password.
+    pub const DEFAULT_REFRESH_TTL: chrono::Duration = chrono::Duration::days(30);
 
     pub fn new(db_path: impl Into<PathBuf>) -> Self {
-        Config { db_path: db_path.into(), static_dir: None, token_ttl: Self::DEFAULT_TOKEN_TTL }
+        Config {
+            db_path: db_path.into(),
+            static_dir: None,
+            token_ttl: Self::DEFAULT_TOKEN_TTL,
+            refresh_ttl: Self::DEFAULT_REFRESH_TTL,
+            rate_limit: Some(ratelimit::RateLimit::DEFAULT),
+        }
+    }
+
+    pub fn lifetimes(&self) -> auth::Lifetimes {
+        auth::Lifetimes { access: self.token_ttl, refresh: self.refresh_ttl }
     }
 }
 
-/// What every handler shares: the database and the configuration. Cheap to clone.
+/// What every handler shares: the database, the configuration, the rate limiter. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub db: db::Db,
     pub config: Arc<Config>,
+    pub limiter: Arc<ratelimit::Limiter>,
 }
 
 impl AppState {
     /// Opens (or creates) the database at `config.db_path` and brings its schema up to date.
     pub fn open(config: &Config) -> Result<AppState, Error> {
         let conn = db::open(&config.db_path)?;
-        Ok(AppState { db: db::Db::new(conn), config: Arc::new(config.clone()) })
+        Ok(AppState {
+            db: db::Db::new(conn),
+            config: Arc::new(config.clone()),
+            limiter: Arc::new(ratelimit::Limiter::new(config.rate_limit)),
+        })
     }
 }
 

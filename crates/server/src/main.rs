@@ -4,6 +4,7 @@
 //! down gracefully. Logs go to stderr; stdout carries only that line.
 
 use clap::Parser;
+use onsite_server::ratelimit::RateLimit;
 use onsite_server::{AppState, Config, demo, serve};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -26,6 +27,26 @@ struct Args {
     /// Seed demo accounts and jobs if the database has no users.
     #[arg(long)]
     demo: bool,
+    /// Requests per bearer token: `PER_SECOND/BURST` (default 20/60), or `off`.
+    #[arg(long, env = "ONSITE_RATE_LIMIT", default_value = "20/60", value_parser = parse_rate_limit)]
+    rate_limit: RateLimitArg,
+}
+
+#[derive(Clone, Debug)]
+struct RateLimitArg(Option<RateLimit>);
+
+fn parse_rate_limit(s: &str) -> Result<RateLimitArg, String> {
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(RateLimitArg(None));
+    }
+    let bad = || format!("{s:?}: expected PER_SECOND/BURST (like 20/60) or off");
+    let (rate, burst) = s.split_once('/').ok_or_else(bad)?;
+    let per_second: f64 = rate.trim().parse().map_err(|_| bad())?;
+    let burst: u32 = burst.trim().parse().map_err(|_| bad())?;
+    if !(per_second.is_finite() && per_second > 0.0 && burst > 0) {
+        return Err(bad());
+    }
+    Ok(RateLimitArg(Some(RateLimit { per_second, burst })))
 }
 
 /// `$ONSITE_DATA_DIR`, else `$XDG_DATA_HOME/onsite`, else `$HOME/.local/share/onsite`.
@@ -79,7 +100,11 @@ async fn run(args: Args) -> Result<(), String> {
         std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     let static_dir = args.static_dir.is_dir().then_some(args.static_dir);
-    let config = Config { static_dir, ..Config::new(&db_path) };
+    let config = Config { static_dir, rate_limit: args.rate_limit.0, ..Config::new(&db_path) };
+    match config.rate_limit {
+        Some(l) => tracing::info!(per_second = l.per_second, burst = l.burst, "rate limit per token"),
+        None => tracing::warn!("rate limit off"),
+    }
     let state = AppState::open(&config).map_err(|e| format!("cannot open {}: {e}", db_path.display()))?;
     tracing::info!(db = %db_path.display(), "database open");
     match &config.static_dir {

@@ -20,10 +20,13 @@ use utoipa::{Modify, OpenApi};
         title = "Onsite API",
         version = "1",
         description = "Sync and dispatch for Onsite, the offline-first app of field engineers. \
-            Every error answers `ErrorBody` JSON. Authenticate with `Authorization: Bearer <token>` from `/api/v1/auth/login`."
+            Every error answers `ErrorBody` JSON. Authenticate with `Authorization: Bearer <token>` from `/api/v1/auth/login` \
+            (an access token for 15 minutes); trade the session's `refresh_token` at `/api/v1/auth/refresh` for a new pair. \
+            Requests with a token are rate-limited per token: 429 with `Retry-After`."
     ),
     paths(
         api::auth::login,
+        api::auth::refresh,
         api::auth::logout,
         api::auth::me,
         api::sync::push,
@@ -190,6 +193,13 @@ fn add_domain_rules(doc: &mut Value) {
         json!({"type": "array", "maxItems": MAX_STROKES, "items": {"type": "array", "items": {"type": "integer", "format": "int32"}}}),
     );
 
+    use onsite_core::wire::{MAX_LOGIN, MAX_PASSWORD, MAX_TOKEN};
+    set(schemas, "LoginRequest", "login", json!({"type": "string", "maxLength": MAX_LOGIN}));
+    set(schemas, "LoginRequest", "password", json!({"type": "string", "maxLength": MAX_PASSWORD}));
+    set(schemas, "RefreshRequest", "refresh_token", json!({"type": "string", "maxLength": MAX_TOKEN}));
+    set(schemas, "AssignRequest", "assignee", json!({"type": "string", "maxLength": MAX_LOGIN}));
+    set(schemas, "NewJob", "assignee", json!({"type": ["string", "null"], "maxLength": MAX_LOGIN}));
+
     let slas = enumeration(SlaState::NAMES.to_vec());
     if let Some(params) = doc["paths"]["/api/v1/jobs"]["get"]["parameters"].as_array_mut() {
         for param in params.iter_mut() {
@@ -197,6 +207,8 @@ fn add_domain_rules(doc: &mut Value) {
                 param["schema"] = statuses.clone();
             } else if param["name"] == "sla" {
                 param["schema"] = slas.clone();
+            } else if param["name"] == "engineer" {
+                param["schema"] = json!({"type": "string", "maxLength": MAX_LOGIN});
             }
         }
     }
@@ -205,6 +217,16 @@ fn add_domain_rules(doc: &mut Value) {
             param["schema"] = text(MAX_CODE, true);
         }
     }
+    for path in ["/api/v1/engineers/{login}/van"] {
+        for op in doc["paths"][path].as_object_mut().into_iter().flat_map(|ops| ops.values_mut()) {
+            for param in op["parameters"].as_array_mut().into_iter().flatten() {
+                if param["name"] == "login" {
+                    param["schema"] = json!({"type": "string", "maxLength": MAX_LOGIN});
+                }
+            }
+        }
+    }
+    add_rate_limit_answers(doc);
     require_rfc3339(doc);
     let schemas = &mut doc["components"]["schemas"];
     // Sequence numbers start at 1 and are stored as SQLite integers.
@@ -214,6 +236,24 @@ fn add_domain_rules(doc: &mut Value) {
                 seq["minimum"] = json!(1);
                 seq["maximum"] = json!(i64::MAX);
             }
+        }
+    }
+}
+
+/// Every operation that takes a bearer token may answer 429 (the per-token rate limit), with
+/// `Retry-After`.
+fn add_rate_limit_answers(doc: &mut Value) {
+    let answer = json!({
+        "description": "Too many requests for this token: wait `Retry-After` seconds",
+        "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer", "minimum": 1}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    });
+    let ops = doc["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
+    for op in ops.filter_map(Value::as_object_mut).flat_map(|ops| ops.values_mut()) {
+        if op.get("security").is_some()
+            && let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
+        {
+            responses.insert("429".into(), answer.clone());
         }
     }
 }
@@ -271,6 +311,7 @@ mod tests {
         let doc: serde_json::Value = serde_json::from_str(document()).unwrap_or_default();
         for path in [
             "/api/v1/auth/login",
+            "/api/v1/auth/refresh",
             "/api/v1/auth/logout",
             "/api/v1/auth/me",
             "/api/v1/sync/push",
@@ -299,6 +340,9 @@ mod tests {
             assert!(schemas[name].is_object(), "{name} missing");
         }
         assert_eq!(schemas["VanIssue"]["properties"]["qty"]["not"]["const"], 0);
+        assert_eq!(schemas["LoginRequest"]["properties"]["password"]["maxLength"], 1024);
+        assert!(doc["paths"]["/api/v1/sync/push"]["post"]["responses"]["429"].is_object());
+        assert!(doc["paths"]["/api/v1/auth/login"]["post"]["responses"]["429"].is_null());
         assert_eq!(schemas["Part"]["properties"]["sku"]["maxLength"], 64);
         // Every variant of EventBody is a schema: none got a null `properties` by patching.
         for variant in schemas["EventBody"]["oneOf"].as_array().into_iter().flatten() {

@@ -1,15 +1,21 @@
-//! `/api/v1/auth`: log in for a bearer token, log out (revoke it), and who am I.
+//! `/api/v1/auth`: log in for a session (a 15-minute access token and a 30-day refresh token),
+//! refresh it (rotating the refresh token), log out (end the session's family), and who am I.
 
 use crate::AppState;
-use crate::auth::{BAD_LOGIN, CurrentUser, burn_verification, create_session, verify_password};
+use crate::auth::{
+    BAD_LOGIN, CurrentUser, burn_verification, issue_session, new_family, refresh_session, revoke_family,
+    verify_password,
+};
 use crate::db::now;
 use crate::error::{ApiJson, Error, Result};
 use crate::store;
 use axum::extract::State;
 use axum::http::StatusCode;
-use onsite_core::wire::{ErrorBody, LoginRequest, Session, User};
+use onsite_core::wire::{ErrorBody, LoginRequest, MAX_TOKEN, RefreshRequest, Session, User};
+use rusqlite::OptionalExtension;
 
-/// Logs in with a login and password; answers a bearer token for the other endpoints.
+/// Logs in with a login and password; answers an access token for the other endpoints and a
+/// refresh token for `/api/v1/auth/refresh`.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -20,13 +26,14 @@ use onsite_core::wire::{ErrorBody, LoginRequest, Session, User};
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Wrong login or password (one message for both)", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 422, description = "JSON of the wrong shape", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, or a login or password over its length", body = ErrorBody),
     )
 )]
 pub async fn login(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<ApiJson<Session>> {
+    req.validate().map_err(Error::Unprocessable)?;
     // Look up, then verify off the database lock: argon2 is slow on purpose.
     let login = req.login.clone();
     let found = state.db.run(move |conn| store::user_by_login(conn, &login)).await?;
@@ -40,26 +47,48 @@ pub async fn login(
         Some(_) => Err(Error::Unauthorized(BAD_LOGIN.into())),
     })
     .await??;
-    let expires_at = now() + state.config.token_ttl;
-    let session = state
-        .db
-        .run(move |conn| {
-            let token = create_session(conn, &user, expires_at)?;
-            Ok(Session { token, expires_at, user })
-        })
-        .await?;
+    let ttl = state.config.lifetimes();
+    let session = state.db.run(move |conn| issue_session(conn, &user, &new_family(), now(), ttl)).await?;
     tracing::info!(login = %session.user.login, "logged in");
     Ok(ApiJson(session))
 }
 
-/// Ends the session of the presented token.
+/// Trades a refresh token for a new session: a new access token and a new refresh token. The
+/// refresh token presented is used up; presenting it again ends every session of its login.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/refresh",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new session; keep the new refresh token, the old one no longer works", body = Session),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "The refresh token is unknown, expired or revoked (a used one presented \
+            again revokes its whole family): log in again, keep the outbox", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, or a token over its length", body = ErrorBody),
+    )
+)]
+pub async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RefreshRequest>,
+) -> Result<ApiJson<Session>> {
+    if req.refresh_token.chars().count() > MAX_TOKEN {
+        return Err(Error::Unprocessable(format!("the refresh token is longer than {MAX_TOKEN} characters")));
+    }
+    let ttl = state.config.lifetimes();
+    let session = state.db.run(move |conn| refresh_session(conn, &req.refresh_token, now(), ttl)).await?;
+    Ok(ApiJson(session))
+}
+
+/// Ends the session of the presented token: the access token and its family's refresh token.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/logout",
     tag = "auth",
     security(("bearer" = [])),
     responses(
-        (status = 204, description = "The token no longer works"),
+        (status = 204, description = "The token and its session's refresh token no longer work"),
         (status = 401, description = "No valid token", body = ErrorBody),
     )
 )]
@@ -68,7 +97,14 @@ pub async fn logout(State(state): State<AppState>, me: CurrentUser) -> Result<St
     state
         .db
         .run(move |conn| {
-            conn.execute("DELETE FROM tokens WHERE hash = ?1", [hash])?;
+            let family: Option<String> = conn
+                .query_row("SELECT family FROM tokens WHERE hash = ?1", [&hash], |r| r.get(0))
+                .optional()?
+                .flatten();
+            conn.execute("DELETE FROM tokens WHERE hash = ?1", [&hash])?;
+            if let Some(family) = family {
+                revoke_family(conn, &family, now())?;
+            }
             Ok(())
         })
         .await?;

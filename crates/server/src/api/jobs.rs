@@ -101,6 +101,7 @@ pub async fn assign(
     ApiJson(req): ApiJson<AssignRequest>,
 ) -> Result<ApiJson<JobWire>> {
     me.require(Role::Dispatcher)?;
+    req.validate().map_err(Error::Unprocessable)?;
     let wire = state
         .db
         .run(move |conn| {

@@ -1,12 +1,13 @@
 //! The routes of `/api/v1` and what they share.
 //!
-//! - [`auth`]: log in, log out, who am I.
+//! - [`auth`]: log in, refresh, log out, who am I.
 //! - [`sync`]: the engineer's push of visit events and pull of changes.
 //! - [`jobs`]: the service desk's dispatch: open, (re)assign, list and read jobs.
 //! - [`parts`]: the parts catalogue and the stock on engineers' vans.
 //!
 //! Every answer under `/api` is JSON, errors included: an unknown path is a JSON 404, a wrong
-//! method a JSON 405, a body over 1 MiB a JSON 413. API answers carry `Cache-Control: no-store`:
+//! method a JSON 405, a body over 1 MiB a JSON 413,
+//! too many requests for one token a JSON 429 with `Retry-After`. API answers carry `Cache-Control: no-store`:
 //! they hold customers' data and must never be served from a cache.
 
 pub mod auth;
@@ -31,6 +32,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/refresh", post(auth::refresh))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/me", get(auth::me))
         .route("/api/v1/sync/push", post(sync::push))
@@ -48,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::ratelimit::limit))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
