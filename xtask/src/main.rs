@@ -7,11 +7,13 @@
 //!   against the release build and the real server.
 //! - `cargo xtask setup [--browser]`: only install what is missing.
 //! - `cargo xtask build`: only build the release app (dist/) and server.
+//! - `cargo xtask bench`: build, then every benchmark figure in one table (docs/benchmarks.md).
 //! - `cargo xtask precache`: Trunk's post-build hook; writes the built file list into sw.js.
 //!
 //! Everything comes from crates.io, npm and Debian's packages: no tool downloads its own
 //! binaries (see ../shared/toolchain.md for why each version is what it is).
 
+mod bench;
 mod precache;
 mod setup;
 mod test;
@@ -27,9 +29,10 @@ fn main() -> ExitCode {
         Some("build") => setup::run(false).and_then(|tools| build(&tools)),
         Some("serve") => serve(&args[1..]),
         Some("test") => test::run(),
+        Some("bench") => bench::run(),
         Some("precache") => precache::run(),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|setup|build|precache>");
+            eprintln!("usage: cargo xtask <serve|test|bench|setup|build|precache>");
             return ExitCode::from(2);
         }
     };

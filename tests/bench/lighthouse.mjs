@@ -1,0 +1,23 @@
+// Cold load: Lighthouse's mobile preset (its own 4× CPU slowdown and simulated slow 4G) on the
+// app's first page, served by the real release server. Lighthouse clears the service worker
+// and caches first, so this is always a first visit.
+import { execFileSync } from 'node:child_process';
+import { FLAGS, URL_BASE, figure, detail } from './common.mjs';
+
+const out = execFileSync('npx', ['lighthouse', URL_BASE, '--output=json', '--quiet', '--only-categories=performance',
+  `--chrome-flags=${FLAGS.join(' ')}`], {
+  env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
+});
+const lhr = JSON.parse(out.toString());
+const a = lhr.audits;
+const score = Math.round(lhr.categories.performance.score * 100);
+figure('cold load: Lighthouse mobile performance score', String(score), '≥ 98', score >= 98);
+const ms = (id) => `${Math.round(a[id].numericValue)} ms`;
+figure('cold load: FCP', ms('first-contentful-paint'), '', null);
+figure('cold load: LCP', ms('largest-contentful-paint'), '', null);
+figure('cold load: TBT', ms('total-blocking-time'), '', null);
+figure('cold load: CLS', a['cumulative-layout-shift'].numericValue.toFixed(3), '', null);
+detail(`lighthouse ${lhr.lighthouseVersion}, final URL ${lhr.finalDisplayedUrl ?? lhr.finalUrl}, speed index ${ms('speed-index')}, TTI ${a.interactive ? ms('interactive') : 'n/a'}`);
+for (const id of ['render-blocking-resources', 'render-blocking-insight', 'uses-text-compression', 'document-latency-insight', 'bootup-time', 'mainthread-work-breakdown', 'largest-contentful-paint-element', 'lcp-breakdown-insight']) {
+  if (a[id] && a[id].score !== null && a[id].score < 1) detail(`lighthouse ${id}: ${a[id].displayValue ?? ''} (score ${a[id].score})`);
+}

@@ -1,0 +1,354 @@
+// The phone figures, in one browser session against the real release server (demo data):
+// storage of completed jobs, warm start offline, job list render, action latency, and sync end
+// to end. "Phone" = 360×740, CDP Emulation.setCPUThrottlingRate 4×. Set-up steps (logging in,
+// the real visit through the UI) run unthrottled; every measured step runs at 4×.
+import fs from 'node:fs';
+import {
+  URL_BASE, launch, phone, figure, detail, median, percentile, ms, uuid, login, dispatch, api, PASSWORD,
+} from './common.mjs';
+
+const JOBS = 500;
+const RELOADS = 10;
+const TAPS = 20;
+const SYNC_JOBS = 100;
+const SYNC_EVENTS_PER_JOB = 100; // 10,000 in all
+const out = process.env.BENCH_OUT ?? 'target/bench';
+fs.mkdirSync(out, { recursive: true });
+
+const browser = await launch();
+const { context, page, cdp } = await phone(browser);
+const rate = (r) => cdp.send('Emulation.setCPUThrottlingRate', { rate: r });
+await rate(1);
+
+// Timestamps taken in the page, relative to its navigation start (performance.now()):
+// `cardInDom` when a MutationObserver first sees a job card, `cardPainted` at the next
+// animation frame after it is laid out with a size (visible), `allCards` when the count of
+// cards reaches sessionStorage['bench.want'] (the frame after).
+await context.addInitScript(() => {
+  const b = (window.__bench = {});
+  const want = Number(sessionStorage.getItem('bench.want') || 0);
+  const check = () => {
+    const now = performance.now();
+    const first = document.querySelector('[data-testid=job-card]');
+    if (first && !b.cardInDom) b.cardInDom = now;
+    if (first && !b.cardPainted && first.getBoundingClientRect().height > 0) {
+      requestAnimationFrame(() => { b.cardPainted ??= performance.now(); });
+    }
+    if (want && !b.allInDom && document.querySelectorAll('[data-testid=job-card]').length >= want) {
+      b.allInDom = now;
+      requestAnimationFrame(() => { b.allCards ??= performance.now(); });
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+});
+
+async function pending() {
+  return Number(await page.getByTestId('sync-summary').getAttribute('data-pending'));
+}
+async function waitPending(n, timeout = 120_000) {
+  await page.waitForSelector(`[data-testid=sync-summary][data-pending="${n}"]`, { timeout });
+}
+async function syncNow() {
+  await page.getByRole('button', { name: /立即同步|Sync now/ }).click();
+}
+const jobKeys = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('onsite.v1.job.')));
+
+// ---- log in, with the service worker holding the shell ----------------------------------
+const desk = await login('desk');
+const realCustomer = `基准维修 ${Date.now()}`;
+const realId = await dispatch(desk, realCustomer);
+await page.goto('/');
+await page.waitForURL(/\/login$/);
+await page.locator('#login').fill('wang.fang');
+await page.locator('#password').fill(PASSWORD);
+await page.locator('form button[type=submit]').click();
+await page.waitForURL(/\/$/);
+await page.getByTestId('job-card').first().waitFor();
+await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+await page.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith('onsite-shell-')));
+
+// ---- one real completed repair job with a signature, through the UI ---------------------
+await syncNow();
+await page.getByTestId('job-card').filter({ hasText: realCustomer }).click();
+await page.waitForSelector('[data-testid=job-status][data-status=assigned]');
+await page.locator('[data-action=contact]').click();
+await page.locator('[data-action=depart]').click();
+await page.locator('[data-action=arrive]').click();
+await page.waitForSelector('[data-testid=job-status][data-status=on_site]');
+await page.locator('[data-step-skip="shoe_covers"]').click();
+await page.locator('#skip-reason').fill('用户说不用穿鞋套');
+await page.locator('.step-list form button[type=submit]').click();
+while ((await page.locator('[data-step-done]').count()) > 0) await page.locator('[data-step-done]').first().click();
+{
+  const skus = await page.locator('#part-select option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  for (const sku of skus) {
+    await page.locator('#part-select').selectOption(sku);
+    if (await page.locator('#part-serial').isVisible()) {
+      await page.locator('#part-qty').fill('1');
+      await page.locator('#part-serial').fill('HWTC12345678');
+      page.once('dialog', (d) => d.accept());
+      await page.getByTestId('use-part').click();
+      await page.locator(`.part-lines [data-part="${sku}"]`).waitFor();
+      break;
+    }
+  }
+}
+await page.locator('[data-action=escalate]').click();
+await page.getByLabel(/厂家|Vendor/).check();
+await page.locator('#words').fill('光猫固件需厂家远程升级');
+await page.getByTestId('save-words').click();
+await page.locator('[data-action=note]').click();
+await page.locator('#words').fill('用户要求下周回访');
+await page.getByTestId('save-words').click();
+await page.locator('[data-action=sign-off]').click();
+await page.waitForURL(/\/sign-off$/);
+await page.locator('#result').fill('已处理完毕，测速 950M');
+await page.locator('#signer').fill('陈晓明');
+{
+  const box = await page.getByTestId('signature-pad').boundingBox();
+  const path = [[0.1, 0.6], [0.2, 0.3], [0.3, 0.7], [0.45, 0.35], [0.6, 0.65], [0.8, 0.4]];
+  await page.mouse.move(box.x + box.width * path[0][0], box.y + box.height * path[0][1]);
+  await page.mouse.down();
+  for (const [x, y] of path.slice(1)) await page.mouse.move(box.x + box.width * x, box.y + box.height * y, { steps: 6 });
+  await page.mouse.up();
+}
+for (const id of ['rate-speed', 'rate-attitude', 'rate-result']) await page.locator(`[data-rating=${id}] [data-value="5"]`).click();
+await page.getByTestId('submit-sign-off').click();
+await page.waitForURL(/\/report$/);
+await syncNow();
+await waitPending(0);
+const realJson = await page.evaluate((id) => localStorage.getItem(`onsite.v1.job.${id}`), realId);
+const real = JSON.parse(realJson);
+fs.writeFileSync(`${out}/completed-job.json`, JSON.stringify(real, null, 2));
+
+// Where the bytes of that job go (UTF-16: 2 bytes a character).
+{
+  const b = (s) => s.length * 2;
+  const key = `onsite.v1.job.${realId}`;
+  detail(`one completed repair job with signature: ${real.events.length} events, ${b(key) + b(realJson)} bytes (key ${b(key)}, value ${b(realJson)})`);
+  detail(`  header (job): ${b(JSON.stringify(real.job))} bytes; rev/removed/framing: ${b(realJson) - b(JSON.stringify(real.job)) - real.events.reduce((s, e) => s + b(JSON.stringify(e)), 0)} bytes`);
+  const byType = {};
+  let ids = 0, sync = 0, times = 0, envelope = 0;
+  for (const le of real.events) {
+    const t = le.event.type;
+    const whole = b(JSON.stringify(le));
+    (byType[t] ??= { n: 0, bytes: 0 });
+    byType[t].n++; byType[t].bytes += whole;
+    ids += b(`"id":"${le.event.id}","job_id":"${le.event.job_id}","device_id":"${le.event.device_id}",`);
+    sync += b(`,"sync":${JSON.stringify(le.sync)}`);
+    times += b(`"seq":${le.event.seq},"device_time":"${le.event.device_time}",`);
+    envelope += b('{"event":{},},');
+  }
+  const all = real.events.reduce((s, e) => s + b(JSON.stringify(e)), 0);
+  detail(`  events: ${all} bytes, of which ids (event, job, device UUIDs with their names) ${ids}, sync state ${sync}, seq+device_time ${times}, envelope ${envelope}, type and payload ${all - ids - sync - times - envelope}`);
+  for (const [t, v] of Object.entries(byType).sort((a, c) => c[1].bytes - a[1].bytes)) detail(`  ${t} ×${v.n}: ${v.bytes} bytes`);
+  const so = real.events.find((e) => e.event.type === 'signed_off');
+  if (so) detail(`  signed_off's signature strokes: ${b(JSON.stringify(so.event.signature))} bytes; covers+hash: ${b(JSON.stringify(so.event.covers ?? '')) + b(JSON.stringify(so.event.hash ?? ''))} bytes`);
+}
+
+/** Stores copies of a LocalJob under new ids (job id, event ids). Returns the ids. */
+async function storeCopies(template, n, mutate = null) {
+  return page.evaluate(({ template, n, mutate }) => {
+    const ids = [];
+    for (let i = 0; i < n; i++) {
+      const j = structuredClone(template);
+      const id = crypto.randomUUID();
+      j.job.id = id;
+      if (mutate) j.job.customer = `${mutate} ${i + 1}`;
+      for (const le of j.events) { le.event.id = crypto.randomUUID(); le.event.job_id = id; }
+      try {
+        localStorage.setItem(`onsite.v1.job.${id}`, JSON.stringify(j));
+      } catch (e) {
+        return { ids, error: String(e) };
+      }
+      ids.push(id);
+    }
+    return { ids };
+  }, { template, n, mutate });
+}
+const bytesOf = (ids) => page.evaluate((ids) => ids.reduce((s, id) => {
+  const k = `onsite.v1.job.${id}`;
+  return s + (k.length + localStorage.getItem(k).length) * 2;
+}, 0), ids);
+const removeJobs = (ids) => page.evaluate((ids) => { for (const id of ids) localStorage.removeItem(`onsite.v1.job.${id}`); }, ids);
+
+// ---- warm start offline from the service worker -------------------------------------------
+await page.goto('/');
+await page.getByTestId('job-card').first().waitFor();
+await context.setOffline(true);
+await rate(4);
+{
+  const times = [], html = [], wasm = [];
+  for (let i = 0; i < RELOADS; i++) {
+    await page.reload();
+    await page.waitForFunction(() => window.__bench.cardPainted);
+    const t = await page.evaluate(() => ({
+      card: window.__bench.cardPainted,
+      html: performance.getEntriesByType('navigation')[0]?.responseEnd ?? 0,
+      wasm: performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'))?.responseEnd ?? 0,
+    }));
+    times.push(t.card); html.push(t.html); wasm.push(t.wasm);
+  }
+  const cards = await page.getByTestId('job-card').count();
+  detail(`warm start: ${RELOADS} reloads offline with ${cards} jobs stored: ${times.map((t) => t.toFixed(0)).join(', ')} ms; medians: HTML from the SW at ${ms(median(html))}, .wasm from the SW at ${ms(median(wasm))}, first card at ${ms(median(times))}`);
+  const m = median(times);
+  figure(`warm start offline (SW), median of ${RELOADS}`, ms(m), '≤ 300 ms', m <= 300);
+}
+await rate(1);
+
+// ---- storage: 500 completed jobs with signatures ------------------------------------------
+{
+  const fifty = await storeCopies(real, 50);
+  const b50 = await bytesOf(fifty.ids);
+  const mb = (x) => `${(x / 1e6).toFixed(2)} MB`;
+  figure('storage: 500 completed jobs (50 stored ×10)', `${mb(b50 * 10)} (${(b50 / 50 / 1000).toFixed(1)} KB/job)`, '≤ 2.5 MB', b50 * 10 <= 2.5e6);
+  const rest = await storeCopies(real, 450);
+  const all = [...fifty.ids, ...rest.ids];
+  if (rest.error) {
+    figure('storage: 500 completed jobs (all stored)', `only ${all.length} fit: ${rest.error}`, '≤ 2.5 MB', false);
+  } else {
+    const b500 = await bytesOf(all);
+    figure('storage: 500 completed jobs (all stored)', mb(b500), '≤ 2.5 MB', b500 <= 2.5e6);
+  }
+  detail(`storage counted as UTF-16, (key length + value length) × 2, as Chromium counts its quota; the whole origin now holds ${mb(await page.evaluate(() => Object.keys(localStorage).reduce((s, k) => s + (k.length + localStorage.getItem(k).length) * 2, 0)))}`);
+  await removeJobs(all);
+}
+
+// ---- 500 jobs: list render and action latency ---------------------------------------------
+// Clones of the real job's header, each with one acknowledged `customer_contacted` event (so
+// "arrived" is offered), from another device so this device's sequence numbers stay its own.
+const contacted = real.events.find((e) => e.event.type === 'customer_contacted');
+const template = { ...real, events: [{ ...contacted, event: { ...contacted.event, device_id: uuid(), seq: 1 } }] };
+const { ids: many } = await storeCopies(template, JOBS, '基准客户');
+const stored = (await jobKeys()).length;
+{
+  await page.evaluate((n) => sessionStorage.setItem('bench.want', String(n)), stored);
+  await rate(4);
+  const all = [], first = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto('/');
+    await page.waitForFunction(() => window.__bench.allCards, null, { timeout: 120_000 });
+    const b = await page.evaluate(() => window.__bench);
+    all.push(b.allCards); first.push(b.cardPainted ?? b.allCards);
+  }
+  await rate(1);
+  await page.evaluate(() => sessionStorage.removeItem('bench.want'));
+  detail(`job list with ${stored} jobs (${JOBS} generated): navigation start → all cards in the DOM, next frame: ${all.map((t) => t.toFixed(0)).join(', ')} ms; first card painted: ${first.map((t) => t.toFixed(0)).join(', ')} ms`);
+  figure(`job list render, ${stored} jobs (all cards in DOM), median of 3`, ms(median(all)), '', null);
+}
+{
+  const lat = [], shownT = [], storedT = [];
+  for (const id of many.slice(0, TAPS)) {
+    await rate(1);
+    await page.goto(`/jobs/${id}`);
+    await page.waitForSelector('[data-testid=job-status][data-status=contacted]');
+    await page.locator('[data-action=arrive]').waitFor();
+    await rate(4);
+    const r = await page.evaluate((id) => new Promise((resolve, reject) => {
+      const key = `onsite.v1.job.${id}`;
+      const btn = document.querySelector('[data-action=arrive]');
+      let t0 = 0, shown = 0, saved = 0, done = false;
+      const check = () => {
+        if (done) return;
+        const now = performance.now();
+        if (!shown && document.querySelector('[data-testid=job-status]')?.getAttribute('data-status') === 'on_site') shown = now;
+        if (!saved && localStorage.getItem(key)?.includes('"type":"arrived"')) saved = now;
+        if (shown && saved) {
+          done = true; mo.disconnect();
+          resolve({ total: Math.max(shown, saved) - t0, shown: shown - t0, saved: saved - t0 });
+        } else requestAnimationFrame(check);
+      };
+      const mo = new MutationObserver(check);
+      mo.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      setTimeout(() => { if (!done) reject(new Error('arrive not shown and stored within 10 s')); }, 10_000);
+      t0 = performance.now();
+      btn.click();
+      check();
+    }), id);
+    lat.push(r.total); shownT.push(r.shown); storedT.push(r.saved);
+  }
+  await rate(1);
+  detail(`action latency (${TAPS} taps, ${stored} jobs stored): total ${lat.map((t) => t.toFixed(1)).join(', ')} ms; stored at p50 ${ms(median(storedT))}, shown at p50 ${ms(median(shownT))}`);
+  figure(`action latency "arrived": p50 (${TAPS} taps, ${JOBS} jobs)`, ms(median(lat)), '', null);
+  figure(`action latency "arrived": p95 (${TAPS} taps, ${JOBS} jobs)`, ms(percentile(lat, 95)), '≤ 16 ms', percentile(lat, 95) <= 16);
+}
+await removeJobs(many);
+
+// ---- sync end to end: 10,000 queued events ------------------------------------------------
+await context.setOffline(false);
+await page.goto('/');
+const syncIds = [];
+for (let i = 0; i < SYNC_JOBS; i++) syncIds.push(await dispatch(desk, `同步基准 ${i + 1}`));
+await syncNow();
+await page.waitForFunction((ids) => ids.every((id) => localStorage.getItem(`onsite.v1.job.${id}`)), syncIds, { timeout: 120_000 });
+await waitPending(0);
+await context.setOffline(true);
+const injected = await page.evaluate(({ ids, per }) => {
+  const dev = JSON.parse(localStorage.getItem('onsite.v1.device'));
+  let seq = dev.seq;
+  const base = Date.now() - ids.length * per * 1000;
+  for (const id of ids) {
+    const key = `onsite.v1.job.${id}`;
+    const j = JSON.parse(localStorage.getItem(key));
+    for (let k = 0; k < per; k++) {
+      seq++;
+      j.events.push({
+        event: {
+          id: crypto.randomUUID(), job_id: id, device_id: dev.id, seq,
+          device_time: new Date(base + seq * 1000).toISOString(), type: 'note_added', text: `基准备注 ${seq}：线路测试正常`,
+        },
+        sync: { state: 'pending' },
+      });
+    }
+    localStorage.setItem(key, JSON.stringify(j));
+  }
+  dev.seq = seq;
+  localStorage.setItem('onsite.v1.device', JSON.stringify(dev));
+  return { events: ids.length * per, device: dev.id };
+}, { ids: syncIds, per: SYNC_EVENTS_PER_JOB });
+await page.reload();
+await waitPending(injected.events);
+await rate(4);
+await page.evaluate(() => {
+  window.__sync = {};
+  // t0 is set just before the driver turns the network back on (below); the `online` event's
+  // time is kept too when the page sees one.
+  window.addEventListener('online', () => { window.__sync.online = performance.now(); }, { once: true });
+  const el = () => document.querySelector('[data-testid=sync-summary]');
+  // The summary may be re-created rather than changed in place: watch insertions too, and poll
+  // every frame as a fallback.
+  const check = () => {
+    if (window.__sync.t1) return;
+    if (window.__sync.t0 && el()?.getAttribute('data-pending') === '0') {
+      window.__sync.t1 = performance.now(); mo.disconnect();
+    } else requestAnimationFrame(check);
+  };
+  const mo = new MutationObserver(check);
+  mo.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-pending'] });
+  requestAnimationFrame(check);
+});
+await page.evaluate(() => { window.__sync.t0 = performance.now(); });
+const wall0 = performance.now();
+await context.setOffline(false);
+try {
+  await page.waitForFunction(() => window.__sync.t1, null, { timeout: 180_000 });
+} catch (e) {
+  const state = await page.evaluate(() => ({
+    sync: window.__sync, summary: document.querySelector('[data-testid=sync-bar]')?.textContent,
+    pending: document.querySelector('[data-testid=sync-summary]')?.getAttribute('data-pending'),
+    bytes: Object.keys(localStorage).reduce((s, k) => s + (k.length + localStorage.getItem(k).length) * 2, 0),
+  }));
+  throw new Error(`sync did not reach 0 pending: ${JSON.stringify(state)}`);
+}
+const wall = performance.now() - wall0;
+const s = await page.evaluate(() => window.__sync);
+await rate(1);
+const syncMs = s.t1 - s.t0;
+{
+  let onServer = 0;
+  for (const id of syncIds) onServer += (await api(`/api/v1/jobs/${id}`, { token: desk })).events.length;
+  detail(`sync end to end: ${injected.events} events in ${SYNC_JOBS} jobs, online → 0 pending ${ms(syncMs)} in the page (${ms(wall)} seen from the driver; the page's online event ${s.online ? `came ${ms(s.online - s.t0)} after t0` : 'never came'}); the server holds ${onServer} events on those jobs`);
+  figure(`sync end to end, ${injected.events} events (phone)`, ms(syncMs), '≤ 2000 ms', syncMs <= 2000);
+}
+fs.writeFileSync(`${out}/onsite-sync-ms.txt`, String(syncMs));
+await browser.close();
