@@ -43,12 +43,14 @@ impl Drop for Server {
     }
 }
 
-/// Like the end-to-end tests' server: the release binary on a fresh file with `--demo`.
+/// Like the end-to-end tests' server: the release binary on a fresh file with `--demo`; with the
+/// per-token rate limit off, so the figures measure the work, not the limiter (docs/benchmarks.md).
 fn start_server(root: &Path, dir: &Path) -> Result<Server> {
     let log = std::fs::File::create(dir.join("server.log"))?;
     let mut child = util::cmd(root.join("target/server/onsite-server"), root)
         .args(["--demo", "--addr", "127.0.0.1:0", "--static-dir", "dist", "--db"])
         .arg(dir.join("onsite.db"))
+        .env("ONSITE_RATE_LIMIT", "off")
         .stdout(Stdio::piped())
         .stderr(log)
         .spawn()?;
