@@ -9,12 +9,14 @@
 //! - `cargo xtask build`: only build the release app (dist/) and server.
 //! - `cargo xtask bench`: build, then every benchmark figure in one table (docs/benchmarks.md).
 //! - `cargo xtask precache`: Trunk's post-build hook; writes the built file list into sw.js.
+//! - `cargo xtask contract`: only the schemathesis stage of `test` (see `contract`).
 //! - `cargo xtask load`: 1,000 devices syncing at once against the release server (see `load`).
 //!
 //! Everything comes from crates.io, npm and Debian's packages: no tool downloads its own
 //! binaries (see ../shared/toolchain.md for why each version is what it is).
 
 mod bench;
+mod contract;
 mod load;
 mod precache;
 mod setup;
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(),
         Some("precache") => precache::run(),
         Some("load") => load::run(&args[1..]),
+        Some("contract") => contract::run(&root()).map(|_| ()),
         _ => {
             eprintln!("usage: cargo xtask <serve|test|bench|setup|build|precache|load>");
             return ExitCode::from(2);

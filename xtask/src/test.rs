@@ -2,8 +2,10 @@
 //!
 //! 1. core and server, natively (`cargo test`); the server's tests run it over HTTP on a real
 //!    SQLite file;
-//! 2. the app's storage layer in headless Chromium (wasm-bindgen-test);
-//! 3. Playwright, end to end, against the release build served by the real server on a fresh
+//! 2. schemathesis against the OpenAPI document and the real server (`contract`), as the service
+//!    desk and as an engineer: every generated case conforms, none is a server error;
+//! 3. the app's storage layer in headless Chromium (wasm-bindgen-test);
+//! 4. Playwright, end to end, against the release build served by the real server on a fresh
 //!    database with demo data.
 //!
 //! It prints the counts per kind, then one plain `N passed, N failed` line.
@@ -45,7 +47,7 @@ fn run_counted(c: &mut Command, parse: fn(&str, &mut Counts)) -> Result<Counts> 
     Ok(counts)
 }
 
-fn number_before(line: &str, word: &str) -> Option<u64> {
+pub(crate) fn number_before(line: &str, word: &str) -> Option<u64> {
     let idx = line.find(word)?;
     line[..idx].split_whitespace().last()?.trim_matches(|c: char| !c.is_ascii_digit()).parse().ok()
 }
@@ -117,6 +119,10 @@ pub fn run() -> Result<()> {
             parse_cargo,
         )?,
     ));
+
+    util::step("contract tests (schemathesis against /api/v1/openapi.json, real server)");
+    let (passed, failed) = crate::contract::run(&root)?;
+    table.push(("schemathesis (cases)", Counts { passed, failed }));
 
     util::step("app storage tests in headless Chromium (wasm-bindgen-test)");
     table.push((
