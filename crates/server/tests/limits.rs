@@ -16,6 +16,9 @@ use onsite_core::wire::{ErrorCode, EventBody, MAX_LOGIN, RejectCode};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// A field of `NewJob` set to a value: its key and JSON.
+type Field = Box<dyn Fn(String) -> (String, Value)>;
+
 /// `n` characters, multi-byte on purpose: bounds count characters, not bytes.
 fn chars(n: usize) -> String {
     "字".repeat(n)
@@ -26,7 +29,7 @@ async fn every_job_field_over_its_bound_is_422_and_at_its_bound_is_accepted() {
     let s = Server::start().await;
     let desk = s.login(DISPATCHER).await;
     let step = |id: String, title: String| json!({"id": id, "group": "technical", "zh": title, "en": "Step", "required": true});
-    let fields: Vec<(&str, usize, Box<dyn Fn(String) -> (String, Value)>)> = vec![
+    let fields: Vec<(&str, usize, Field)> = vec![
         ("customer", MAX_SHORT_FIELD, Box::new(|v| ("customer".into(), json!(v)))),
         ("contact", MAX_SHORT_FIELD, Box::new(|v| ("contact".into(), json!(v)))),
         ("address", MAX_SHORT_FIELD, Box::new(|v| ("address".into(), json!(v)))),
