@@ -2,8 +2,8 @@
 //! `Retry-After`.
 //!
 //! The key is the SHA-256 of the presented token (the same hash the database keeps), so the
-//! limiter holds no usable token. Requests without a bearer token (login, refresh, the OpenAPI
-//! document) are not limited here. Buckets are per process: a restart forgets them, which errs
+//! limiter holds no usable token. Requests without a bearer token, and the routes that take none
+//! (login, refresh, the OpenAPI document), are not limited here. Buckets are per process: a restart forgets them, which errs
 //! towards letting a phone sync. The map is swept of full (idle) buckets when it grows large, so
 //! garbage tokens cannot grow it without bound.
 
@@ -77,8 +77,15 @@ impl Limiter {
     }
 }
 
-/// The middleware: limits requests that carry a bearer token.
+/// The routes that take no token: never limited here, even when a client sends one anyway (the
+/// OpenAPI document promises no 429 for them).
+const PUBLIC: [&str; 3] = ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/openapi.json"];
+
+/// The middleware: limits requests that carry a bearer token to routes that take one.
 pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if PUBLIC.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
     let token = request
         .headers()
         .get(header::AUTHORIZATION)
