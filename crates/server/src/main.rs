@@ -27,6 +27,10 @@ struct Args {
     /// Seed demo accounts and jobs if the database has no users.
     #[arg(long)]
     demo: bool,
+    /// How long an access token lasts, in minutes (refresh tokens last 30 days). Longer only
+    /// while deployed apps cannot refresh yet.
+    #[arg(long, env = "ONSITE_ACCESS_TTL_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=43_200))]
+    access_ttl_minutes: u32,
     /// Requests per bearer token: `PER_SECOND/BURST` (default 20/60), or `off`.
     #[arg(long, env = "ONSITE_RATE_LIMIT", default_value = "20/60", value_parser = parse_rate_limit)]
     rate_limit: RateLimitArg,
@@ -100,7 +104,12 @@ async fn run(args: Args) -> Result<(), String> {
         std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     let static_dir = args.static_dir.is_dir().then_some(args.static_dir);
-    let config = Config { static_dir, rate_limit: args.rate_limit.0, ..Config::new(&db_path) };
+    let config = Config {
+        static_dir,
+        rate_limit: args.rate_limit.0,
+        token_ttl: chrono::Duration::minutes(i64::from(args.access_ttl_minutes)),
+        ..Config::new(&db_path)
+    };
     match config.rate_limit {
         Some(l) => tracing::info!(per_second = l.per_second, burst = l.burst, "rate limit per token"),
         None => tracing::warn!("rate limit off"),
