@@ -48,7 +48,9 @@ impl Drop for Server {
 fn start_server(root: &Path, dir: &Path) -> Result<Server> {
     let log = std::fs::File::create(dir.join("server.log"))?;
     let mut child = util::cmd(root.join("target/server/onsite-server"), root)
-        .args(["--demo", "--addr", "127.0.0.1:0", "--static-dir", "dist", "--db"])
+        .args(["--demo", "--addr", "127.0.0.1:0", "--static-dir"])
+        .arg(dir.join("dist"))
+        .arg("--db")
         .arg(dir.join("onsite.db"))
         .env("ONSITE_RATE_LIMIT", "off")
         .stdout(Stdio::piped())
@@ -101,6 +103,20 @@ fn parse_figure(line: &str) -> Option<Figure> {
     })
 }
 
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
 fn machine() -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = info
@@ -136,6 +152,8 @@ pub fn run() -> Result<()> {
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir_all(&dir)?;
+    // A copy of the build, so a rebuild of dist/ during the run cannot change what is measured.
+    copy_dir(&root.join("dist"), &dir.join("dist"))?;
     let server = start_server(&root, &dir)?;
     util::step(&format!(
         "benchmarks against the release server at {} (temporary database, demo data)",
@@ -149,7 +167,7 @@ pub fn run() -> Result<()> {
         let t = Instant::now();
         let mut child = util::cmd("node", &root)
             .arg(script)
-            .arg(root.join("dist"))
+            .arg(dir.join("dist"))
             .env("ONSITE_URL", &server.url)
             .env("BENCH_OUT", &dir)
             .env("PATH", tools.path_with_node_bin())
