@@ -4,7 +4,7 @@
 //! rule, and rules live in `onsite_core::sync` (`push_outcome`), tested natively.
 
 use gloo_net::http::{Request, Response};
-use onsite_core::wire::{ErrorBody, LoginRequest, PullResponse, PushRequest, Session};
+use onsite_core::wire::{ErrorBody, LoginRequest, PullResponse, PushRequest, RefreshRequest, Session};
 
 /// Why a call did not give the answer hoped for.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -48,6 +48,22 @@ async fn read_error(resp: Response) -> ApiError {
 pub async fn login(login: &str, password: &str) -> Result<Session, ApiError> {
     let body = LoginRequest { login: login.to_string(), password: password.to_string() };
     let resp = Request::post(&url("/auth/login"))
+        .json(&body)
+        .map_err(|_| ApiError::BadBody)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !resp.ok() {
+        return Err(read_error(resp).await);
+    }
+    resp.json::<Session>().await.map_err(|_| ApiError::BadBody)
+}
+
+/// Trades the refresh token for a new session. The old refresh token is used up by this call,
+/// so the caller stores the new session before anything else.
+pub async fn refresh(refresh_token: &str) -> Result<Session, ApiError> {
+    let body = RefreshRequest { refresh_token: refresh_token.to_string() };
+    let resp = Request::post(&url("/auth/refresh"))
         .json(&body)
         .map_err(|_| ApiError::BadBody)?
         .send()

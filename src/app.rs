@@ -1,6 +1,6 @@
 //! The app root: creates the contexts, starts the hooks and the sync scheduler, and routes.
 
-use crate::components::{NoticeBanner, SyncBar, TopBar};
+use crate::components::{NoticeBanner, SyncBar, TopBar, UpdatePrompt};
 use crate::hooks;
 use crate::pages::{JobPage, JobsPage, LoginPage, NotFound, ReportPage, SignOffPage};
 use crate::state::{Auth, Clock, I18n, Jobs, Notice, Stock, set_document_lang, store_error_text};
@@ -31,16 +31,19 @@ pub fn App() -> impl IntoView {
     provide_context(sync);
     provide_context(stock);
 
+    let update = hooks::use_service_worker();
+    provide_context(update);
+    hooks::use_persistent_storage();
     hooks::use_clock(clock, Duration::from_secs(1));
-    hooks::use_connectivity(sync);
+    hooks::use_connectivity(sync, update);
     hooks::use_other_tabs(jobs, notice);
-    hooks::use_service_worker();
     sync.start(jobs, auth, stock);
 
     view! {
         <Router>
             <TopBar/>
             <NoticeBanner/>
+            <div class="notices"><UpdatePrompt/></div>
             <main>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=JobsPage/>

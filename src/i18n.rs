@@ -66,6 +66,8 @@ messages! {
     LoginAgain => "登录已过期，请重新登录以继续同步。未同步的记录都已保存。", "Your login has expired. Log in again to sync; nothing unsynced is lost.";
     BadLogin => "账号或密码错误", "Wrong username or password";
     LoginOffline => "无法连接服务器。首次登录需要网络。", "Cannot reach the server. The first log in needs a connection.";
+    MyJobs => "我的工单", "My jobs";
+    NotFound => "找不到页面", "Page not found";
     Today => "今天", "Today";
     Upcoming => "即将", "Upcoming";
     Done => "已完成", "Done";
@@ -184,6 +186,10 @@ messages! {
     NotCompletedReason => "未完成原因", "Why not completed";
     Notes => "备注", "Notes";
     Sla => "考核时限", "Service levels";
+    NewVersion => "Onsite 有新版本。未同步的记录不受影响。", "A new version of Onsite is ready. Unsynced records are kept.";
+    Reload => "重新加载", "Reload";
+    AddToHomeScreen => "请点“分享”→“添加到主屏幕”：Safari 会在 7 天未使用后清除网页数据，主屏幕应用不会。", "Tap Share → Add to Home Screen: Safari deletes a site's data after 7 days without use; a home-screen app keeps it.";
+    Close => "关闭", "Close";
     Due => "期限", "Due";
 }
 
@@ -346,7 +352,7 @@ pub fn money(fen: i64) -> String {
     let yuan = (fen / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in yuan.chars().enumerate() {
-        if i > 0 && (yuan.len() - i) % 3 == 0 {
+        if i > 0 && (yuan.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);

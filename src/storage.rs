@@ -39,6 +39,7 @@ const SYNC: &str = "onsite.v1.sync";
 const LANG: &str = "onsite.v1.lang";
 const CATALOGUE: &str = "onsite.v1.catalogue";
 const VAN: &str = "onsite.v1.van";
+const HINT: &str = "onsite.v1.hint_dismissed";
 
 /// What can go wrong with storage.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -337,6 +338,14 @@ impl Store {
 
     pub fn save_van(van: &VanStock) -> Result<(), StoreError> {
         Self::write(VAN, van)
+    }
+
+    pub fn hint_dismissed() -> bool {
+        Self::read_raw(HINT).ok().flatten().is_some()
+    }
+
+    pub fn dismiss_hint() -> Result<(), StoreError> {
+        Self::write_raw(HINT, "1")
     }
 
     pub fn lang() -> Option<String> {

@@ -23,7 +23,7 @@ use leptos::task::spawn_local;
 use onsite_core::ids::{EventId, JobId};
 use onsite_core::sync::{
     LocalJob, OnRemoved, PULL_PAGE, PUSH_BATCH, PushOutcome, clock_skew, next_batch, push_outcome,
-    retry_delay,
+    retry_delay, should_refresh,
 };
 use onsite_core::wire::{EventWire, PushRequest};
 use std::collections::BTreeMap;
@@ -117,16 +117,19 @@ impl Sync {
         });
     }
 
-    /// One round: push everything pending, then pull everything new.
+    /// One round: push everything pending, then pull everything new. An access token near its
+    /// end is renewed first; a 401 renews it once and tries again; only a refused refresh asks
+    /// the engineer to log in (and nothing is lost meanwhile).
     async fn round(&self, jobs: Jobs, auth: Auth, stock: Stock) -> Result<(), RoundError> {
-        let token = auth.token().ok_or(RoundError::LoginAgain)?;
         self.running.set(true);
         self.progress.set((0, 0));
         let skew = RwSignal::new(None);
-        let result = match push_all(&token, jobs, self.progress, skew).await {
-            Ok(()) => pull_all(&token, jobs, stock, self.progress).await,
-            Err(e) => Err(e),
-        };
+        let refreshed = std::cell::Cell::new(false);
+        let mut result = self.push_pull(jobs, auth, stock, skew, false, &refreshed).await;
+        // The server refused a token this round had not renewed: renew once, try again.
+        if result == Err(RoundError::LoginAgain) && !refreshed.get() {
+            result = self.push_pull(jobs, auth, stock, skew, true, &refreshed).await;
+        }
         self.running.set(false);
         let mut record = self.record.get_untracked();
         if let Some(s) = skew.get_untracked() {
@@ -145,6 +148,48 @@ impl Sync {
         }
         self.record.set(record);
         result
+    }
+}
+
+impl Sync {
+    async fn push_pull(
+        &self,
+        jobs: Jobs,
+        auth: Auth,
+        stock: Stock,
+        skew: RwSignal<Option<i64>>,
+        force_refresh: bool,
+        refreshed: &std::cell::Cell<bool>,
+    ) -> Result<(), RoundError> {
+        let token = token(auth, force_refresh, refreshed).await?;
+        push_all(&token, jobs, self.progress, skew).await?;
+        pull_all(&token, jobs, stock, self.progress).await
+    }
+}
+
+/// A usable access token: the stored one, or a renewed one when it is near its end (or when
+/// the server refused it). The new session is stored before it is used: the old refresh token
+/// no longer works once traded.
+async fn token(
+    auth: Auth,
+    force_refresh: bool,
+    refreshed: &std::cell::Cell<bool>,
+) -> Result<String, RoundError> {
+    let session = auth.session.get_untracked().ok_or(RoundError::LoginAgain)?;
+    if !force_refresh && !should_refresh(session.expires_at, Utc::now()) {
+        return Ok(session.token);
+    }
+    let refresh_token = session.refresh_token.ok_or(RoundError::LoginAgain)?;
+    refreshed.set(true);
+    match api::refresh(&refresh_token).await {
+        Ok(renewed) => {
+            Store::save_session(&renewed)?;
+            let token = renewed.token.clone();
+            auth.session.set(Some(renewed));
+            Ok(token)
+        }
+        Err(api::ApiError::Unauthorized) => Err(RoundError::LoginAgain),
+        Err(e) => Err(RoundError::Failed(e.to_string())),
     }
 }
 

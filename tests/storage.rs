@@ -172,6 +172,8 @@ fn logging_out_keeps_unsynced_work() {
             name: "王芳".into(),
             role: Role::Engineer,
         },
+        refresh_token: Some("r".into()),
+        refresh_expires_at: Some(now()),
     };
     Store::save_session(&session).unwrap();
     assert_eq!(Store::session().unwrap(), Some(session));

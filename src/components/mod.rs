@@ -13,6 +13,7 @@ mod sla_list;
 mod step_list;
 mod sync_bar;
 mod top_bar;
+mod update_prompt;
 
 pub use action_panel::{ActionPanel, blockers_text};
 pub use event_history::EventHistory;
@@ -26,3 +27,4 @@ pub use sla_list::{SlaList, sla_text};
 pub use step_list::StepList;
 pub use sync_bar::SyncBar;
 pub use top_bar::TopBar;
+pub use update_prompt::UpdatePrompt;

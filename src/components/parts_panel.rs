@@ -39,17 +39,16 @@ pub fn PartsPanel(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal
             notice.error(Msg::SerialRequired.text(lang));
             return;
         }
-        if used {
-            if let UseCheck::Short { have, want } = check_use(&counts.get_untracked(), &part.sku, n) {
-                let question = Msg::StockShort
-                    .text(lang)
-                    .replace("{have}", &have.to_string())
-                    .replace("{want}", &want.to_string());
-                if !window().confirm_with_message(&question).unwrap_or(false) {
-                    return;
-                }
+        if used && let UseCheck::Short { have, want } = check_use(&counts.get_untracked(), &part.sku, n) {
+            let question = Msg::StockShort
+                .text(lang)
+                .replace("{have}", &have.to_string())
+                .replace("{want}", &want.to_string());
+            if !window().confirm_with_message(&question).unwrap_or(false) {
+                return;
             }
         }
+
         let serial_opt = (!serial_no.is_empty()).then_some(serial_no);
         let kind = if used {
             EventKind::PartUsed { part: part.sku.clone(), qty: n, serial: serial_opt }

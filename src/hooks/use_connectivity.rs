@@ -1,14 +1,16 @@
 //! Starts a sync round when the network comes back or the app returns to the foreground, and
 //! keeps the online flag of the status bar current.
 
+use crate::hooks::Update;
 use crate::sync::{Sync, is_online};
 use leptos::ev;
 use leptos::prelude::*;
 
-pub fn use_connectivity(sync: Sync) {
+pub fn use_connectivity(sync: Sync, update: Update) {
     let online = window_event_listener(ev::online, move |_| {
         sync.online.set(true);
         sync.now();
+        update.check();
     });
     let offline = window_event_listener(ev::offline, move |_| sync.online.set(false));
     // visibilitychange is fired at the document and reaches the window on its way up.
@@ -17,6 +19,7 @@ pub fn use_connectivity(sync: Sync) {
         if shown {
             sync.online.set(is_online());
             sync.now();
+            update.check();
         }
     });
     on_cleanup(move || {

@@ -59,6 +59,7 @@ pub fn JobsPage() -> impl IntoView {
     view! {
         <Show when=move || auth.session.with(Option::is_some) fallback=|| view! { <Redirect path="/login"/> }>
             <div class="page jobs">
+                <h1 class="visually-hidden">{move || i18n.t(Msg::MyJobs)}</h1>
                 <Show when=move || jobs.all.with(Vec::is_empty)>
                     <p class="muted">{move || i18n.t(Msg::NoJobsYet)}</p>
                 </Show>

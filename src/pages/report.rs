@@ -138,7 +138,7 @@ pub fn ReportPage() -> impl IntoView {
                         .and_then(|n| n.as_string())
                         .unwrap_or_default();
                     if name != "AbortError" {
-                        notice.error(format!("{name}"));
+                        notice.error(name);
                     }
                 }
             }

@@ -1,6 +1,7 @@
-//! Trunk's post-build hook: writes into the staged `sw.js` the exact list of files the build
-//! produced and a version derived from their contents, so the service worker precaches the
-//! whole app shell (nothing guessed) and a new build gets a new cache.
+//! Trunk's post-build hook. First renders the app icons (PNG, for the manifest and Chromium's
+//! install criteria) from their SVG sources; then writes into the staged `sw.js` the exact list
+//! of files the build produced and a version derived from their contents, so the service worker
+//! precaches the whole app shell (nothing guessed) and a new build gets a new cache.
 
 use crate::util::Result;
 use std::path::{Path, PathBuf};
@@ -27,10 +28,32 @@ fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
     bytes.iter().fold(hash, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
+/// The icons the manifest names: (SVG source in public/, PNG written, size in pixels).
+const ICONS: [(&str, &str, u32); 3] = [
+    ("icon.svg", "icon-192.png", 192),
+    ("icon.svg", "icon-512.png", 512),
+    // Full-bleed background with the mark inside the safe zone, for masks of any shape.
+    ("icon-maskable.svg", "icon-maskable-512.png", 512),
+];
+
+fn render_icon(svg: &Path, png: &Path, size: u32) -> Result<()> {
+    use resvg::{tiny_skia, usvg};
+    let tree = usvg::Tree::from_data(&std::fs::read(svg)?, &usvg::Options::default())?;
+    let mut pixmap = tiny_skia::Pixmap::new(size, size).ok_or("icon size is zero")?;
+    let scale = size as f32 / tree.size().width().max(tree.size().height());
+    resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    pixmap.save_png(png)?;
+    Ok(())
+}
+
 pub fn run() -> Result<()> {
     let staging =
         std::env::var_os("TRUNK_STAGING_DIR").ok_or("TRUNK_STAGING_DIR is not set: run by Trunk")?;
     let staging = PathBuf::from(staging);
+    let public = crate::util::root().join("public");
+    for (svg, png, size) in ICONS {
+        render_icon(&public.join(svg), &staging.join(png), size)?;
+    }
     let mut files = Vec::new();
     walk(&staging, &staging, &mut files)?;
     files.sort();

@@ -343,6 +343,13 @@ pub fn clock_skew(sent: DateTime<Utc>, answered: DateTime<Utc>, server_time: Dat
     (server_time - midpoint).num_seconds()
 }
 
+/// Whether to trade the refresh token for a new access token before syncing: within a minute
+/// of the access token's expiry, or past it. (On the phone's clock; a 401 still triggers one
+/// refresh whatever the clock says.)
+pub fn should_refresh(access_expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now + chrono::Duration::seconds(60) >= access_expires_at
+}
+
 /// Whether a measured skew is worth telling the engineer about: over two minutes either way.
 pub fn skew_matters(skew_secs: i64) -> bool {
     skew_secs.abs() > 120
@@ -564,6 +571,14 @@ mod tests {
             push_outcome(403, &body, &[EventId(Uuid::from_u128(1))]),
             PushOutcome::RetryLater(_)
         ));
+    }
+
+    #[test]
+    fn refresh_a_minute_before_expiry() {
+        let expires = t(30);
+        assert!(!should_refresh(expires, t(28)));
+        assert!(should_refresh(expires, t(29)));
+        assert!(should_refresh(expires, t(45)));
     }
 
     #[test]
