@@ -37,6 +37,13 @@ pub fn App() -> impl IntoView {
     hooks::use_clock(clock, Duration::from_secs(1));
     hooks::use_connectivity(sync, update);
     hooks::use_other_tabs(jobs, notice);
+    // This tab's writer slot (its own device id and counter while other tabs are open).
+    let lang = i18n.lang.get_untracked();
+    leptos::task::spawn_local(async move {
+        if let Err(e) = jobs.claim_writer().await {
+            notice.error(store_error_text(lang, &e));
+        }
+    });
     sync.start(jobs, auth, stock);
 
     view! {

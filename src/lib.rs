@@ -7,6 +7,7 @@
 //! - [`storage`]: the only code that touches localStorage; typed, versioned keys; every write
 //!   checked (a full quota is an error the engineer sees, never a panic or a silent loss).
 //! - [`api`]: the only code that talks HTTP to `/api/v1`.
+//! - [`locks`]: Web Locks, so that tabs take turns writing jobs and syncing.
 //! - [`sync`]: drives a sync round (push the outbox, pull changes) around the pure decisions in
 //!   `onsite_core::sync`, and schedules rounds (start, `online`, foreground, timer, button).
 //! - [`state`]: the typed contexts the pages read: the jobs, the session, the sync status, the
@@ -19,6 +20,7 @@ pub mod api;
 pub mod components;
 pub mod hooks;
 pub mod i18n;
+pub mod locks;
 pub mod pages;
 pub mod state;
 pub mod storage;

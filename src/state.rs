@@ -1,13 +1,15 @@
 //! The typed contexts every page reads, provided once by the app root.
 //!
 //! - [`Jobs`]: the jobs held on this phone, mirrored from storage. [`Jobs::record`] is the one
-//!   way to record an event: it writes to storage first and updates the view only on success.
+//!   way to record an event: it writes to storage first (under the tabs' write lock) and
+//!   updates the view only on success.
 //! - [`Auth`]: the session (token and engineer) and whether it must be renewed.
 //! - [`I18n`]: the language.
 //! - [`Notice`]: the one message banner (errors and confirmations).
 //! - [`Clock`]: "now", ticking, and the phone's UTC offset, for SLA timers and times.
 
 use crate::i18n::{Lang, Msg};
+use crate::locks;
 use crate::storage::{Store, StoreError};
 use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
@@ -34,53 +36,89 @@ impl Jobs {
         (jobs, err)
     }
 
-    /// Re-reads every job from storage (at start, and when another tab wrote).
+    /// Re-reads every job from storage (at start, and when another tab cleared storage).
     pub fn reload(&self) -> Result<(), StoreError> {
         let (list, _bad) = Store::load_jobs()?;
-        Store::repair_counter(&list)?;
         self.all.set(list);
         self.quarantined.set(Store::quarantined()?);
         Ok(())
     }
 
-    /// Shows a job as stored.
-    pub fn put(&self, job: LocalJob) {
+    /// Takes this tab's writer slot (`locks::writer_slot`) and makes sure its counter is past
+    /// every sequence number of its device in the log. Call once at start.
+    pub async fn claim_writer(&self) -> Result<u32, StoreError> {
+        let slot = locks::writer_slot().await;
+        let jobs = *self;
+        locks::exclusive(locks::WRITE, move || {
+            jobs.all.with_untracked(|all| Store::repair_counter(all, slot))
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(e.to_string()))??;
+        Ok(slot)
+    }
+
+    /// Shows a job as read from storage, merged with this tab's copy (`merge_replica`): what
+    /// this tab holds and the stored copy lacks stays in view. Returns whether the stored
+    /// copy lacked anything, i.e. should be written again.
+    pub fn put(&self, mut job: LocalJob) -> bool {
+        let mut behind = false;
         self.all.update(|all| match all.iter_mut().find(|j| j.job.id == job.job.id) {
-            Some(slot) => *slot = job,
+            Some(slot) => {
+                behind = job.merge_replica(slot) > 0;
+                *slot = job;
+            }
             None => all.push(job),
         });
+        behind
+    }
+
+    /// This tab's copy of a job, without tracking.
+    pub fn job_untracked(&self, id: JobId) -> Option<LocalJob> {
+        self.all.with_untracked(|all| all.iter().find(|j| j.job.id == id).cloned())
     }
 
     pub fn drop_job(&self, id: JobId) {
         self.all.update(|all| all.retain(|j| j.job.id != id));
     }
 
-    /// Re-reads one job from storage into the view.
-    pub fn refresh(&self, id: JobId) -> Result<(), StoreError> {
+    /// Re-reads one job from storage into the view. Returns the merged copy when storage
+    /// lacked something this tab holds (another tab wrote over it from an older copy): the
+    /// caller writes it back.
+    pub fn refresh(&self, id: JobId) -> Result<Option<LocalJob>, StoreError> {
         match Store::load_job(id)? {
-            Some(job) => self.put(job),
+            Some(job) => {
+                if self.put(job) {
+                    return Ok(self.job_untracked(id));
+                }
+            }
             None => self.drop_job(id),
         }
-        Ok(())
+        Ok(None)
     }
 
-    /// Records an event: stored first, shown only once stored.
-    pub fn record(&self, id: JobId, kind: EventKind, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let (job, _event) = Store::record(id, kind, now)?;
-        self.put(job);
-        Ok(())
+    /// Records an event: stored first, shown only once stored. Tabs take turns
+    /// ([`locks::WRITE`]): the job and the sequence counter are read and written under the lock.
+    pub async fn record(&self, id: JobId, kind: EventKind, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.record_with(id, now, move |_| Ok(kind)).await
     }
 
     /// Records an event made from the job as stored (a sign-off seals what is held).
-    pub fn record_with(
+    pub async fn record_with(
         &self,
         id: JobId,
         now: DateTime<Utc>,
-        make: impl FnOnce(&LocalJob) -> Result<EventKind, StoreError>,
+        make: impl FnOnce(&LocalJob) -> Result<EventKind, StoreError> + 'static,
     ) -> Result<(), StoreError> {
-        let (job, _event) = Store::record_with(id, now, make)?;
-        self.put(job);
-        Ok(())
+        let jobs = *self;
+        let slot = locks::writer_slot().await;
+        locks::exclusive(locks::WRITE, move || {
+            let known = jobs.job_untracked(id);
+            let (job, _event) = Store::record_as(slot, known.as_ref(), id, now, make)?;
+            jobs.put(job);
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?
     }
 
     pub fn job(&self, id: JobId) -> Option<LocalJob> {

@@ -7,7 +7,9 @@
 //! list) that could disagree with it: the outbox is the pending events of all jobs.
 //!
 //! Keys:
-//! - `onsite.v1.device`: this device's id and its last used sequence number;
+//! - `onsite.v1.device`: this device's id and its last used sequence number (writer slot 0; a
+//!   second tab open at once writes as slot 1 under `onsite.v1.device.1`, and so on: see
+//!   `crate::locks::writer_slot`);
 //! - `onsite.v1.session`: the bearer token and the engineer (see ARCHITECTURE.md for why here);
 //! - `onsite.v1.cursor`: the pull cursor, advanced only after the pulled changes are stored;
 //! - `onsite.v1.sync`: the last successful sync and the last error, for the status bar;
@@ -211,23 +213,34 @@ impl Store {
 
     // -- the device and recording ----------------------------------------------------------------
 
-    /// This device, created on first use.
+    /// This device (writer slot 0), created on first use.
     pub fn device() -> Result<Device, StoreError> {
-        match Self::read::<Device>(DEVICE) {
+        Self::device_in(0)
+    }
+
+    fn device_key(slot: u32) -> String {
+        if slot == 0 { DEVICE.to_string() } else { format!("{DEVICE}.{slot}") }
+    }
+
+    /// The device id and counter of writer slot `slot`, created on first use.
+    pub fn device_in(slot: u32) -> Result<Device, StoreError> {
+        let key = Self::device_key(slot);
+        match Self::read::<Device>(&key) {
             Ok(Some(d)) => Ok(d),
             Ok(None) | Err(StoreError::Corrupt(_)) => {
                 let device = Device { id: DeviceId(uuid::Uuid::new_v4()), seq: 0 };
-                Self::write(DEVICE, &device)?;
+                Self::write(&key, &device)?;
                 Ok(device)
             }
             Err(e) => Err(e),
         }
     }
 
-    /// Raises the stored counter to at least the highest sequence number in the log (after a
-    /// lost counter write, or a counter entry that had to be quarantined).
-    pub fn repair_counter(jobs: &[LocalJob]) -> Result<(), StoreError> {
-        let mut device = Self::device()?;
+    /// Raises slot `slot`'s stored counter to at least the highest sequence number in the log
+    /// (after a lost counter write, or a counter entry that had to be quarantined).
+    pub fn repair_counter(jobs: &[LocalJob], slot: u32) -> Result<(), StoreError> {
+        let key = Self::device_key(slot);
+        let mut device = Self::device_in(slot)?;
         let highest = jobs
             .iter()
             .flat_map(|j| j.events.iter())
@@ -237,7 +250,7 @@ impl Store {
             .unwrap_or(0);
         if highest > device.seq {
             device.seq = highest;
-            Self::write(DEVICE, &device)?;
+            Self::write(&key, &device)?;
         }
         Ok(())
     }
@@ -262,10 +275,27 @@ impl Store {
         now: DateTime<Utc>,
         make: impl FnOnce(&LocalJob) -> Result<EventKind, StoreError>,
     ) -> Result<(LocalJob, VisitEvent), StoreError> {
+        Self::record_as(0, None, job_id, now, make)
+    }
+
+    /// Records an event as writer slot `slot`. `known` is this tab's copy of the job: what it
+    /// holds that storage does not (another tab wrote over it from an older copy) is merged
+    /// back in first (`LocalJob::merge_replica`), so a write never drops an event.
+    pub fn record_as(
+        slot: u32,
+        known: Option<&LocalJob>,
+        job_id: JobId,
+        now: DateTime<Utc>,
+        make: impl FnOnce(&LocalJob) -> Result<EventKind, StoreError>,
+    ) -> Result<(LocalJob, VisitEvent), StoreError> {
         let mut job = Self::load_job(job_id)?.ok_or(StoreError::NoSuchJob)?;
+        if let Some(known) = known {
+            job.merge_replica(known);
+        }
         let kind = make(&job)?;
         kind.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let mut device = Self::device()?;
+        let key = Self::device_key(slot);
+        let mut device = Self::device_in(slot)?;
         let highest = job
             .events
             .iter()
@@ -274,7 +304,7 @@ impl Store {
             .max()
             .unwrap_or(0);
         device.seq = next_seq(device.seq, highest);
-        Self::write(DEVICE, &device)?;
+        Self::write(&key, &device)?;
         let event = VisitEvent {
             id: EventId(uuid::Uuid::new_v4()),
             job_id,

@@ -12,6 +12,7 @@
 //! online. One round at a time; triggers during a round start one more after it.
 
 use crate::api;
+use crate::locks;
 use crate::state::{Auth, Jobs, Stock};
 use crate::storage::{Store, StoreError, SyncRecord};
 use chrono::Utc;
@@ -22,8 +23,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::ids::{EventId, JobId};
 use onsite_core::sync::{
-    LocalJob, OnRemoved, PULL_PAGE, PUSH_BATCH, PushOutcome, clock_skew, next_batch, push_outcome,
-    retry_delay, should_refresh,
+    LocalJob, OnRemoved, PUSH_BATCH, PushOutcome, clock_skew, next_batch, push_outcome, retry_delay,
+    should_refresh,
 };
 use onsite_core::wire::{EventWire, PushRequest};
 use std::collections::BTreeMap;
@@ -99,7 +100,15 @@ impl Sync {
                     wait = PERIOD;
                     continue;
                 }
-                match self.round(jobs, auth, stock).await {
+                // One tab at a time runs a round (the others wait their turn, then find nothing
+                // left to send): the outbox is never sent twice, nor a refresh token traded twice.
+                let this = self;
+                let round = locks::exclusive_async(locks::SYNC, move || async move {
+                    this.round(jobs, auth, stock).await
+                })
+                .await
+                .unwrap_or_else(|e| Err(RoundError::Failed(e.to_string())));
+                match round {
                     Ok(()) => {
                         failures = 0;
                         wait = PERIOD;
@@ -121,6 +130,12 @@ impl Sync {
     /// end is renewed first; a 401 renews it once and tries again; only a refused refresh asks
     /// the engineer to log in (and nothing is lost meanwhile).
     async fn round(&self, jobs: Jobs, auth: Auth, stock: Stock) -> Result<(), RoundError> {
+        // Another tab may have renewed the session (and so spent the refresh token this tab
+        // holds) or logged out: the stored session is the one to use.
+        let stored = Store::session()?;
+        if auth.session.with_untracked(|s| *s != stored) {
+            auth.session.set(stored);
+        }
         self.running.set(true);
         self.progress.set((0, 0));
         let skew = RwSignal::new(None);
@@ -203,18 +218,57 @@ pub fn is_online() -> bool {
     web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(false)
 }
 
-/// Applies a change to stored jobs, then to the view: storage first.
-fn update_stored(
+/// A stored job with this tab's copy merged in (`LocalJob::merge_replica`), and whether
+/// storage lacked anything of it: every write starts from the union, so none drops an event
+/// that another tab wrote over from an older copy.
+pub fn load_merged(jobs: Jobs, id: JobId) -> Result<Option<(LocalJob, bool)>, StoreError> {
+    let Some(mut job) = Store::load_job(id)? else { return Ok(None) };
+    let behind = jobs.job_untracked(id).is_some_and(|mine| job.merge_replica(&mine) > 0);
+    Ok(Some((job, behind)))
+}
+
+/// Runs a read-modify-write of stored jobs under the tabs' write lock.
+async fn locked<T: 'static>(work: impl FnOnce() -> Result<T, StoreError> + 'static) -> Result<T, RoundError> {
+    locks::exclusive(locks::WRITE, work)
+        .await
+        .map_err(|e| RoundError::Storage(StoreError::Unavailable(e.to_string())))?
+        .map_err(RoundError::Storage)
+}
+
+/// Applies a change to stored jobs, then to the view: storage first, under the write lock.
+async fn update_stored(
     jobs: Jobs,
-    ids: impl IntoIterator<Item = JobId>,
-    mut change: impl FnMut(&mut LocalJob) -> usize,
-) -> Result<(), StoreError> {
-    for id in ids {
-        if let Some(mut job) = Store::load_job(id)? {
-            if change(&mut job) > 0 {
-                Store::save_job(&job)?;
+    ids: Vec<JobId>,
+    mut change: impl FnMut(&mut LocalJob) -> usize + 'static,
+) -> Result<(), RoundError> {
+    locked(move || {
+        for id in ids {
+            if let Some((mut job, behind)) = load_merged(jobs, id)? {
+                if change(&mut job) > 0 || behind {
+                    Store::save_job(&job)?;
+                }
+                jobs.put(job);
             }
-            jobs.put(job);
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Re-reads the jobs a batch is about to come from, when storage says otherwise than the view
+/// about what is pending: another tab may have sent (or recorded) events meanwhile.
+fn refresh_pending(jobs: Jobs, ids: impl IntoIterator<Item = JobId>) -> Result<(), StoreError> {
+    for id in ids {
+        let Some(stored) = Store::load_job(id)? else {
+            jobs.drop_job(id);
+            continue;
+        };
+        let pending = |j: &LocalJob| j.pending().map(|e| e.id).collect::<Vec<_>>();
+        let stale = jobs.all.with_untracked(|all| {
+            all.iter().find(|j| j.job.id == id).is_none_or(|j| pending(j) != pending(&stored))
+        });
+        if stale {
+            jobs.put(stored);
         }
     }
     Ok(())
@@ -227,6 +281,13 @@ async fn push_all(
     skew: RwSignal<Option<i64>>,
 ) -> Result<(), RoundError> {
     loop {
+        let from: BTreeMap<JobId, ()> = jobs.all.with_untracked(|all| {
+            next_batch(all.iter().flat_map(|j| j.pending()), PUSH_BATCH)
+                .into_iter()
+                .map(|e| (e.job_id, ()))
+                .collect()
+        });
+        refresh_pending(jobs, from.into_keys())?;
         let batch: Vec<EventWire> = jobs.all.with_untracked(|all| {
             next_batch(all.iter().flat_map(|j| j.pending()), PUSH_BATCH)
                 .into_iter()
@@ -249,15 +310,19 @@ async fn push_all(
                 if let Some(fresh) = acks.iter().find(|a| !a.duplicate) {
                     skew.set(Some(clock_skew(sent, answered, fresh.received_at)));
                 }
-                update_stored(jobs, by_job.into_keys(), |job| job.apply_acks(&acks))?;
-                progress.update(|p| p.0 += acks.len());
-                if acks.len() < ids.len() {
+                let acked = acks.len();
+                update_stored(jobs, by_job.into_keys().collect(), move |job| job.apply_acks(&acks)).await?;
+                progress.update(|p| p.0 += acked);
+                if acked < ids.len() {
                     // The server acknowledged less than it was sent: never loop on it.
                     return Err(RoundError::Failed("the server acknowledged only part of a push".into()));
                 }
             }
             PushOutcome::Refused(rejections) => {
-                update_stored(jobs, by_job.into_keys(), |job| job.apply_rejections(&rejections))?;
+                update_stored(jobs, by_job.into_keys().collect(), move |job| {
+                    job.apply_rejections(&rejections)
+                })
+                .await?;
             }
             PushOutcome::LoginAgain => return Err(RoundError::LoginAgain),
             PushOutcome::RetryLater(message) => return Err(RoundError::Failed(message)),
@@ -277,52 +342,66 @@ async fn pull_all(
             api::ApiError::Unauthorized => RoundError::LoginAgain,
             other => RoundError::Failed(other.to_string()),
         })?;
-        for id in &page.removed {
-            if let Some(mut job) = Store::load_job(*id)? {
-                match job.on_removed() {
-                    OnRemoved::Forget => {
-                        Store::forget_job(*id)?;
-                        jobs.drop_job(*id);
-                    }
-                    OnRemoved::KeepMarked => {
-                        job.removed = true;
-                        Store::save_job(&job)?;
-                        jobs.put(job);
-                    }
-                }
-            }
+        let received = page.jobs.len() + page.events.len() + page.removed.len();
+        let (more, next) = (page.more, page.cursor);
+        locked(move || store_page(jobs, stock, page)).await?;
+        progress.update(|p| p.1 += received);
+        if !more || next <= cursor {
+            return Ok(());
         }
-        for header in &page.jobs {
-            match Store::load_job(header.id)? {
-                Some(mut job) => {
-                    if job.update_header(header.clone()) {
-                        Store::save_job(&job)?;
-                        jobs.put(job);
-                    }
+    }
+}
+
+/// Stores one pulled page, then shows it; the cursor moves last. Runs under the write lock.
+fn store_page(jobs: Jobs, stock: Stock, page: onsite_core::wire::PullResponse) -> Result<(), StoreError> {
+    for id in &page.removed {
+        if let Some((mut job, _)) = load_merged(jobs, *id)? {
+            match job.on_removed() {
+                OnRemoved::Forget => {
+                    Store::forget_job(*id)?;
+                    jobs.drop_job(*id);
                 }
-                None => {
-                    let job = LocalJob::new(header.clone());
+                OnRemoved::KeepMarked => {
+                    job.removed = true;
                     Store::save_job(&job)?;
                     jobs.put(job);
                 }
             }
         }
-        if let Some(parts) = &page.catalogue {
-            Store::save_catalogue(parts)?;
-            stock.catalogue.set(parts.clone());
-        }
-        if let Some(van) = &page.van {
-            Store::save_van(van)?;
-            stock.van.set(van.clone());
-        }
-        let event_jobs: BTreeMap<JobId, ()> = page.events.iter().map(|e| (e.job_id, ())).collect();
-        update_stored(jobs, event_jobs.into_keys(), |job| job.merge_pulled(&page.events))?;
-        // Only now that every change of the page is stored does the cursor move.
-        Store::save_cursor(page.cursor)?;
-        progress.update(|p| p.1 += page.jobs.len() + page.events.len() + page.removed.len());
-        if !page.more || page.cursor <= cursor {
-            return Ok(());
-        }
-        debug_assert!(page.jobs.len() + page.events.len() + page.removed.len() <= PULL_PAGE);
     }
+    for header in &page.jobs {
+        match load_merged(jobs, header.id)? {
+            Some((mut job, behind)) => {
+                if job.update_header(header.clone()) || behind {
+                    Store::save_job(&job)?;
+                    jobs.put(job);
+                }
+            }
+            None => {
+                let job = LocalJob::new(header.clone());
+                Store::save_job(&job)?;
+                jobs.put(job);
+            }
+        }
+    }
+    if let Some(parts) = &page.catalogue {
+        Store::save_catalogue(parts)?;
+        stock.catalogue.set(parts.clone());
+    }
+    if let Some(van) = &page.van {
+        Store::save_van(van)?;
+        stock.van.set(van.clone());
+    }
+    let event_jobs: BTreeMap<JobId, ()> = page.events.iter().map(|e| (e.job_id, ())).collect();
+    for id in event_jobs.into_keys() {
+        if let Some((mut job, behind)) = load_merged(jobs, id)? {
+            if job.merge_pulled(&page.events) > 0 || behind {
+                Store::save_job(&job)?;
+            }
+            jobs.put(job);
+        }
+    }
+    // Only now that every change of the page is stored does the cursor move.
+    Store::save_cursor(page.cursor)?;
+    Ok(())
 }

@@ -8,6 +8,7 @@ use crate::state::{I18n, Jobs, Notice, store_error_text};
 use crate::sync::Sync;
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use onsite_core::EventKind;
 use onsite_core::event::EscalationTarget;
@@ -84,15 +85,17 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
     let record = move |action: Action, words: String| {
         let lang = i18n.lang.get_untracked();
         let Some(kind) = event_for(action, words, target.get_untracked()) else { return };
-        match jobs.record(job_id, kind, Utc::now()) {
-            Ok(()) => {
-                open.set(None);
-                text.set(String::new());
-                notice.info(Msg::Saved.text(lang));
-                sync.now();
+        spawn_local(async move {
+            match jobs.record(job_id, kind, Utc::now()).await {
+                Ok(()) => {
+                    open.set(None);
+                    text.set(String::new());
+                    notice.info(Msg::Saved.text(lang));
+                    sync.now();
+                }
+                Err(e) => notice.error(store_error_text(lang, &e)),
             }
-            Err(e) => notice.error(store_error_text(lang, &e)),
-        }
+        });
     };
 
     // Finishing needs the required steps settled (and a renewal's fee) first.

@@ -4,6 +4,7 @@ use crate::i18n::{self, Msg};
 use crate::state::{I18n, Jobs, Notice, store_error_text};
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use onsite_core::EventKind;
 use onsite_core::ids::JobId;
 use onsite_core::sync::LocalJob;
@@ -45,14 +46,16 @@ pub fn FeeForm(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<bo
             amount_fen: fen,
             receipt_no: receipt.get_untracked().trim().to_string(),
         };
-        match jobs.record(job_id, kind, Utc::now()) {
-            Ok(()) => {
-                amount.set(String::new());
-                receipt.set(String::new());
-                notice.info(Msg::Saved.text(lang));
+        spawn_local(async move {
+            match jobs.record(job_id, kind, Utc::now()).await {
+                Ok(()) => {
+                    amount.set(String::new());
+                    receipt.set(String::new());
+                    notice.info(Msg::Saved.text(lang));
+                }
+                Err(e) => notice.error(store_error_text(lang, &e)),
             }
-            Err(e) => notice.error(store_error_text(lang, &e)),
-        }
+        });
     };
 
     view! {

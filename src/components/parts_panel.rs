@@ -6,6 +6,7 @@ use crate::i18n::{self, Msg};
 use crate::state::{I18n, Jobs, Notice, Stock, store_error_text};
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use onsite_core::EventKind;
 use onsite_core::ids::JobId;
 use onsite_core::parts::{UseCheck, check_use, job_parts};
@@ -55,14 +56,16 @@ pub fn PartsPanel(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal
         } else {
             EventKind::PartReturned { part: part.sku.clone(), qty: n, serial: serial_opt }
         };
-        match jobs.record(job_id, kind, Utc::now()) {
-            Ok(()) => {
-                serial.set(String::new());
-                qty.set("1".into());
-                notice.info(Msg::Saved.text(lang));
+        spawn_local(async move {
+            match jobs.record(job_id, kind, Utc::now()).await {
+                Ok(()) => {
+                    serial.set(String::new());
+                    qty.set("1".into());
+                    notice.info(Msg::Saved.text(lang));
+                }
+                Err(e) => notice.error(store_error_text(lang, &e)),
             }
-            Err(e) => notice.error(store_error_text(lang, &e)),
-        }
+        });
     };
 
     view! {

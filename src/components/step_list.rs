@@ -5,6 +5,7 @@ use crate::i18n::{self, Msg};
 use crate::state::{Clock, I18n, Jobs, Notice, store_error_text};
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use onsite_core::EventKind;
 use onsite_core::ids::JobId;
 use onsite_core::steps::{StepGroup, StepState, step_states};
@@ -21,13 +22,15 @@ pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<b
 
     let record = move |kind: EventKind| {
         let lang = i18n.lang.get_untracked();
-        match jobs.record(job_id, kind, Utc::now()) {
-            Ok(()) => {
-                skipping.set(None);
-                reason.set(String::new());
+        spawn_local(async move {
+            match jobs.record(job_id, kind, Utc::now()).await {
+                Ok(()) => {
+                    skipping.set(None);
+                    reason.set(String::new());
+                }
+                Err(e) => notice.error(store_error_text(lang, &e)),
             }
-            Err(e) => notice.error(store_error_text(lang, &e)),
-        }
+        });
     };
 
     let rows = move |group: StepGroup| {

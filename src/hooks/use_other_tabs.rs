@@ -1,9 +1,17 @@
 //! Another tab of Onsite wrote to storage: show what it wrote. The `storage` event fires only
 //! in the *other* tabs of the origin, with the key that changed.
+//!
+//! What this tab shows is merged with what was written (`Jobs::put`). When the other tab wrote
+//! from an older copy and so left out an event this tab holds, this tab writes the union back
+//! (under the write lock): a tab's copy is a replica, and the events are only ever added.
 
+use crate::locks;
 use crate::state::{Jobs, Notice};
+use crate::storage::Store;
+use crate::sync::load_merged;
 use leptos::ev;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use onsite_core::ids::JobId;
 
 pub fn use_other_tabs(jobs: Jobs, notice: Notice) {
@@ -15,12 +23,24 @@ pub fn use_other_tabs(jobs: Jobs, notice: Notice) {
             }
             return;
         };
-        let result = match key.strip_prefix("onsite.v1.job.").map(str::parse::<JobId>) {
-            Some(Ok(id)) => jobs.refresh(id),
-            Some(Err(_)) | None => Ok(()),
+        let Some(Ok(id)) = key.strip_prefix("onsite.v1.job.").map(str::parse::<JobId>) else {
+            return;
         };
-        if let Err(err) = result {
-            notice.error(err.to_string());
+        match jobs.refresh(id) {
+            Ok(None) => {}
+            Ok(Some(_)) => spawn_local(async move {
+                let written = locks::exclusive(locks::WRITE, move || match load_merged(jobs, id)? {
+                    Some((job, true)) => Store::save_job(&job),
+                    _ => Ok(()),
+                })
+                .await;
+                match written {
+                    Ok(Ok(())) => {}
+                    Ok(Err(err)) => notice.error(err.to_string()),
+                    Err(err) => notice.error(err.to_string()),
+                }
+            }),
+            Err(err) => notice.error(err.to_string()),
         }
     });
     on_cleanup(move || handle.remove());

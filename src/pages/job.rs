@@ -17,13 +17,16 @@ pub fn JobPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<JobId>().ok())));
     let job = Signal::derive(move || id.get().and_then(|id| jobs.job(id)));
+    // The view is built once per job shown, not on every change of the job: a sync
+    // acknowledgement or another tab's write must not close a note being typed.
+    let shown = Memo::new(move |_| id.get().filter(|_| job.with(Option::is_some)));
 
     view! {
         <div class="page job">
             <a class="back" href="/">"‹ " {move || i18n.t(Msg::Back)}</a>
-            {move || match (id.get(), job.with(Option::is_some)) {
-                (Some(id), true) => view! { <JobView id job/> }.into_any(),
-                _ => view! { <p>{move || i18n.t(Msg::JobNotFound)}</p> }.into_any(),
+            {move || match shown.get() {
+                Some(id) => view! { <JobView id job/> }.into_any(),
+                None => view! { <p>{move || i18n.t(Msg::JobNotFound)}</p> }.into_any(),
             }}
         </div>
     }

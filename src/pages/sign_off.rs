@@ -9,6 +9,7 @@ use crate::storage::StoreError;
 use crate::sync::Sync;
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use onsite_core::EventKind;
 use onsite_core::ids::JobId;
@@ -68,21 +69,28 @@ pub fn SignOffPage() -> impl IntoView {
             covers: Vec::new(),
             hash: String::new(),
         };
-        let recorded = jobs.record_with(job_id, Utc::now(), |job| {
-            let held: Vec<_> = job.events.iter().map(|l| l.event.clone()).collect();
-            if let Err(blockers) = can_finish(&job.job, &held) {
-                return Err(StoreError::Invalid(crate::components::blockers_text(lang, job, &blockers)));
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let recorded = jobs
+                .record_with(job_id, Utc::now(), move |job| {
+                    let held: Vec<_> = job.events.iter().map(|l| l.event.clone()).collect();
+                    if let Err(blockers) = can_finish(&job.job, &held) {
+                        return Err(StoreError::Invalid(crate::components::blockers_text(
+                            lang, job, &blockers,
+                        )));
+                    }
+                    Ok(EventKind::SignedOff(seal(&job.job, &held, draft)))
+                })
+                .await;
+            match recorded {
+                Ok(()) => {
+                    notice.info(Msg::Saved.text(lang));
+                    sync.now();
+                    navigate(&format!("/jobs/{job_id}/report"), Default::default());
+                }
+                Err(e) => error.set(Some(store_error_text(lang, &e))),
             }
-            Ok(EventKind::SignedOff(seal(&job.job, &held, draft)))
         });
-        match recorded {
-            Ok(()) => {
-                notice.info(Msg::Saved.text(lang));
-                sync.now();
-                navigate(&format!("/jobs/{job_id}/report"), Default::default());
-            }
-            Err(e) => error.set(Some(store_error_text(lang, &e))),
-        }
     };
 
     view! {

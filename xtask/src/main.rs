@@ -8,6 +8,8 @@
 //! - `cargo xtask setup [--browser]`: only install what is missing.
 //! - `cargo xtask build`: only build the release app (dist/) and server.
 //! - `cargo xtask bench`: build, then every benchmark figure in one table (docs/benchmarks.md).
+//! - `cargo xtask screenshots`: build, then a PNG of every page at 360 px in zh-CN and en,
+//!   into target/screenshots/.
 //! - `cargo xtask precache`: Trunk's post-build hook; writes the built file list into sw.js.
 //! - `cargo xtask contract`: only the schemathesis stage of `test` (see `contract`).
 //! - `cargo xtask load`: 1,000 devices syncing at once against the release server (see `load`).
@@ -34,11 +36,12 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
+        Some("screenshots") => test::screenshots(),
         Some("precache") => precache::run(),
         Some("load") => load::run(&args[1..]),
         Some("contract") => contract::run(&root()).map(|_| ()),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|bench|setup|build|precache|load>");
+            eprintln!("usage: cargo xtask <serve|test|bench|screenshots|setup|build|precache|load|contract>");
             return ExitCode::from(2);
         }
     };

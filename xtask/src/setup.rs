@@ -110,11 +110,18 @@ fn npm(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Debian's Noto CJK fonts: without them the Chinese UI renders as empty boxes in headless
+/// Chromium (screenshots, and the layout the tests and Lighthouse measure).
+const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+
 fn chromium() -> Result<()> {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+    if Path::new("/usr/bin/chromium").exists()
+        && Path::new("/usr/bin/chromedriver").exists()
+        && Path::new(CJK_FONT).exists()
+    {
         return Ok(());
     }
-    util::step("installing Debian's chromium and chromium-driver");
+    util::step("installing Debian's chromium, chromium-driver and fonts-noto-cjk");
     let root = root();
     let sudo = util::output(util::cmd("id", &root).arg("-u")).map(|u| u.trim() != "0").unwrap_or(true);
     let apt = |args: &[&str]| {
@@ -126,6 +133,6 @@ fn chromium() -> Result<()> {
         util::run(&mut c)
     };
     apt(&["update"])?;
-    apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])?;
+    apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "fonts-noto-cjk"])?;
     Ok(())
 }

@@ -105,6 +105,41 @@ fn start_server(root: &Path, dir: &Path) -> Result<Server> {
     Ok(Server { child, url })
 }
 
+/// `cargo xtask screenshots`: a PNG of every page at 360 px, in zh-CN and en, into
+/// target/screenshots/ (the tour in tests/screenshots), against the release build and server.
+pub fn screenshots() -> Result<()> {
+    let tools = setup::run(true)?;
+    let root = root();
+    crate::build(&tools)?;
+    let out = root.join("target/screenshots");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    let dir = root.join("target/screenshots-server");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    let server = start_server(&root, &dir)?;
+    util::step("taking screenshots (Playwright, 360 px, zh-CN and en)");
+    let status = util::cmd("npx", &root)
+        .args(["playwright", "test", "--config", "playwright.screenshots.config.ts", "--reporter=list"])
+        .env("ONSITE_URL", &server.url)
+        .env("PATH", tools.path_with_node_bin())
+        .status()?;
+    drop(server);
+    if !status.success() {
+        return Err(format!("the screenshot tour failed ({status})").into());
+    }
+    let mut files: Vec<_> = std::fs::read_dir(&out)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    for f in &files {
+        println!("  {}", f.strip_prefix(&root).unwrap_or(f).display());
+    }
+    println!("{} screenshots in {}", files.len(), out.display());
+    Ok(())
+}
+
 pub fn run() -> Result<()> {
     let started = std::time::Instant::now();
     let tools = setup::run(true)?;

@@ -31,6 +31,7 @@ pub mod signoff;
 pub mod sla;
 pub mod status;
 pub mod steps;
+pub mod stored;
 pub mod sync;
 pub mod wire;
 

@@ -161,9 +161,10 @@ pub struct LocalJob {
 /// What to do with the local copy when the server says the job was taken away.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OnRemoved {
-    /// Nothing unsynced on it: forget it.
+    /// Nothing unsynced or refused on it: forget it.
     Forget,
-    /// Unsynced events: keep it, marked removed, until they are acknowledged or rejected.
+    /// Unsynced events (to be sent and answered) or refused ones (which the engineer must see,
+    /// with the reason): keep it, marked removed.
     KeepMarked,
 }
 
@@ -255,8 +256,55 @@ impl LocalJob {
         changed
     }
 
+    /// Takes in what another copy of this job holds (another tab's view, or storage when this
+    /// copy may be ahead of it): every event either copy has, each at the furthest sync state
+    /// either knows (acknowledged, then refused, then pending), and the newer header. Events
+    /// are immutable facts with ids, so the union never loses one and never doubles one.
+    /// Returns how many things changed in `self`.
+    pub fn merge_replica(&mut self, other: &LocalJob) -> usize {
+        fn rank(s: &SyncState) -> u8 {
+            match s {
+                SyncState::Pending => 0,
+                SyncState::Rejected { .. } => 1,
+                SyncState::Acked { .. } => 2,
+            }
+        }
+        let mut changed = 0;
+        if other.job.id != self.job.id {
+            return 0;
+        }
+        if other.rev > self.rev {
+            self.job = other.job.clone();
+            self.rev = other.rev;
+            self.removed = other.removed;
+            changed += 1;
+        } else if other.rev == self.rev && other.removed && !self.removed {
+            self.removed = true;
+            changed += 1;
+        }
+        for theirs in &other.events {
+            match self.events.iter_mut().find(|l| l.event.id == theirs.event.id) {
+                Some(mine) => {
+                    if rank(&theirs.sync) > rank(&mine.sync) {
+                        mine.sync = theirs.sync.clone();
+                        changed += 1;
+                    }
+                }
+                None => {
+                    self.events.push(theirs.clone());
+                    changed += 1;
+                }
+            }
+        }
+        changed
+    }
+
     pub fn on_removed(&self) -> OnRemoved {
-        if self.pending().next().is_some() { OnRemoved::KeepMarked } else { OnRemoved::Forget }
+        if self.pending().next().is_some() || self.rejected().next().is_some() {
+            OnRemoved::KeepMarked
+        } else {
+            OnRemoved::Forget
+        }
     }
 }
 
@@ -479,10 +527,93 @@ mod tests {
         assert_eq!(job.pending().count(), 0);
         assert_eq!(job.rejected().count(), 1);
         assert_eq!(job.events.len(), 2, "nothing is ever dropped");
-        assert_eq!(job.on_removed(), OnRemoved::Forget);
+        assert_eq!(job.on_removed(), OnRemoved::KeepMarked, "a refused event stays in view");
         // A rejection never overrides an acknowledgement.
         let late = EventRejection { id: a.id, code: RejectCode::Invalid, message: "m".into() };
         assert_eq!(job.apply_rejections(&[late]), 0);
+    }
+
+    #[test]
+    fn a_removed_job_is_forgotten_only_when_nothing_is_left_to_send_or_show() {
+        let mut job = local();
+        assert_eq!(job.on_removed(), OnRemoved::Forget, "nothing recorded");
+        let a = ev(1, 1, 1, 0, EventKind::CustomerContacted);
+        job.record(a.clone());
+        assert_eq!(job.on_removed(), OnRemoved::KeepMarked, "pending");
+        job.apply_acks(&[EventAck { id: a.id, received_at: t(5), duplicate: false, rev: 3 }]);
+        assert_eq!(job.on_removed(), OnRemoved::Forget, "everything acknowledged");
+    }
+
+    #[test]
+    fn replicas_merge_to_the_union_at_the_furthest_state() {
+        let a = ev(1, 1, 1, 0, EventKind::CustomerContacted);
+        let b = ev(2, 1, 2, 1, EventKind::Arrived);
+        let c = ev(3, 2, 1, 2, EventKind::NoteAdded { text: "另一个标签页".into() });
+        let acked = SyncState::Acked { received_at: t(5), rev: Some(3) };
+        let refused = SyncState::Rejected { code: RejectCode::ForeignJob, message: "m".into() };
+        let logged = |e: &VisitEvent, s: &SyncState| LoggedEvent { event: e.clone(), sync: s.clone() };
+        let with = |events: Vec<LoggedEvent>| {
+            let mut j = local();
+            j.events = events;
+            j
+        };
+        // (mine, theirs, expected events of mine after merging theirs, changes)
+        let cases = vec![
+            (vec![], vec![], vec![], 0),
+            // Storage lost an event another tab still holds: it comes back.
+            (
+                vec![logged(&a, &SyncState::Pending)],
+                vec![logged(&a, &SyncState::Pending), logged(&b, &SyncState::Pending)],
+                vec![logged(&a, &SyncState::Pending), logged(&b, &SyncState::Pending)],
+                1,
+            ),
+            // Each side has one the other lacks.
+            (
+                vec![logged(&a, &SyncState::Pending)],
+                vec![logged(&c, &SyncState::Pending)],
+                vec![logged(&a, &SyncState::Pending), logged(&c, &SyncState::Pending)],
+                1,
+            ),
+            // Sync states only move forward: pending < refused < acknowledged.
+            (vec![logged(&a, &SyncState::Pending)], vec![logged(&a, &acked)], vec![logged(&a, &acked)], 1),
+            (vec![logged(&a, &acked)], vec![logged(&a, &SyncState::Pending)], vec![logged(&a, &acked)], 0),
+            (vec![logged(&a, &refused)], vec![logged(&a, &acked)], vec![logged(&a, &acked)], 1),
+            (vec![logged(&a, &acked)], vec![logged(&a, &refused)], vec![logged(&a, &acked)], 0),
+            (
+                vec![logged(&a, &SyncState::Pending)],
+                vec![logged(&a, &refused)],
+                vec![logged(&a, &refused)],
+                1,
+            ),
+        ];
+        for (n, (mine, theirs, expected, changes)) in cases.into_iter().enumerate() {
+            let mut m = with(mine);
+            let t = with(theirs);
+            assert_eq!(m.merge_replica(&t), changes, "case {n}");
+            assert_eq!(m.events, expected, "case {n}");
+            // Merging again changes nothing: the union is stable.
+            assert_eq!(m.merge_replica(&t), 0, "case {n} again");
+        }
+    }
+
+    #[test]
+    fn replicas_take_the_newer_header_and_ignore_another_job() {
+        let mut mine = local();
+        let mut theirs = local();
+        theirs.rev = mine.rev + 1;
+        theirs.job.customer = "新客户名".into();
+        assert_eq!(mine.merge_replica(&theirs), 1);
+        assert_eq!((mine.rev, mine.job.customer.as_str()), (theirs.rev, "新客户名"));
+        let mut older = local();
+        older.job.customer = "旧".into();
+        assert_eq!(mine.merge_replica(&older), 0, "an older header changes nothing");
+        let mut other_job = local();
+        other_job.job.id = JobId(uuid::Uuid::from_u128(77));
+        other_job
+            .events
+            .push(LoggedEvent { event: ev(9, 1, 9, 0, EventKind::Arrived), sync: SyncState::Pending });
+        assert_eq!(mine.merge_replica(&other_job), 0, "another job's copy is never merged in");
+        assert!(mine.events.is_empty());
     }
 
     #[test]
