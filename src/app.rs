@@ -49,8 +49,12 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <TopBar/>
-            <NoticeBanner/>
-            <div class="notices"><UpdatePrompt/></div>
+            // Messages float over the page, under the top bar: one appearing or going never
+            // moves the page (a customer signing must not see the pad jump).
+            <div class="notice-layer">
+                <NoticeBanner/>
+                <div class="notices"><UpdatePrompt/></div>
+            </div>
             <main>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=JobsPage/>

@@ -232,21 +232,36 @@ pub enum Tone {
     Error,
 }
 
-/// The message banner.
+/// The message banner. An error stays until closed; a confirmation goes by itself after
+/// [`Notice::INFO_FOR`].
 #[derive(Clone, Copy)]
 pub struct Notice {
     pub current: RwSignal<Option<(Tone, String)>>,
+    /// Bumped at each message, so a confirmation's timer clears only its own message.
+    shown: StoredValue<u64>,
 }
 
 impl Notice {
+    pub const INFO_FOR: std::time::Duration = std::time::Duration::from_secs(4);
+
     pub fn new() -> Self {
-        Notice { current: RwSignal::new(None) }
+        Notice { current: RwSignal::new(None), shown: StoredValue::new(0) }
     }
     pub fn error(&self, text: impl Into<String>) {
+        self.shown.update_value(|n| *n += 1);
         self.current.set(Some((Tone::Error, text.into())));
     }
     pub fn info(&self, text: impl Into<String>) {
+        self.shown.update_value(|n| *n += 1);
+        let mine = self.shown.get_value();
         self.current.set(Some((Tone::Info, text.into())));
+        let notice = *self;
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::sleep(Notice::INFO_FOR).await;
+            if notice.shown.try_get_value() == Some(mine) {
+                notice.current.try_set(None);
+            }
+        });
     }
     pub fn clear(&self) {
         self.current.set(None);

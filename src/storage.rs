@@ -15,7 +15,8 @@
 //! - `onsite.v1.sync`: the last successful sync and the last error, for the status bar;
 //! - `onsite.v1.lang`: the chosen language;
 //! - `onsite.v1.catalogue`: the parts catalogue; `onsite.v1.van`: the server's count of the van;
-//! - `onsite.v1.job.<uuid>`: one job;
+//! - `onsite.v1.job.<uuid>`: one job, in the compact form of `onsite_core::stored` (format 2;
+//!   format 1, plain JSON, is still read and rewritten compactly at the next load);
 //! - `onsite.v1.quarantine.<key>`: the raw text of an entry that could not be read, set aside.
 //!
 //! Failure rules: a full quota is [`StoreError::QuotaFull`] and the action is not recorded; an
@@ -26,6 +27,7 @@ use gloo_storage::{LocalStorage, Storage, errors::StorageError};
 use onsite_core::event::{EventKind, VisitEvent};
 use onsite_core::ids::{DeviceId, EventId, JobId};
 use onsite_core::parts::{Part, VanStock};
+use onsite_core::stored::{self, Format};
 use onsite_core::sync::{LocalJob, next_seq};
 use onsite_core::wire::Session;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -184,26 +186,44 @@ impl Store {
 
     // -- jobs ----------------------------------------------------------------------------------
 
-    /// Every job held, and the entries that could not be read (now quarantined).
+    /// Every job held, and the entries that could not be read (now quarantined). A job still
+    /// in format 1 is rewritten in format 2 (when that fails, say on a full quota, it stays as
+    /// it was: both read the same).
     pub fn load_jobs() -> Result<(Vec<LocalJob>, Vec<Quarantined>), StoreError> {
         let mut jobs = Vec::new();
         let mut bad = Vec::new();
         for key in Self::keys_with(JOB_PREFIX)? {
-            match LocalStorage::get::<LocalJob>(&key) {
-                Ok(job) => jobs.push(job),
-                Err(StorageError::KeyNotFound(_)) => {}
+            let Some(text) = Self::read_raw(&key)? else { continue };
+            match stored::decode(&text) {
+                Ok((job, format)) => {
+                    if format == Format::Plain {
+                        // Best effort: the format 1 value stays readable if this fails.
+                        let _ = Self::save_job(&job);
+                    }
+                    jobs.push(job);
+                }
                 Err(_) => bad.push(Self::quarantine(&key)),
             }
         }
         Ok((jobs, bad))
     }
 
+    /// One job; an unreadable value is quarantined and reported as [`StoreError::Corrupt`].
     pub fn load_job(id: JobId) -> Result<Option<LocalJob>, StoreError> {
-        Self::read(&job_key(id))
+        let key = job_key(id);
+        let Some(text) = Self::read_raw(&key)? else { return Ok(None) };
+        match stored::decode(&text) {
+            Ok((job, _)) => Ok(Some(job)),
+            Err(_) => {
+                Self::quarantine(&key);
+                Err(StoreError::Corrupt(key))
+            }
+        }
     }
 
     pub fn save_job(job: &LocalJob) -> Result<(), StoreError> {
-        Self::write(&job_key(job.job.id), job)
+        let text = stored::encode(job).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Self::write_raw(&job_key(job.job.id), &text)
     }
 
     /// Forgets a job. Only for jobs with nothing unsynced (see `LocalJob::on_removed`).

@@ -79,7 +79,8 @@ fn recorded_event_is_in_storage_when_record_returns() {
     assert_eq!(job.status(), JobStatus::Contacted);
     // Read back through a fresh parse of the raw value: what a reload would see.
     let raw = LocalStorage::raw().get_item(&format!("onsite.v1.job.{id}")).unwrap().unwrap();
-    let reread: LocalJob = serde_json::from_str(&raw).unwrap();
+    let (reread, format) = onsite_core::stored::decode(&raw).unwrap();
+    assert_eq!(format, onsite_core::stored::Format::Compact);
     assert_eq!(reread.events.len(), 1);
     assert_eq!(reread.events[0].event, event);
     assert_eq!(reread.events[0].sync, SyncState::Pending);
@@ -156,6 +157,26 @@ fn corrupt_entry_is_quarantined_not_deleted_and_the_rest_loads() {
     assert_eq!(Store::quarantined().unwrap(), vec![aside]);
     // And recording on the good job still works.
     Store::record(good, EventKind::Arrived, now()).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn a_job_stored_by_an_older_app_is_read_and_rewritten_compactly() {
+    reset();
+    let id = stored_job(1);
+    let (mut job, _) = Store::record(id, EventKind::CustomerContacted, now()).unwrap();
+    job.events[0].sync = SyncState::Acked { received_at: now(), rev: Some(4) };
+    // Format 1: the plain serde JSON of a LocalJob, as phones stored it before.
+    let key = format!("onsite.v1.job.{id}");
+    let plain = serde_json::to_string(&job).unwrap();
+    LocalStorage::raw().set_item(&key, &plain).unwrap();
+
+    assert_eq!(Store::load_job(id).unwrap(), Some(job.clone()), "format 1 reads as before");
+    let (jobs, bad) = Store::load_jobs().unwrap();
+    assert_eq!((jobs, bad.len()), (vec![job.clone()], 0));
+    let rewritten = LocalStorage::raw().get_item(&key).unwrap().unwrap();
+    assert!(rewritten.starts_with("{\"v\":2"), "rewritten in format 2: {rewritten}");
+    assert!(rewritten.len() < plain.len(), "{} < {}", rewritten.len(), plain.len());
+    assert_eq!(Store::load_job(id).unwrap(), Some(job));
 }
 
 #[wasm_bindgen_test]

@@ -52,7 +52,10 @@ pub fn SyncBar() -> impl IntoView {
                     </span>
                 </Show>
                 <small>{last}</small>
-                {move || error().map(|e| view! { <small class="error-text" role="alert">{e}</small> })}
+                {move || error().map(|e| {
+                    let title = e.clone();
+                    view! { <small class="error-text" role="alert" title=title>{e}</small> }
+                })}
             </div>
             <button class="secondary" on:click=move |_| sync.now() disabled=move || sync.running.get()>
                 {move || i18n.t(Msg::SyncNow)}

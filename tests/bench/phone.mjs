@@ -121,32 +121,34 @@ const realJson = await page.evaluate((id) => localStorage.getItem(`onsite.v1.job
 const real = JSON.parse(realJson);
 fs.writeFileSync(`${out}/completed-job.json`, JSON.stringify(real, null, 2));
 
-// Where the bytes of that job go (UTF-16: 2 bytes a character).
+// Where the bytes of that job go (UTF-16: 2 bytes a character). The job is in the phone's
+// storage format 2 (`onsite_core::stored`): `{v, job, rev, t0, d: [devices], e: [[id, device,
+// seq, ms after t0, kind, sync], ...]}`.
 {
   const b = (s) => s.length * 2;
   const key = `onsite.v1.job.${realId}`;
-  detail(`one completed repair job with signature: ${real.events.length} events, ${b(key) + b(realJson)} bytes (key ${b(key)}, value ${b(realJson)})`);
-  detail(`  header (job): ${b(JSON.stringify(real.job))} bytes; rev/removed/framing: ${b(realJson) - b(JSON.stringify(real.job)) - real.events.reduce((s, e) => s + b(JSON.stringify(e)), 0)} bytes`);
+  detail(`one completed repair job with signature (storage format ${real.v}): ${real.e.length} events, ${b(key) + b(realJson)} bytes (key ${b(key)}, value ${b(realJson)})`);
+  const events = real.e.reduce((s, e) => s + b(JSON.stringify(e)) + 2, 0);
+  detail(`  header (job): ${b(JSON.stringify(real.job))} bytes; devices: ${b(JSON.stringify(real.d))} bytes; events: ${events} bytes; rest: ${b(realJson) - b(JSON.stringify(real.job)) - b(JSON.stringify(real.d)) - events} bytes`);
   const byType = {};
-  let ids = 0, sync = 0, times = 0, envelope = 0;
-  for (const le of real.events) {
-    const t = le.event.type;
-    const whole = b(JSON.stringify(le));
+  let ids = 0, sync = 0, times = 0, kinds = 0;
+  for (const e of real.e) {
+    const t = e[4].type;
+    const whole = b(JSON.stringify(e));
     (byType[t] ??= { n: 0, bytes: 0 });
     byType[t].n++; byType[t].bytes += whole;
-    ids += b(`"id":"${le.event.id}","job_id":"${le.event.job_id}","device_id":"${le.event.device_id}",`);
-    sync += b(`,"sync":${JSON.stringify(le.sync)}`);
-    times += b(`"seq":${le.event.seq},"device_time":"${le.event.device_time}",`);
-    envelope += b('{"event":{},},');
+    ids += b(JSON.stringify(e[0]));
+    times += b(`${e[1]},${e[2]},${JSON.stringify(e[3])}`);
+    kinds += b(JSON.stringify(e[4]));
+    sync += b(JSON.stringify(e[5]));
   }
-  const all = real.events.reduce((s, e) => s + b(JSON.stringify(e)), 0);
-  detail(`  events: ${all} bytes, of which ids (event, job, device UUIDs with their names) ${ids}, sync state ${sync}, seq+device_time ${times}, envelope ${envelope}, type and payload ${all - ids - sync - times - envelope}`);
+  detail(`  events: ids ${ids}, device+seq+time ${times}, kind and payload ${kinds}, sync state ${sync}`);
   for (const [t, v] of Object.entries(byType).sort((a, c) => c[1].bytes - a[1].bytes)) detail(`  ${t} ×${v.n}: ${v.bytes} bytes`);
-  const so = real.events.find((e) => e.event.type === 'signed_off');
-  if (so) detail(`  signed_off's signature strokes: ${b(JSON.stringify(so.event.signature))} bytes; covers+hash: ${b(JSON.stringify(so.event.covers ?? '')) + b(JSON.stringify(so.event.hash ?? ''))} bytes`);
+  const so = real.e.find((e) => e[4].type === 'signed_off');
+  if (so) detail(`  signed_off's signature strokes: ${b(JSON.stringify(so[4].signature))} bytes; covers+hash: ${b(JSON.stringify(so[4].covers ?? '')) + b(JSON.stringify(so[4].hash ?? ''))} bytes`);
 }
 
-/** Stores copies of a LocalJob under new ids (job id, event ids). Returns the ids. */
+/** Stores copies of a stored job (format 2) under new ids (job id, event ids). Returns the ids. */
 async function storeCopies(template, n, mutate = null) {
   return page.evaluate(({ template, n, mutate }) => {
     const ids = [];
@@ -155,7 +157,11 @@ async function storeCopies(template, n, mutate = null) {
       const id = crypto.randomUUID();
       j.job.id = id;
       if (mutate) j.job.customer = `${mutate} ${i + 1}`;
-      for (const le of j.events) { le.event.id = crypto.randomUUID(); le.event.job_id = id; }
+      for (const e of j.e) {
+        // A fresh event id in the format's 22 characters of base64url.
+        const bytes = crypto.getRandomValues(new Uint8Array(16));
+        e[0] = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      }
       try {
         localStorage.setItem(`onsite.v1.job.${id}`, JSON.stringify(j));
       } catch (e) {
@@ -217,8 +223,8 @@ await rate(1);
 // ---- 500 jobs: list render and action latency ---------------------------------------------
 // Clones of the real job's header, each with one acknowledged `customer_contacted` event (so
 // "arrived" is offered), from another device so this device's sequence numbers stay its own.
-const contacted = real.events.find((e) => e.event.type === 'customer_contacted');
-const template = { ...real, events: [{ ...contacted, event: { ...contacted.event, device_id: uuid(), seq: 1 } }] };
+const contacted = real.e.find((e) => e[4].type === 'customer_contacted');
+const template = { ...real, d: [uuid()], e: [[contacted[0], 0, 1, contacted[3], contacted[4], contacted[5]]] };
 const { ids: many } = await storeCopies(template, JOBS, '基准客户');
 const stored = (await jobKeys()).length;
 {
@@ -289,16 +295,15 @@ const injected = await page.evaluate(({ ids, per }) => {
   const base = Date.now() - ids.length * per * 1000;
   for (const id of ids) {
     const key = `onsite.v1.job.${id}`;
+    // Storage format 2 (`onsite_core::stored`): [id, device index, seq, ms after t0, kind, 0 = pending].
     const j = JSON.parse(localStorage.getItem(key));
+    let device = j.d.indexOf(dev.id);
+    if (device < 0) device = j.d.push(dev.id) - 1;
     for (let k = 0; k < per; k++) {
       seq++;
-      j.events.push({
-        event: {
-          id: crypto.randomUUID(), job_id: id, device_id: dev.id, seq,
-          device_time: new Date(base + seq * 1000).toISOString(), type: 'note_added', text: `基准备注 ${seq}：线路测试正常`,
-        },
-        sync: { state: 'pending' },
-      });
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      const shortId = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      j.e.push([shortId, device, seq, base + seq * 1000 - j.t0, { type: 'note_added', text: `基准备注 ${seq}：线路测试正常` }, 0]);
     }
     localStorage.setItem(key, JSON.stringify(j));
   }

@@ -54,3 +54,20 @@ export async function shellCached(page: Page) {
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('onsite-shell-')).length)).toBe(1);
 }
+
+/**
+ * The ids of a job's events as stored on the phone. The job is stored in the compact format 2
+ * of `onsite_core::stored`: events are arrays whose first element is the event's UUID in 22
+ * characters of base64url; this decodes them with the browser's own base64.
+ */
+export async function storedEventIds(page: Page, jobId: string): Promise<string[]> {
+  return page.evaluate((id) => {
+    const job = JSON.parse(localStorage.getItem(`onsite.v1.job.${id}`)!);
+    if (job.v !== 2) throw new Error(`job ${id} is not stored in format 2`);
+    return job.e.map((e: unknown[]) => {
+      const bytes = atob((e[0] as string).replace(/-/g, '+').replace(/_/g, '/') + '==');
+      const hex = [...bytes].map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    });
+  }, jobId);
+}

@@ -3,7 +3,7 @@
 // pointer events (mouse in one, touch in the other), ratings; then sync, and read the report
 // back from the server; and print the report to PDF.
 import { test, expect, Page, CDPSession } from '@playwright/test';
-import { logIn, dispatch, jobDetail, pendingCount, syncNow, shellCached } from './helpers';
+import { logIn, dispatch, jobDetail, pendingCount, syncNow, shellCached, storedEventIds } from './helpers';
 import * as fs from 'fs';
 
 async function openJob(page: Page, customer: string) {
@@ -137,7 +137,7 @@ async function checkReportAndServer(page: Page, request: any, jobId: string, nam
   fs.writeFileSync(`target/playwright/report-${name}.pdf`, pdf);
   console.log(`[figure] ${name}: report PDF ${pdf.length} bytes`);
 
-  const localIds = await page.evaluate((id) => JSON.parse(localStorage.getItem(`onsite.v1.job.${id}`)!).events.map((l: any) => l.event.id), jobId);
+  const localIds = await storedEventIds(page, jobId);
   await page.context().setOffline(false);
   await syncNow(page);
   await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(0);

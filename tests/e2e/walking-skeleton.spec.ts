@@ -3,7 +3,7 @@
 // records, come back online, and check through the server's API that each event arrived
 // exactly once.
 import { test, expect } from '@playwright/test';
-import { logIn, dispatch, jobDetail, pendingCount, shellCached, syncNow } from './helpers';
+import { logIn, dispatch, jobDetail, pendingCount, shellCached, storedEventIds, syncNow } from './helpers';
 
 test('record a visit offline, reload offline, sync once online: each event exactly once', async ({ page, context, request }) => {
   const customer = `巡检点 ${Date.now()}`;
@@ -35,8 +35,7 @@ test('record a visit offline, reload offline, sync once online: each event exact
   expect(await pendingCount(page)).toBe(total);
 
   // What is on screen is in storage: a reload with no network opens the app and the records.
-  const stored = await page.evaluate((id) => localStorage.getItem(`onsite.v1.job.${id}`), jobId);
-  expect(JSON.parse(stored!).events).toHaveLength(total);
+  expect(await storedEventIds(page, jobId)).toHaveLength(total);
   await page.reload();
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed');
   const items = page.getByTestId('history').locator('li');
