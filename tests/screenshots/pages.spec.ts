@@ -14,7 +14,10 @@ for (const [locale, tag] of [['zh-CN', 'zh-CN'], ['en-GB', 'en']] as const) {
       let n = 0;
       const shot = async (name: string) => {
         n += 1;
-        await page.evaluate(() => document.fonts.ready);
+        await page.evaluate(async () => {
+          await document.fonts.ready;
+          window.scrollTo(0, 0); // fixed and sticky bars where they are at the top of the page
+        });
         await page.screenshot({ path: `${OUT}/${tag}-${String(n).padStart(2, '0')}-${name}.png`, fullPage: true });
       };
       const customer = locale === 'zh-CN' ? '张伟' : 'Zhang Wei';
