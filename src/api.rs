@@ -23,6 +23,22 @@ pub enum ApiError {
     BadBody,
 }
 
+impl ApiError {
+    /// What the sync status says of it.
+    pub fn problem(&self) -> onsite_core::sync::SyncProblem {
+        use onsite_core::sync::SyncProblem;
+        match self {
+            ApiError::Network => SyncProblem::NoConnection,
+            ApiError::Unauthorized => SyncProblem::LoginAgain,
+            ApiError::Status { status, .. } if *status >= 500 || *status == 408 || *status == 429 => {
+                SyncProblem::ServerBusy { status: *status }
+            }
+            ApiError::Status { status, .. } => SyncProblem::Refused { status: *status },
+            ApiError::BadBody => SyncProblem::BadAnswer,
+        }
+    }
+}
+
 /// The raw answer to a call whose meaning `onsite_core` decides. `status` 0 means no answer.
 pub struct RawAnswer {
     pub status: u16,

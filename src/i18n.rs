@@ -9,6 +9,7 @@ use onsite_core::JobStatus;
 use onsite_core::job::JobKind;
 use onsite_core::sla::SlaKind;
 use onsite_core::status::Action;
+use onsite_core::sync::SyncProblem;
 use onsite_core::wire::RejectCode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -110,6 +111,14 @@ messages! {
     NeverSynced => "尚未同步", "Never synced";
     Offline => "离线", "Offline";
     SyncFailed => "同步失败：{e}", "Sync failed: {e}";
+    ProblemNoConnection => "连不上服务器", "no connection to the server";
+    ProblemBadAnswer => "服务器的回复无法读取", "the server's answer could not be read";
+    ProblemServerBusy => "服务器暂时不可用（{s}），稍后自动重试", "the server is not available ({s}); will retry";
+    ProblemRefused => "服务器拒绝了这次同步（{s}），请联系服务台", "the server refused the sync ({s}); tell the service desk";
+    ProblemPartly => "服务器只确认了部分记录，稍后重试", "the server acknowledged only part of the records; will retry";
+    ProblemLoginAgain => "需要重新登录", "log in again";
+    ProblemStorageFull => "手机存储已满", "phone storage is full";
+    ProblemStorage => "本机存储无法使用", "phone storage cannot be used";
     StatePending => "待同步", "Not synced";
     StateAcked => "已同步", "Synced";
     StateRejected => "被拒绝", "Refused";
@@ -409,6 +418,21 @@ pub fn span(lang: Lang, secs: i64) -> String {
     }
 }
 
+/// Why sync stopped, in words.
+pub fn sync_problem(lang: Lang, p: &SyncProblem) -> String {
+    let status = |m: Msg, s: u16| m.text(lang).replace("{s}", &s.to_string());
+    match p {
+        SyncProblem::NoConnection => Msg::ProblemNoConnection.text(lang).to_string(),
+        SyncProblem::BadAnswer => Msg::ProblemBadAnswer.text(lang).to_string(),
+        SyncProblem::ServerBusy { status: s } => status(Msg::ProblemServerBusy, *s),
+        SyncProblem::Refused { status: s } => status(Msg::ProblemRefused, *s),
+        SyncProblem::PartlyAcknowledged => Msg::ProblemPartly.text(lang).to_string(),
+        SyncProblem::LoginAgain => Msg::ProblemLoginAgain.text(lang).to_string(),
+        SyncProblem::Storage { full: true } => Msg::ProblemStorageFull.text(lang).to_string(),
+        SyncProblem::Storage { full: false } => Msg::ProblemStorage.text(lang).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,5 +463,27 @@ mod tests {
         assert_eq!(span(Lang::En, 600), "10 min");
         assert_eq!(span(Lang::Zh, 3_660), "1小时01分");
         assert_eq!(span(Lang::En, 50 * 3_600), "2 d 2 h");
+    }
+
+    #[test]
+    fn every_sync_problem_is_worded_in_both_languages() {
+        use onsite_core::sync::SyncProblem;
+        let all = [
+            SyncProblem::NoConnection,
+            SyncProblem::BadAnswer,
+            SyncProblem::ServerBusy { status: 503 },
+            SyncProblem::Refused { status: 413 },
+            SyncProblem::PartlyAcknowledged,
+            SyncProblem::LoginAgain,
+            SyncProblem::Storage { full: true },
+            SyncProblem::Storage { full: false },
+        ];
+        for p in &all {
+            let (zh, en) = (sync_problem(Lang::Zh, p), sync_problem(Lang::En, p));
+            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{p:?}: {zh}");
+            assert!(en.is_ascii() && !en.is_empty(), "{p:?}: {en}");
+            assert!(!zh.contains('{') && !en.contains('{'), "{p:?}: a placeholder left");
+        }
+        assert!(sync_problem(Lang::En, &SyncProblem::Refused { status: 413 }).contains("413"));
     }
 }

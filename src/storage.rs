@@ -28,7 +28,7 @@ use onsite_core::event::{EventKind, VisitEvent};
 use onsite_core::ids::{DeviceId, EventId, JobId};
 use onsite_core::parts::{Part, VanStock};
 use onsite_core::stored::{self, Format};
-use onsite_core::sync::{LocalJob, next_seq};
+use onsite_core::sync::{LocalJob, SyncProblem, next_seq};
 use onsite_core::wire::Session;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use wasm_bindgen::JsValue;
@@ -77,7 +77,9 @@ pub struct Device {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncRecord {
     pub last_success: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
+    /// Why the last round stopped short (worded in the engineer's language when shown).
+    #[serde(default)]
+    pub last_problem: Option<SyncProblem>,
     /// How far the phone's clock is from the server's, in seconds, as last measured.
     #[serde(default)]
     pub clock_skew_secs: Option<i64>,

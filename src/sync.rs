@@ -23,8 +23,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::ids::{EventId, JobId};
 use onsite_core::sync::{
-    LocalJob, OnRemoved, PUSH_BATCH, PushOutcome, clock_skew, next_batch, push_outcome, retry_delay,
-    should_refresh,
+    LocalJob, OnRemoved, PUSH_BATCH, PushOutcome, SyncProblem, clock_skew, next_batch, push_outcome,
+    retry_delay, should_refresh,
 };
 use onsite_core::wire::{EventWire, PushRequest};
 use std::collections::BTreeMap;
@@ -38,10 +38,21 @@ const PERIOD: Duration = Duration::from_secs(60);
 pub enum RoundError {
     #[error("not logged in")]
     LoginAgain,
-    #[error("{0}")]
-    Failed(String),
+    #[error("{0:?}")]
+    Failed(SyncProblem),
     #[error(transparent)]
     Storage(#[from] StoreError),
+}
+
+impl RoundError {
+    /// What the sync status says of it.
+    pub fn problem(&self) -> SyncProblem {
+        match self {
+            RoundError::LoginAgain => SyncProblem::LoginAgain,
+            RoundError::Failed(p) => p.clone(),
+            RoundError::Storage(e) => SyncProblem::Storage { full: *e == StoreError::QuotaFull },
+        }
+    }
 }
 
 /// The sync status the status bar shows, and the trigger.
@@ -107,7 +118,7 @@ impl Sync {
                     this.round(jobs, auth, stock).await
                 })
                 .await
-                .unwrap_or_else(|e| Err(RoundError::Failed(e.to_string())));
+                .unwrap_or_else(|e| Err(RoundError::Storage(StoreError::Unavailable(e.to_string()))));
                 match round {
                     Ok(()) => {
                         failures = 0;
@@ -153,13 +164,13 @@ impl Sync {
         match &result {
             Ok(()) => {
                 record.last_success = Some(Utc::now());
-                record.last_error = None;
+                record.last_problem = None;
             }
-            Err(e) => record.last_error = Some(e.to_string()),
+            Err(e) => record.last_problem = Some(e.problem()),
         }
         // The status record is a convenience; failing to store it must not fail the round.
         if let Err(e) = Store::save_sync_record(&record) {
-            record.last_error.get_or_insert_with(|| e.to_string());
+            record.last_problem.get_or_insert(RoundError::Storage(e).problem());
         }
         self.record.set(record);
         result
@@ -204,7 +215,7 @@ async fn token(
             Ok(token)
         }
         Err(api::ApiError::Unauthorized) => Err(RoundError::LoginAgain),
-        Err(e) => Err(RoundError::Failed(e.to_string())),
+        Err(e) => Err(RoundError::Failed(e.problem())),
     }
 }
 
@@ -315,7 +326,7 @@ async fn push_all(
                 progress.update(|p| p.0 += acked);
                 if acked < ids.len() {
                     // The server acknowledged less than it was sent: never loop on it.
-                    return Err(RoundError::Failed("the server acknowledged only part of a push".into()));
+                    return Err(RoundError::Failed(SyncProblem::PartlyAcknowledged));
                 }
             }
             PushOutcome::Refused(rejections) => {
@@ -325,7 +336,7 @@ async fn push_all(
                 .await?;
             }
             PushOutcome::LoginAgain => return Err(RoundError::LoginAgain),
-            PushOutcome::RetryLater(message) => return Err(RoundError::Failed(message)),
+            PushOutcome::RetryLater(problem) => return Err(RoundError::Failed(problem)),
         }
     }
 }
@@ -340,7 +351,7 @@ async fn pull_all(
         let cursor = Store::cursor()?;
         let page = api::pull(token, cursor).await.map_err(|e| match e {
             api::ApiError::Unauthorized => RoundError::LoginAgain,
-            other => RoundError::Failed(other.to_string()),
+            other => RoundError::Failed(other.problem()),
         })?;
         let received = page.jobs.len() + page.events.len() + page.removed.len();
         let (more, next) = (page.more, page.cursor);

@@ -36,7 +36,12 @@ pub fn SyncBar() -> impl IntoView {
         }
     };
     let error = move || {
-        sync.record.with(|r| r.last_error.clone()).map(|e| i18n.t(Msg::SyncFailed).replace("{e}", &e))
+        let lang = i18n.lang.get();
+        sync.record.with(|r| {
+            r.last_problem
+                .as_ref()
+                .map(|p| Msg::SyncFailed.text(lang).replace("{e}", &i18n::sync_problem(lang, p)))
+        })
     };
 
     view! {

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { FLAGS, URL_BASE, figure, detail } from './common.mjs';
 
-const out = execFileSync('npx', ['lighthouse', URL_BASE, '--output=json', '--quiet', '--only-categories=performance',
+const out = execFileSync('npx', ['lighthouse', URL_BASE, '--output=json', '--quiet', '--only-categories=performance,accessibility,best-practices',
   `--chrome-flags=${FLAGS.join(' ')}`], {
   env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -17,6 +17,16 @@ figure('cold load: FCP', ms('first-contentful-paint'), '', null);
 figure('cold load: LCP', ms('largest-contentful-paint'), '', null);
 figure('cold load: TBT', ms('total-blocking-time'), '', null);
 figure('cold load: CLS', a['cumulative-layout-shift'].numericValue.toFixed(3), '', null);
+// The login page a first visit lands on; the other pages are checked by axe in the tests.
+for (const [id, name] of [['accessibility', 'accessibility'], ['best-practices', 'best practices']]) {
+  const c = lhr.categories[id];
+  const s = Math.round(c.score * 100);
+  figure(`cold load: Lighthouse ${name} score`, String(s), '100', s === 100);
+  for (const ref of c.auditRefs) {
+    const au = a[ref.id];
+    if (ref.weight > 0 && au && au.score !== null && au.score < 1) detail(`lighthouse ${name}: ${ref.id} failed: ${au.title}`);
+  }
+}
 detail(`lighthouse ${lhr.lighthouseVersion}, final URL ${lhr.finalDisplayedUrl ?? lhr.finalUrl}, speed index ${ms('speed-index')}, TTI ${a.interactive ? ms('interactive') : 'n/a'}`);
 for (const id of ['render-blocking-resources', 'render-blocking-insight', 'uses-text-compression', 'document-latency-insight', 'bootup-time', 'mainthread-work-breakdown', 'largest-contentful-paint-element', 'lcp-breakdown-insight']) {
   if (a[id] && a[id].score !== null && a[id].score < 1) detail(`lighthouse ${id}: ${a[id].displayValue ?? ''} (score ${a[id].score})`);

@@ -78,7 +78,11 @@ await page.waitForSelector('[data-testid=job-status][data-status=on_site]');
 await page.locator('[data-step-skip="shoe_covers"]').click();
 await page.locator('#skip-reason').fill('用户说不用穿鞋套');
 await page.locator('.step-list form button[type=submit]').click();
-while ((await page.locator('[data-step-done]').count()) > 0) await page.locator('[data-step-done]').first().click();
+// One step at a time, each shown done before the next tap (recording is asynchronous).
+for (let n = await page.locator('[data-step-done]').count(); n > 0; n = await page.locator('[data-step-done]').count()) {
+  await page.locator('[data-step-done]').first().click();
+  await page.waitForFunction((left) => document.querySelectorAll('[data-step-done]').length < left, n);
+}
 {
   const skus = await page.locator('#part-select option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
   for (const sku of skus) {

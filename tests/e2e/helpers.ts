@@ -71,3 +71,13 @@ export async function storedEventIds(page: Page, jobId: string): Promise<string[
     });
   }, jobId);
 }
+
+/** Ticks every open step, one at a time, each shown done before the next is tapped (recording
+ *  goes through the tabs' write lock, so the list updates a moment after the tap). */
+export async function tickAllSteps(page: Page) {
+  const done = page.locator('[data-step-done]');
+  for (let n = await done.count(); n > 0; n = await done.count()) {
+    await done.first().click();
+    await expect(done).toHaveCount(n - 1);
+  }
+}

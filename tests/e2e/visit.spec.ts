@@ -3,7 +3,7 @@
 // pointer events (mouse in one, touch in the other), ratings; then sync, and read the report
 // back from the server; and print the report to PDF.
 import { test, expect, Page, CDPSession } from '@playwright/test';
-import { logIn, dispatch, jobDetail, pendingCount, syncNow, shellCached, storedEventIds } from './helpers';
+import { logIn, dispatch, jobDetail, pendingCount, syncNow, shellCached, storedEventIds, tickAllSteps } from './helpers';
 import * as fs from 'fs';
 
 async function openJob(page: Page, customer: string) {
@@ -21,10 +21,7 @@ async function doAllSteps(page: Page, skip: { id: string; reason: string } | nul
     await page.locator('.step-list form button[type=submit]').click();
     await expect(page.locator(`[data-step="${skip.id}"]`)).toHaveAttribute('data-state', 'settled');
   }
-  const done = page.locator('[data-step-done]');
-  while ((await done.count()) > 0) {
-    await done.first().click();
-  }
+  await tickAllSteps(page);
   await expect(page.locator('[data-step][data-state=open]')).toHaveCount(0);
 }
 

@@ -3,7 +3,7 @@
 // records, come back online, and check through the server's API that each event arrived
 // exactly once.
 import { test, expect } from '@playwright/test';
-import { logIn, dispatch, jobDetail, pendingCount, shellCached, storedEventIds, syncNow } from './helpers';
+import { logIn, dispatch, jobDetail, pendingCount, shellCached, storedEventIds, syncNow, tickAllSteps } from './helpers';
 
 test('record a visit offline, reload offline, sync once online: each event exactly once', async ({ page, context, request }) => {
   const customer = `巡检点 ${Date.now()}`;
@@ -25,7 +25,7 @@ test('record a visit offline, reload offline, sync once online: each event exact
   const steps = page.locator('[data-step-done]');
   const stepCount = await steps.count();
   expect(stepCount).toBeGreaterThan(0);
-  while ((await steps.count()) > 0) await steps.first().click();
+  await tickAllSteps(page);
   await page.locator('[data-action=complete]').click();
   await page.locator('#words').fill('设备正常，线标完好');
   await page.getByTestId('save-words').click();

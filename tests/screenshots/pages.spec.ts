@@ -2,7 +2,7 @@
 // each, into target/screenshots/ (`cargo xtask screenshots`). Not a test of behaviour: the
 // end-to-end suite does that; this is for people to look at.
 import { test, expect, Page } from '@playwright/test';
-import { PASSWORD, dispatch } from '../e2e/helpers';
+import { PASSWORD, dispatch, tickAllSteps } from '../e2e/helpers';
 
 const OUT = 'target/screenshots';
 
@@ -42,8 +42,7 @@ for (const [locale, tag] of [['zh-CN', 'zh-CN'], ['en-GB', 'en']] as const) {
       await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
       await shot('job-on-site');
 
-      const done = page.locator('[data-step-done]');
-      while ((await done.count()) > 0) await done.first().click();
+      await tickAllSteps(page);
       await page.locator('[data-action=sign-off]').click();
       await expect(page.getByTestId('signature-pad')).toBeVisible();
       await page.locator('#result').fill(locale === 'zh-CN' ? '更换光猫，测速 500M 正常' : 'Replaced the ONT; 500 Mbps speed test');

@@ -339,8 +339,29 @@ pub enum PushOutcome {
     /// The login expired or was revoked: keep everything, ask the engineer to log in again.
     LoginAgain,
     /// Not now (no network, server down, overloaded, or a refusal that names no event): keep
-    /// everything pending and retry with backoff. The message is for the sync status.
-    RetryLater(String),
+    /// everything pending and retry with backoff. The problem is for the sync status.
+    RetryLater(SyncProblem),
+}
+
+/// Why a sync round stopped short, as the sync status shows it (in the engineer's language:
+/// the app words each one; nothing here is English for the screen).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum SyncProblem {
+    /// No answer: offline, or the server cannot be reached.
+    NoConnection,
+    /// An answer that could not be read.
+    BadAnswer,
+    /// The server is down or overloaded (5xx, 408, 429).
+    ServerBusy { status: u16 },
+    /// The server refused the request as a whole (a 4xx naming no event).
+    Refused { status: u16 },
+    /// The server acknowledged only part of a push.
+    PartlyAcknowledged,
+    /// The login must be renewed by the engineer.
+    LoginAgain,
+    /// The phone's storage refused a write (full) or could not be used.
+    Storage { full: bool },
 }
 
 /// Reads an HTTP answer to a push. `status` 0 means no answer arrived (a network error).
@@ -348,10 +369,10 @@ pub fn push_outcome(status: u16, body: &str, batch: &[EventId]) -> PushOutcome {
     match status {
         200..=299 => match serde_json::from_str::<crate::wire::PushResponse>(body) {
             Ok(r) => PushOutcome::Acked(r.acked.into_iter().filter(|a| batch.contains(&a.id)).collect()),
-            Err(_) => PushOutcome::RetryLater("the server's answer could not be read".into()),
+            Err(_) => PushOutcome::RetryLater(SyncProblem::BadAnswer),
         },
         401 => PushOutcome::LoginAgain,
-        0 => PushOutcome::RetryLater("no connection to the server".into()),
+        0 => PushOutcome::RetryLater(SyncProblem::NoConnection),
         400..=499 if status != 408 && status != 429 => {
             let parsed = serde_json::from_str::<ErrorBody>(body).ok();
             let named: Vec<EventRejection> = parsed
@@ -359,14 +380,12 @@ pub fn push_outcome(status: u16, body: &str, batch: &[EventId]) -> PushOutcome {
                 .map(|b| b.events.iter().filter(|r| batch.contains(&r.id)).cloned().collect())
                 .unwrap_or_default();
             if named.is_empty() {
-                let message =
-                    parsed.map_or_else(|| format!("the server refused the sync ({status})"), |b| b.message);
-                PushOutcome::RetryLater(message)
+                PushOutcome::RetryLater(SyncProblem::Refused { status })
             } else {
                 PushOutcome::Refused(named)
             }
         }
-        _ => PushOutcome::RetryLater(format!("the server is not available ({status})")),
+        _ => PushOutcome::RetryLater(SyncProblem::ServerBusy { status }),
     }
 }
 
@@ -676,15 +695,17 @@ mod tests {
         type Check = fn(&PushOutcome) -> bool;
         let cases: Vec<(u16, String, Check)> = vec![
             (200, acked, |o| matches!(o, PushOutcome::Acked(a) if a.len() == 1)),
-            (200, "garbage".into(), |o| matches!(o, PushOutcome::RetryLater(_))),
+            (200, "garbage".into(), |o| *o == PushOutcome::RetryLater(SyncProblem::BadAnswer)),
             (403, refused, |o| matches!(o, PushOutcome::Refused(r) if r[0].code == RejectCode::ForeignJob)),
             (401, String::new(), |o| *o == PushOutcome::LoginAgain),
-            (0, String::new(), |o| matches!(o, PushOutcome::RetryLater(_))),
+            (0, String::new(), |o| *o == PushOutcome::RetryLater(SyncProblem::NoConnection)),
             (413, r#"{"error":"payload_too_large","message":"too big"}"#.into(), |o| {
-                *o == PushOutcome::RetryLater("too big".into())
+                *o == PushOutcome::RetryLater(SyncProblem::Refused { status: 413 })
             }),
-            (429, String::new(), |o| matches!(o, PushOutcome::RetryLater(_))),
-            (503, "<html>".into(), |o| matches!(o, PushOutcome::RetryLater(_))),
+            (429, String::new(), |o| *o == PushOutcome::RetryLater(SyncProblem::ServerBusy { status: 429 })),
+            (503, "<html>".into(), |o| {
+                *o == PushOutcome::RetryLater(SyncProblem::ServerBusy { status: 503 })
+            }),
         ];
         for (status, body, check) in cases {
             let got = push_outcome(status, &body, &batch);
