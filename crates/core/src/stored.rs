@@ -8,12 +8,14 @@
 //! (docs/benchmarks.md). Format 2 ([`StoredJob`]) keeps each fact once:
 //! - `v`: the format version, 2;
 //! - `job`, `rev`, `removed`: the header as in format 1;
-//! - `t0`: a base time (ms since the epoch, the job's report time); event times count from it;
+//! - `t0`: a base time (whole ms since the epoch, about the job's report time); event times
+//!   count from it;
 //! - `d`: the devices that recorded the events; an event names its device by index;
 //! - `e`: each event as an array `[id, device, seq, time, kind, sync]`:
 //!   - `id`: the event's UUID as 22 characters of base64url;
-//!   - `time`: the device time, ms after `t0` (a time finer than a millisecond, which no phone
-//!     makes, keeps its RFC 3339 text, so that nothing is ever rounded);
+//!   - `time`: the device time, ms after `t0`: an integer for a whole millisecond (the phone's
+//!     clock), a number with up to three decimals for a whole microsecond (the server's);
+//!     anything finer keeps its RFC 3339 text, so that nothing is ever rounded;
 //!   - `kind`: the event kind in its own serde form;
 //!   - `sync`: `0` pending; `[ms from the device time to the server's receive time, rev]`
 //!     acknowledged (`[ms]` with no rev); `{"c": code, "m": message}` refused.
@@ -59,10 +61,11 @@ pub struct StoredEvent(pub ShortId, pub u32, pub u64, pub StoredTime, pub EventK
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ShortId(pub Uuid);
 
-/// A time, as ms after the job's base time, or (finer than a millisecond) its full text.
+/// A time, as microseconds after a base time (written as ms, with up to three decimals), or
+/// (finer than a microsecond) its full text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StoredTime {
-    Ms(i64),
+    Micros(i64),
     Exact(DateTime<Utc>),
 }
 
@@ -129,23 +132,25 @@ fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
+/// Offsets beyond this many microseconds (about 142 years) are kept as text: within it, an
+/// offset written as ms with three decimals reads back exactly through an `f64`.
+const MAX_MICROS: i64 = 1 << 52;
+
 impl StoredTime {
-    /// `t` as ms after `base`, exactly, or its text.
+    /// `t` after `base`, exactly: as microseconds when both are whole microseconds, else text.
     fn after(base: DateTime<Utc>, t: DateTime<Utc>) -> StoredTime {
-        if t.timestamp_subsec_nanos().is_multiple_of(1_000_000)
-            && base.timestamp_subsec_nanos().is_multiple_of(1_000_000)
-        {
-            StoredTime::Ms(ms(t) - ms(base))
-        } else {
-            StoredTime::Exact(t)
+        let whole = |x: DateTime<Utc>| x.timestamp_subsec_nanos().is_multiple_of(1_000);
+        match t.timestamp_micros().checked_sub(base.timestamp_micros()) {
+            Some(d) if whole(t) && whole(base) && d.abs() < MAX_MICROS => StoredTime::Micros(d),
+            _ => StoredTime::Exact(t),
         }
     }
 
     fn resolve(self, base: DateTime<Utc>) -> Result<DateTime<Utc>, DecodeError> {
         match self {
-            StoredTime::Ms(d) => {
-                let at = ms(base).checked_add(d).ok_or(DecodeError::TimeOutOfRange)?;
-                Utc.timestamp_millis_opt(at).single().ok_or(DecodeError::TimeOutOfRange)
+            StoredTime::Micros(d) => {
+                let at = base.timestamp_micros().checked_add(d).ok_or(DecodeError::TimeOutOfRange)?;
+                DateTime::from_timestamp_micros(at).ok_or(DecodeError::TimeOutOfRange)
             }
             StoredTime::Exact(t) => Ok(t),
         }
@@ -154,7 +159,10 @@ impl StoredTime {
 
 impl StoredJob {
     pub fn from_local(local: &LocalJob) -> StoredJob {
-        let base = local.job.reported_at;
+        // The base is a whole millisecond (it is stored as one), so that the phone's times,
+        // whole milliseconds, count from it in integers.
+        let base =
+            Utc.timestamp_millis_opt(ms(local.job.reported_at)).single().unwrap_or(local.job.reported_at);
         let mut devices: Vec<DeviceId> = Vec::new();
         let events = local
             .events
@@ -294,7 +302,10 @@ impl<'de> Deserialize<'de> for ShortId {
 impl Serialize for StoredTime {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            StoredTime::Ms(d) => s.serialize_i64(*d),
+            StoredTime::Micros(d) if d % 1_000 == 0 => s.serialize_i64(d / 1_000),
+            // |d| < 2^52: exact as an f64, and the shortest decimal that reads back as that f64
+            // is the one with (at most) three decimals.
+            StoredTime::Micros(d) => s.serialize_f64(*d as f64 / 1_000.0),
             StoredTime::Exact(t) => t.serialize(s),
         }
     }
@@ -306,15 +317,25 @@ impl<'de> Deserialize<'de> for StoredTime {
         impl Visitor<'_> for V {
             type Value = StoredTime;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("ms as an integer, or an RFC 3339 time")
+                f.write_str("ms as a number, or an RFC 3339 time")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<StoredTime, E> {
-                Ok(StoredTime::Ms(v))
+                v.checked_mul(1_000)
+                    .filter(|d| d.abs() < MAX_MICROS)
+                    .map(StoredTime::Micros)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Signed(v), &self))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<StoredTime, E> {
-                i64::try_from(v)
-                    .map(StoredTime::Ms)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+                let v = i64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))?;
+                self.visit_i64(v)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<StoredTime, E> {
+                let d = (v * 1_000.0).round();
+                if d.is_finite() && d.abs() < MAX_MICROS as f64 {
+                    Ok(StoredTime::Micros(d as i64))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                }
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<StoredTime, E> {
                 DateTime::parse_from_rfc3339(v)
@@ -444,8 +465,11 @@ mod tests {
             .enumerate()
             .map(|(i, kind)| {
                 let mut device_time = t(i as i64 * 7);
-                if i == 5 {
-                    device_time += chrono::Duration::nanoseconds(1); // finer than a ms
+                match i {
+                    5 => device_time += chrono::Duration::nanoseconds(1), // finer than a µs: text
+                    6 => device_time += chrono::Duration::microseconds(417), // the server's µs
+                    7 => device_time -= chrono::Duration::days(3),        // before the job was reported
+                    _ => {}
                 }
                 LoggedEvent {
                     event: VisitEvent {
@@ -472,6 +496,26 @@ mod tests {
         assert_eq!(back, job);
         // The same value again is the same text: stable, so unchanged jobs are not rewritten.
         assert_eq!(encode(&back).unwrap(), text);
+    }
+
+    #[test]
+    fn microsecond_offsets_read_back_exactly() {
+        let base = Utc.timestamp_millis_opt(1_795_000_000_123).unwrap();
+        let offsets =
+            [0i64, 1, -1, 999, 1_001, 417_123, -417_123, 86_400_000_001, (1 << 52) - 1, -(1 << 52) + 1];
+        for d in offsets {
+            let t = base + chrono::Duration::microseconds(d);
+            let stored = StoredTime::after(base, t);
+            assert_eq!(stored, StoredTime::Micros(d));
+            let text = serde_json::to_string(&stored).unwrap();
+            let back: StoredTime = serde_json::from_str(&text).unwrap();
+            assert_eq!(back.resolve(base).unwrap(), t, "{d} µs written as {text}");
+        }
+        // Whole milliseconds are integers; whole microseconds are numbers, never text.
+        assert_eq!(serde_json::to_string(&StoredTime::Micros(5_000)).unwrap(), "5");
+        assert_eq!(serde_json::to_string(&StoredTime::Micros(5_417)).unwrap(), "5.417");
+        let ns = base + chrono::Duration::nanoseconds(1);
+        assert_eq!(StoredTime::after(base, ns), StoredTime::Exact(ns));
     }
 
     #[test]
