@@ -128,6 +128,13 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
         }
     };
 
+    // The buttons offered, as a memo: a button stays the same element while it is offered, so
+    // a sync acknowledgement (or another tab's write) landing mid-tap never swallows the tap.
+    let actions = Memo::new(move |_| {
+        let kind = job.with(|j| j.as_ref().map(|j| j.job.kind));
+        kind.map(|kind| available_actions(kind, status.get()).to_vec()).unwrap_or_default()
+    });
+
     view! {
         {move || open.get().and_then(|action| needs_words(action).map(|(label, placeholder)| view! {
             <form class="words" on:submit=move |ev| { ev.prevent_default(); record(action, text.get_untracked()); }>
@@ -153,9 +160,10 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
             </form>
         }))}
         <nav class="action-bar" aria-label=move || i18n.t(Msg::Status)>
-            {move || {
-                let kind = job.with(|j| j.as_ref().map(|j| j.job.kind));
-                kind.map(|kind| available_actions(kind, status.get()).iter().map(|&action| {
+            <For
+                each=move || actions.get()
+                key=|action| *action
+                children=move |action| {
                     let class = match action {
                         Action::AddNote | Action::CouldNotComplete | Action::Escalate => "secondary",
                         _ => "primary",
@@ -166,8 +174,8 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
                             {move || i18n::action(i18n.lang.get(), action)}
                         </button>
                     }
-                }).collect_view())
-            }}
+                }
+            />
         </nav>
     }
 }

@@ -33,34 +33,52 @@ pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<b
         });
     };
 
+    // Each group's steps and states, as a memo: it changes only when a step does, not at every
+    // sync acknowledgement or clock tick, and each row stays the same element until its own
+    // step changes, so a tap (or the skip reason being typed) is never cut off by a re-render.
     let rows = move |group: StepGroup| {
-        job.with(|j| {
-            let Some(j) = j else { return Vec::new() };
-            let checklist = j.job.checklist();
-            step_states(&checklist, j.events.iter().map(|l| &l.event))
-                .into_iter()
-                .filter(|(s, _)| s.group == group)
-                .map(|(s, state)| (s.clone(), state))
-                .collect::<Vec<_>>()
+        Memo::new(move |_| {
+            job.with(|j| {
+                let Some(j) = j else { return Vec::new() };
+                let checklist = j.job.checklist();
+                step_states(&checklist, j.events.iter().map(|l| &l.event))
+                    .into_iter()
+                    .filter(|(s, _)| s.group == group)
+                    .map(|(s, state)| (s.clone(), state))
+                    .collect::<Vec<_>>()
+            })
         })
     };
 
     let section = move |group: StepGroup, title: Msg| {
+        let rows = rows(group);
         view! {
             <h3>{move || i18n.t(title)}</h3>
             <ul class="steps">
-                {move || rows(group).into_iter().map(|(step, state)| {
-                    let lang = i18n.lang.get();
-                    let (now, offset) = (clock.now.get(), clock.offset.get());
+                <For
+                    each=move || rows.get()
+                    key=|(step, state)| format!("{}|{state:?}", step.id)
+                    children=move |(step, state)| {
                     let id = step.id.clone();
-                    let (class, state_text) = match &state {
-                        StepState::Open => ("step open", Msg::StepOpen.text(lang).to_string()),
-                        StepState::Done { at } => ("step done", format!("✓ {}", i18n::time(lang, *at, now, offset))),
-                        StepState::Skipped { at, reason } => (
-                            "step skipped",
-                            format!("{} {} · {reason}", Msg::StepSkipped.text(lang), i18n::time(lang, *at, now, offset)),
-                        ),
+                    let class = match &state {
+                        StepState::Open => "step open",
+                        StepState::Done { .. } => "step done",
+                        StepState::Skipped { .. } => "step skipped",
                     };
+                    let shown = state.clone();
+                    let state_text = move || {
+                        let lang = i18n.lang.get();
+                        let (now, offset) = (clock.now.get(), clock.offset.get());
+                        match &shown {
+                            StepState::Open => Msg::StepOpen.text(lang).to_string(),
+                            StepState::Done { at } => format!("✓ {}", i18n::time(lang, *at, now, offset)),
+                            StepState::Skipped { at, reason } => {
+                                format!("{} {} · {reason}", Msg::StepSkipped.text(lang), i18n::time(lang, *at, now, offset))
+                            }
+                        }
+                    };
+                    let title = step.clone();
+                    let required = step.required;
                     let open = !state.is_settled();
                     let skip_id = id.clone();
                     let done_id = id.clone();
@@ -68,8 +86,8 @@ pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<b
                     view! {
                         <li class=class data-step=id.clone() data-state=if open { "open" } else { "settled" }>
                             <div class="step-text">
-                                <span>{i18n::step_title(lang, &step).to_string()}</span>
-                                {step.required.then(|| view! { <small class="badge required">{Msg::Required.text(lang)}</small> })}
+                                <span>{move || i18n::step_title(i18n.lang.get(), &title).to_string()}</span>
+                                {required.then(|| view! { <small class="badge required">{move || i18n.t(Msg::Required)}</small> })}
                                 <small class="muted">{state_text}</small>
                             </div>
                             <Show when=move || editable.get() && open>
@@ -100,7 +118,8 @@ pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<b
                             </Show>
                         </li>
                     }
-                }).collect_view()}
+                }
+                />
             </ul>
         }
     };
