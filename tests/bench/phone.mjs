@@ -127,7 +127,7 @@ fs.writeFileSync(`${out}/completed-job.json`, JSON.stringify(real, null, 2));
 
 // Where the bytes of that job go (UTF-16: 2 bytes a character). The job is in the phone's
 // storage format 2 (`onsite_core::stored`): `{v, job, rev, t0, d: [devices], e: [[id, device,
-// seq, ms after t0, kind, sync], ...]}`.
+// seq, ms after t0, type, fields, sync], ...]}`.
 {
   const b = (s) => s.length * 2;
   const key = `onsite.v1.job.${realId}`;
@@ -137,19 +137,19 @@ fs.writeFileSync(`${out}/completed-job.json`, JSON.stringify(real, null, 2));
   const byType = {};
   let ids = 0, sync = 0, times = 0, kinds = 0;
   for (const e of real.e) {
-    const t = e[4].type;
+    const t = e[4];
     const whole = b(JSON.stringify(e));
     (byType[t] ??= { n: 0, bytes: 0 });
     byType[t].n++; byType[t].bytes += whole;
     ids += b(JSON.stringify(e[0]));
     times += b(`${e[1]},${e[2]},${JSON.stringify(e[3])}`);
-    kinds += b(JSON.stringify(e[4]));
-    sync += b(JSON.stringify(e[5]));
+    kinds += b(JSON.stringify(e[4])) + b(JSON.stringify(e[5]));
+    sync += b(JSON.stringify(e[6]));
   }
   detail(`  events: ids ${ids}, device+seq+time ${times}, kind and payload ${kinds}, sync state ${sync}`);
   for (const [t, v] of Object.entries(byType).sort((a, c) => c[1].bytes - a[1].bytes)) detail(`  ${t} ×${v.n}: ${v.bytes} bytes`);
-  const so = real.e.find((e) => e[4].type === 'signed_off');
-  if (so) detail(`  signed_off's signature strokes: ${b(JSON.stringify(so[4].signature))} bytes; covers+hash: ${b(JSON.stringify(so[4].covers ?? '')) + b(JSON.stringify(so[4].hash ?? ''))} bytes`);
+  const so = real.e.find((e) => e[4] === 'signed_off');
+  if (so) detail(`  signed_off's signature strokes: ${b(JSON.stringify(so[5].signature))} bytes; covers+hash: ${b(JSON.stringify(so[5].covers ?? '')) + b(JSON.stringify(so[5].hash ?? ''))} bytes`);
 }
 
 /** Stores copies of a stored job (format 2) under new ids (job id, event ids). Returns the ids. */
@@ -227,8 +227,8 @@ await rate(1);
 // ---- 500 jobs: list render and action latency ---------------------------------------------
 // Clones of the real job's header, each with one acknowledged `customer_contacted` event (so
 // "arrived" is offered), from another device so this device's sequence numbers stay its own.
-const contacted = real.e.find((e) => e[4].type === 'customer_contacted');
-const template = { ...real, d: [uuid()], e: [[contacted[0], 0, 1, contacted[3], contacted[4], contacted[5]]] };
+const contacted = real.e.find((e) => e[4] === 'customer_contacted');
+const template = { ...real, d: [uuid()], e: [[contacted[0], 0, 1, contacted[3], contacted[4], contacted[5], contacted[6]]] };
 const { ids: many } = await storeCopies(template, JOBS, '基准客户');
 const stored = (await jobKeys()).length;
 {
@@ -262,7 +262,7 @@ const stored = (await jobKeys()).length;
         if (done) return;
         const now = performance.now();
         if (!shown && document.querySelector('[data-testid=job-status]')?.getAttribute('data-status') === 'on_site') shown = now;
-        if (!saved && localStorage.getItem(key)?.includes('"type":"arrived"')) saved = now;
+        if (!saved && localStorage.getItem(key)?.includes('"arrived",{}')) saved = now;
         if (shown && saved) {
           done = true; mo.disconnect();
           resolve({ total: Math.max(shown, saved) - t0, shown: shown - t0, saved: saved - t0 });
@@ -299,7 +299,7 @@ const injected = await page.evaluate(({ ids, per }) => {
   const base = Date.now() - ids.length * per * 1000;
   for (const id of ids) {
     const key = `onsite.v1.job.${id}`;
-    // Storage format 2 (`onsite_core::stored`): [id, device index, seq, ms after t0, kind, 0 = pending].
+    // Storage format 2 (`onsite_core::stored`): [id, device index, seq, ms after t0, type, fields, 0 = pending].
     const j = JSON.parse(localStorage.getItem(key));
     let device = j.d.indexOf(dev.id);
     if (device < 0) device = j.d.push(dev.id) - 1;
@@ -307,7 +307,7 @@ const injected = await page.evaluate(({ ids, per }) => {
       seq++;
       const bytes = crypto.getRandomValues(new Uint8Array(16));
       const shortId = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-      j.e.push([shortId, device, seq, base + seq * 1000 - j.t0, { type: 'note_added', text: `基准备注 ${seq}：线路测试正常` }, 0]);
+      j.e.push([shortId, device, seq, base + seq * 1000 - j.t0, 'note_added', { text: `基准备注 ${seq}：线路测试正常` }, 0]);
     }
     localStorage.setItem(key, JSON.stringify(j));
   }

@@ -11,14 +11,15 @@
 //! - `t0`: a base time (whole ms since the epoch, about the job's report time); event times
 //!   count from it;
 //! - `d`: the devices that recorded the events; an event names its device by index;
-//! - `e`: each event as an array `[id, device, seq, time, kind, sync]`:
+//! - `e`: each event as an array `[id, device, seq, time, type, fields, sync]`:
 //!   - `id`: the event's UUID as 22 characters of base64url;
 //!   - `time`: the device time, ms after `t0`: an integer for a whole millisecond (the phone's
 //!     clock), a number with up to three decimals for a whole microsecond (the server's);
 //!     anything finer keeps its RFC 3339 text, so that nothing is ever rounded;
-//!   - `kind`: the event kind in its own serde form;
+//!   - `type`, `fields`: the event kind in its own serde form, its `type` tag taken out;
 //!   - `sync`: `0` pending; `[ms from the device time to the server's receive time, rev]`
-//!     acknowledged (`[ms]` with no rev); `{"c": code, "m": message}` refused.
+//!     acknowledged (`[ms]` with no rev); `1` acknowledged in the same push as the event before
+//!     it (the same receive time, the next rev); `{"c": code, "m": message}` refused.
 //!
 //! The conversion is lossless both ways for every value, which the tests check over every
 //! event kind and sync state. [`decode`] reads both formats (format 1 is what phones stored
@@ -53,9 +54,17 @@ pub struct StoredJob {
     pub e: Vec<StoredEvent>,
 }
 
-/// One event: `[id, device index, seq, time, kind, sync]`.
+/// One event: `[id, device index, seq, time, type, fields, sync]`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StoredEvent(pub ShortId, pub u32, pub u64, pub StoredTime, pub EventKind, pub StoredSync);
+pub struct StoredEvent(
+    pub ShortId,
+    pub u32,
+    pub u64,
+    pub StoredTime,
+    pub String,
+    pub serde_json::Map<String, serde_json::Value>,
+    pub StoredSync,
+);
 
 /// A UUID as 22 characters of base64url (no padding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +87,8 @@ pub enum StoredSync {
         after: StoredTime,
         rev: Option<i64>,
     },
+    /// Acknowledged with the event before it: the same receive time, the next rev.
+    Next,
     Rejected {
         code: RejectCode,
         message: String,
@@ -95,6 +106,10 @@ pub enum DecodeError {
     UnknownDevice { event: usize, index: u32 },
     #[error("a stored time is out of range")]
     TimeOutOfRange,
+    #[error("event {0}: {1}")]
+    Kind(usize, String),
+    #[error("event {0} is marked as acknowledged with the one before it, which is not acknowledged")]
+    NoPrevious(usize),
 }
 
 /// Which format a value was in.
@@ -164,6 +179,7 @@ impl StoredJob {
         let base =
             Utc.timestamp_millis_opt(ms(local.job.reported_at)).single().unwrap_or(local.job.reported_at);
         let mut devices: Vec<DeviceId> = Vec::new();
+        let mut previous: Option<(DateTime<Utc>, Option<i64>)> = None;
         let events = local
             .events
             .iter()
@@ -179,18 +195,34 @@ impl StoredJob {
                 let sync = match &l.sync {
                     SyncState::Pending => StoredSync::Pending,
                     SyncState::Acked { received_at, rev } => {
-                        StoredSync::Acked { after: StoredTime::after(e.device_time, *received_at), rev: *rev }
+                        let next = previous.is_some_and(|(at, r)| {
+                            at == *received_at && r.zip(*rev).is_some_and(|(r, v)| v == r + 1)
+                        });
+                        if next {
+                            StoredSync::Next
+                        } else {
+                            StoredSync::Acked {
+                                after: StoredTime::after(e.device_time, *received_at),
+                                rev: *rev,
+                            }
+                        }
                     }
                     SyncState::Rejected { code, message } => {
                         StoredSync::Rejected { code: *code, message: message.clone() }
                     }
                 };
+                previous = match &l.sync {
+                    SyncState::Acked { received_at, rev } => Some((*received_at, *rev)),
+                    _ => None,
+                };
+                let (tag, fields) = split_kind(&e.kind);
                 StoredEvent(
                     ShortId(e.id.0),
                     index as u32,
                     e.seq,
                     StoredTime::after(base, e.device_time),
-                    e.kind.clone(),
+                    tag,
+                    fields,
                     sync,
                 )
             })
@@ -212,16 +244,23 @@ impl StoredJob {
         }
         let base = Utc.timestamp_millis_opt(self.t0).single().ok_or(DecodeError::TimeOutOfRange)?;
         let job_id = self.job.id;
-        let mut events = Vec::with_capacity(self.e.len());
-        for (n, StoredEvent(id, index, seq, time, kind, sync)) in self.e.into_iter().enumerate() {
+        let mut events: Vec<LoggedEvent> = Vec::with_capacity(self.e.len());
+        for (n, StoredEvent(id, index, seq, time, tag, fields, sync)) in self.e.into_iter().enumerate() {
             let device_id =
                 *self.d.get(index as usize).ok_or(DecodeError::UnknownDevice { event: n, index })?;
             let device_time = time.resolve(base)?;
+            let kind = join_kind(tag, fields).map_err(|e| DecodeError::Kind(n, e))?;
             let sync = match sync {
                 StoredSync::Pending => SyncState::Pending,
                 StoredSync::Acked { after, rev } => {
                     SyncState::Acked { received_at: after.resolve(device_time)?, rev }
                 }
+                StoredSync::Next => match events.last().map(|l| &l.sync) {
+                    Some(SyncState::Acked { received_at, rev: Some(rev) }) => {
+                        SyncState::Acked { received_at: *received_at, rev: Some(rev + 1) }
+                    }
+                    _ => return Err(DecodeError::NoPrevious(n)),
+                },
                 StoredSync::Rejected { code, message } => SyncState::Rejected { code, message },
             };
             events.push(LoggedEvent {
@@ -231,6 +270,29 @@ impl StoredJob {
         }
         Ok(LocalJob { job: self.job, rev: self.rev, removed: self.removed, events })
     }
+}
+
+/// An event kind as its `type` tag and its other fields.
+fn split_kind(kind: &EventKind) -> (String, serde_json::Map<String, serde_json::Value>) {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::Object(mut fields)) => {
+            let tag = match fields.remove("type") {
+                Some(serde_json::Value::String(t)) => t,
+                _ => kind.tag().to_string(),
+            };
+            (tag, fields)
+        }
+        // An internally tagged enum always serialises as an object with its tag.
+        _ => (kind.tag().to_string(), serde_json::Map::new()),
+    }
+}
+
+fn join_kind(
+    tag: String,
+    mut fields: serde_json::Map<String, serde_json::Value>,
+) -> Result<EventKind, String> {
+    fields.insert("type".into(), serde_json::Value::String(tag));
+    serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| e.to_string())
 }
 
 // -- serde of the short forms ---------------------------------------------------------------------
@@ -357,6 +419,7 @@ impl Serialize for StoredSync {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             StoredSync::Pending => s.serialize_u8(0),
+            StoredSync::Next => s.serialize_u8(1),
             StoredSync::Acked { after, rev } => {
                 let mut seq = s.serialize_seq(Some(1 + usize::from(rev.is_some())))?;
                 seq.serialize_element(after)?;
@@ -376,21 +439,19 @@ impl<'de> Deserialize<'de> for StoredSync {
         impl<'de> Visitor<'de> for V {
             type Value = StoredSync;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("0, [receive ms, rev], or {\"c\": code, \"m\": message}")
+                f.write_str("0, 1, [receive ms, rev], or {\"c\": code, \"m\": message}")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<StoredSync, E> {
-                if v == 0 {
-                    Ok(StoredSync::Pending)
-                } else {
-                    Err(E::invalid_value(de::Unexpected::Unsigned(v), &self))
+                match v {
+                    0 => Ok(StoredSync::Pending),
+                    1 => Ok(StoredSync::Next),
+                    _ => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
                 }
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<StoredSync, E> {
-                if v == 0 {
-                    Ok(StoredSync::Pending)
-                } else {
-                    Err(E::invalid_value(de::Unexpected::Signed(v), &self))
-                }
+                u64::try_from(v)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+                    .and_then(|v| self.visit_u64(v))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StoredSync, A::Error> {
                 let after: StoredTime =
@@ -516,6 +577,27 @@ mod tests {
         assert_eq!(serde_json::to_string(&StoredTime::Micros(5_417)).unwrap(), "5.417");
         let ns = base + chrono::Duration::nanoseconds(1);
         assert_eq!(StoredTime::after(base, ns), StoredTime::Exact(ns));
+    }
+
+    #[test]
+    fn a_push_acknowledged_together_is_written_once() {
+        let mut job = every_kind();
+        for (i, l) in job.events.iter_mut().enumerate() {
+            l.sync = SyncState::Acked { received_at: t(900), rev: Some(100 + i as i64) };
+        }
+        let text = encode(&job).unwrap();
+        let stored: StoredJob = serde_json::from_str(&text).unwrap();
+        let shorthand = stored.e.iter().filter(|e| e.6 == StoredSync::Next).count();
+        assert_eq!(shorthand, job.events.len() - 1, "all but the first: {text}");
+        assert_eq!(decode(&text).unwrap().0, job);
+        // A gap in the revs, or another receive time, is written out in full.
+        job.events[3].sync = SyncState::Acked { received_at: t(900), rev: Some(500) };
+        job.events[6].sync = SyncState::Acked { received_at: t(901), rev: Some(106) };
+        assert_eq!(decode(&encode(&job).unwrap()).unwrap().0, job);
+        // A shorthand with no acknowledged event before it cannot be read.
+        let mut broken: StoredJob = serde_json::from_str(&text).unwrap();
+        broken.e[0].6 = StoredSync::Next;
+        assert_eq!(broken.into_local(), Err(DecodeError::NoPrevious(0)));
     }
 
     #[test]
