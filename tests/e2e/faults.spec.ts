@@ -3,16 +3,12 @@
 // applied twice. Cases 1 (a batch twice, out of order) and 3 (kill -9 mid-push) run natively
 // against the real server, in crates/server/tests/sync.rs and crash.rs.
 import { test, expect, Page, APIRequestContext, BrowserContext } from '@playwright/test';
-import { logIn, dispatch, jobDetail, pendingCount, shellCached, storedEventIds, syncNow, token } from './helpers';
+import { logIn, dispatch, jobDetail, pendingCount, shellCached, storedEventIds, syncNow, token, openJob } from './helpers';
 
-/** Opens the job of `customer` from the list (pulling it first). */
-async function openJob(page: Page, customer: string) {
+/** Opens the job of `customer` from the list, from the list page. */
+async function openJobFromList(page: Page, customer: string) {
   await page.goto('/');
-  await syncNow(page);
-  const card = page.getByTestId('job-card').filter({ hasText: customer });
-  await expect(card).toBeVisible();
-  await card.click();
-  await expect(page.getByTestId('job-status')).toBeVisible();
+  await openJob(page, customer);
 }
 
 async function addNote(page: Page, text: string) {
@@ -55,7 +51,7 @@ test('2. the answer to a committed push is lost: the retry is acknowledged, noth
   const customer = `丢失应答 ${Date.now()}`;
   const jobId = await dispatch(request, 'repair', customer);
   await logIn(page, 'wang.fang');
-  await openJob(page, customer);
+  await openJobFromList(page, customer);
   await context.setOffline(true);
   await page.locator('[data-action=contact]').click();
   await page.locator('[data-action=depart]').click();
@@ -96,7 +92,7 @@ test('4. the page is closed right after an action: on reopening it is there, and
   const jobId = await dispatch(request, 'repair', customer);
   await logIn(page, 'wang.fang');
   await shellCached(page);
-  await openJob(page, customer);
+  await openJobFromList(page, customer);
   const url = page.url();
   await context.setOffline(true);
   await page.locator('[data-action=contact]').click();
@@ -118,7 +114,7 @@ test('5. storage is full: a clear message, nothing recorded is lost, reading wor
   const customer = `存储已满 ${Date.now()}`;
   const jobId = await dispatch(request, 'repair', customer);
   await logIn(page, 'wang.fang');
-  await openJob(page, customer);
+  await openJobFromList(page, customer);
   await page.locator('[data-action=contact]').click();
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'contacted');
   const before = await historyIds(page);
@@ -168,7 +164,7 @@ test('6. a hand-edited, corrupt job entry is set aside and reported; the rest of
   const brokenId = await dispatch(request, 'repair', broken);
   const fineId = await dispatch(request, 'repair', fine);
   await logIn(page, 'wang.fang');
-  await openJob(page, fine);
+  await openJobFromList(page, fine);
   const raw = '{"job": {"id": "' + brokenId + '", "customer": "手改过的' ; // cut short by hand
   await page.evaluate(([id, text]) => localStorage.setItem(`onsite.v1.job.${id}`, text), [brokenId, raw]);
   await page.goto('/');
@@ -192,7 +188,7 @@ test('7. two tabs record on the same job at once: every event arrives once, and 
   const pushes = watchPushes(context);
   const one = await context.newPage();
   await logIn(one, 'wang.fang');
-  await openJob(one, customer);
+  await openJobFromList(one, customer);
   const two = await context.newPage();
   await two.goto(one.url());
   await expect(two.getByTestId('job-status')).toBeVisible();
@@ -228,7 +224,7 @@ test('8. the phone clock is hours off: order by sequence, the server\'s receive 
   const hour = 3600_000;
   await page.clock.install({ time: new Date(Date.now() - 5 * hour) });
   await logIn(page, 'wang.fang');
-  await openJob(page, customer);
+  await openJobFromList(page, customer);
   await context.setOffline(true);
   await page.locator('[data-action=contact]').click();
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'contacted');
@@ -258,7 +254,7 @@ test('9. the login ends while offline: the outbox is kept, logging out warns and
   const customer = `登录过期 ${Date.now()}`;
   const jobId = await dispatch(request, 'repair', customer);
   await logIn(page, 'wang.fang');
-  await openJob(page, customer);
+  await openJobFromList(page, customer);
   await context.setOffline(true);
   await page.locator('[data-action=contact]').click();
   await addNote(page, '离线好几天');
@@ -304,7 +300,7 @@ test('10. the server refuses one job\'s events: they are marked refused with the
   const keptId = await dispatch(request, 'repair', kept);
   const pushes = watchPushes(context);
   await logIn(page, 'wang.fang');
-  await openJob(page, gone);
+  await openJobFromList(page, gone);
   await context.setOffline(true);
   await page.locator('[data-action=contact]').click();
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'contacted');

@@ -81,3 +81,12 @@ export async function tickAllSteps(page: Page) {
     await expect(done).toHaveCount(n - 1);
   }
 }
+
+/** Opens the job of `customer` from the list, pulling it first (Sync now). */
+export async function openJob(page: Page, customer: string) {
+  await syncNow(page);
+  const card = page.getByTestId('job-card').filter({ hasText: customer });
+  await expect(card).toBeVisible();
+  await card.click();
+  await expect(page.getByTestId('job-status')).toBeVisible();
+}

@@ -3,14 +3,11 @@
 // pointer events (mouse in one, touch in the other), ratings; then sync, and read the report
 // back from the server; and print the report to PDF.
 import { test, expect, Page, CDPSession } from '@playwright/test';
-import { logIn, dispatch, jobDetail, pendingCount, syncNow, shellCached, storedEventIds, tickAllSteps } from './helpers';
+import { logIn, dispatch, jobDetail, pendingCount, syncNow, shellCached, storedEventIds, tickAllSteps, openJob } from './helpers';
 import * as fs from 'fs';
 
-async function openJob(page: Page, customer: string) {
-  await syncNow(page);
-  const card = page.getByTestId('job-card').filter({ hasText: customer });
-  await expect(card).toBeVisible();
-  await card.click();
+async function openNewJob(page: Page, customer: string) {
+  await openJob(page, customer);
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'assigned');
 }
 
@@ -158,7 +155,7 @@ test('a full repair visit, offline from arrival to sign-off, drawn with a mouse'
   const jobId = await dispatch(request, 'repair', customer);
   await logIn(page, 'wang.fang');
   await shellCached(page);
-  await openJob(page, customer);
+  await openNewJob(page, customer);
 
   await page.locator('[data-action=contact]').click();
   await page.locator('[data-action=depart]').click();
@@ -194,7 +191,7 @@ test('a full install visit, offline from arrival to sign-off, drawn with touch',
   const jobId = await dispatch(request, 'install', customer);
   await logIn(page, 'wang.fang');
   await shellCached(page);
-  await openJob(page, customer);
+  await openNewJob(page, customer);
 
   await page.locator('[data-action=contact]').click();
   await context.setOffline(true);
