@@ -10,7 +10,7 @@ use crate::setup;
 use crate::util::{self, Result, root};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 /// The scripts, in order. phone.mjs writes the Onsite sync figure that peer.mjs compares with.
@@ -29,41 +29,16 @@ struct Figure {
     met: Option<bool>,
 }
 
-/// The server under test, stopped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // Already exited is fine.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Like the end-to-end tests' server: the release binary on a fresh file with `--demo`; with the
 /// per-token rate limit off, so the figures measure the work, not the limiter (docs/benchmarks.md).
-fn start_server(root: &Path, dir: &Path) -> Result<Server> {
-    let log = std::fs::File::create(dir.join("server.log"))?;
-    let mut child = util::cmd(root.join("target/server/onsite-server"), root)
-        .args(["--demo", "--addr", "127.0.0.1:0", "--static-dir"])
-        .arg(dir.join("dist"))
-        .arg("--db")
-        .arg(dir.join("onsite.db"))
-        .env("ONSITE_RATE_LIMIT", "off")
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("no server stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().transpose()?.unwrap_or_default();
-    let url = first.strip_prefix("onsite-server listening on ").map(str::to_string).ok_or_else(|| {
-        format!("the server did not start (said {first:?}); see {}", dir.join("server.log").display())
-    })?;
-    std::thread::spawn(move || lines.for_each(drop));
-    Ok(Server { child, url })
+fn start_server(root: &Path, dir: &Path) -> Result<util::Server> {
+    let dist = dir.join("dist");
+    util::Server::start(
+        root,
+        dir,
+        &["--static-dir".as_ref(), dist.as_os_str()],
+        &[("ONSITE_RATE_LIMIT", "off")],
+    )
 }
 
 /// Pulls `"key":"string"`, `"key":true|false|null` out of the one-line JSON the scripts print.

@@ -13,7 +13,7 @@ use crate::util::{self, Result};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 /// The schemathesis release this stage was written against (its summary line is parsed).
@@ -22,15 +22,6 @@ const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 const MAX_EXAMPLES: &str = "30";
 const CHECKS: &str =
     "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance";
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// `target/venv/bin/schemathesis`, installed when missing or of another version.
 fn ensure_schemathesis(root: &Path) -> Result<std::path::PathBuf> {
@@ -113,30 +104,13 @@ pub fn run(root: &Path) -> Result<(u64, u64)> {
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir_all(&dir)?;
-    let log = std::fs::File::create(dir.join("server.log"))?;
-    let mut child = util::cmd(root.join("target/server/onsite-server"), root)
-        .args([
-            "--demo",
-            "--addr",
-            "127.0.0.1:0",
-            "--static-dir",
-            "/nonexistent",
-            "--rate-limit",
-            "off",
-            "--db",
-        ])
-        .arg(dir.join("onsite.db"))
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("no server stdout")?;
-    let server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().transpose()?.unwrap_or_default();
-    let url = first.strip_prefix("onsite-server listening on ").map(str::to_string).ok_or_else(|| {
-        format!("the server did not start (said {first:?}); see {}", dir.join("server.log").display())
-    })?;
-    std::thread::spawn(move || lines.for_each(drop));
+    let server = util::Server::start(
+        root,
+        &dir,
+        &["--static-dir".as_ref(), "/nonexistent".as_ref(), "--rate-limit".as_ref(), "off".as_ref()],
+        &[],
+    )?;
+    let url = server.url.clone();
     let addr = url.trim_start_matches("http://").to_string();
     println!("  server at {url}");
 

@@ -14,7 +14,7 @@ use crate::setup;
 use crate::util::{self, Result, root};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 #[derive(Default)]
 struct Counts {
@@ -72,37 +72,9 @@ fn parse_playwright(line: &str, counts: &mut Counts) {
     }
 }
 
-/// The server under test, stopped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // Already exited is fine; nothing else can go wrong that matters to the test result.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(root: &Path, dir: &Path) -> Result<Server> {
-    let log = std::fs::File::create(dir.join("server.log"))?;
-    let mut child = util::cmd(root.join("target/server/onsite-server"), root)
-        .args(["--demo", "--addr", "127.0.0.1:0", "--static-dir", "dist", "--db"])
-        .arg(dir.join("onsite.db"))
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("no server stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().transpose()?.unwrap_or_default();
-    let url = first.strip_prefix("onsite-server listening on ").map(str::to_string).ok_or_else(|| {
-        format!("the server did not start (said {first:?}); see {}", dir.join("server.log").display())
-    })?;
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Ok(Server { child, url })
+/// The server under test: the release binary on a fresh file, serving dist/.
+fn start_server(root: &Path, dir: &Path) -> Result<util::Server> {
+    util::Server::start(root, dir, &["--static-dir".as_ref(), "dist".as_ref()], &[])
 }
 
 /// `cargo xtask screenshots`: a PNG of every page at 360 px, in zh-CN and en, into
