@@ -61,10 +61,10 @@ async fn read_error(resp: Response) -> ApiError {
     ApiError::Status { status, message }
 }
 
-pub async fn login(login: &str, password: &str) -> Result<Session, ApiError> {
-    let body = LoginRequest { login: login.to_string(), password: password.to_string() };
-    let resp = Request::post(&url("/auth/login"))
-        .json(&body)
+/// POSTs a JSON body that is answered with a `Session` (login, refresh).
+async fn post_session(path: &str, body: &impl serde::Serialize) -> Result<Session, ApiError> {
+    let resp = Request::post(&url(path))
+        .json(body)
         .map_err(|_| ApiError::BadBody)?
         .send()
         .await
@@ -75,20 +75,15 @@ pub async fn login(login: &str, password: &str) -> Result<Session, ApiError> {
     resp.json::<Session>().await.map_err(|_| ApiError::BadBody)
 }
 
+pub async fn login(login: &str, password: &str) -> Result<Session, ApiError> {
+    post_session("/auth/login", &LoginRequest { login: login.to_string(), password: password.to_string() })
+        .await
+}
+
 /// Trades the refresh token for a new session. The old refresh token is used up by this call,
 /// so the caller stores the new session before anything else.
 pub async fn refresh(refresh_token: &str) -> Result<Session, ApiError> {
-    let body = RefreshRequest { refresh_token: refresh_token.to_string() };
-    let resp = Request::post(&url("/auth/refresh"))
-        .json(&body)
-        .map_err(|_| ApiError::BadBody)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    if !resp.ok() {
-        return Err(read_error(resp).await);
-    }
-    resp.json::<Session>().await.map_err(|_| ApiError::BadBody)
+    post_session("/auth/refresh", &RefreshRequest { refresh_token: refresh_token.to_string() }).await
 }
 
 pub async fn push(token: &str, request: &PushRequest) -> RawAnswer {

@@ -36,7 +36,7 @@ pub fn App() -> impl IntoView {
     hooks::use_persistent_storage();
     hooks::use_clock(clock, Duration::from_secs(1));
     hooks::use_connectivity(sync, update);
-    hooks::use_other_tabs(jobs, notice);
+    hooks::use_other_tabs(jobs, notice, i18n);
     // This tab's writer slot (its own device id and counter while other tabs are open).
     let lang = i18n.lang.get_untracked();
     leptos::task::spawn_local(async move {

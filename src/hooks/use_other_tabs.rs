@@ -6,20 +6,23 @@
 //! (under the write lock): a tab's copy is a replica, and the events are only ever added.
 
 use crate::locks;
-use crate::state::{Jobs, Notice};
+use crate::state::{I18n, Jobs, Notice, store_error_text};
 use crate::storage::Store;
+use crate::storage::StoreError;
 use crate::sync::load_merged;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::ids::JobId;
 
-pub fn use_other_tabs(jobs: Jobs, notice: Notice) {
+pub fn use_other_tabs(jobs: Jobs, notice: Notice, i18n: I18n) {
+    // In the engineer's language, as every storage failure is shown.
+    let show = move |err: StoreError| notice.error(store_error_text(i18n.lang.get_untracked(), &err));
     let handle = window_event_listener(ev::storage, move |e: web_sys::StorageEvent| {
         let Some(key) = e.key() else {
             // storage.clear() in another tab: re-read everything.
             if let Err(err) = jobs.reload() {
-                notice.error(err.to_string());
+                show(err);
             }
             return;
         };
@@ -33,14 +36,13 @@ pub fn use_other_tabs(jobs: Jobs, notice: Notice) {
                     Some((job, true)) => Store::save_job(&job),
                     _ => Ok(()),
                 })
-                .await;
-                match written {
-                    Ok(Ok(())) => {}
-                    Ok(Err(err)) => notice.error(err.to_string()),
-                    Err(err) => notice.error(err.to_string()),
+                .await
+                .unwrap_or_else(|e| Err(StoreError::Unavailable(e.to_string())));
+                if let Err(err) = written {
+                    show(err);
                 }
             }),
-            Err(err) => notice.error(err.to_string()),
+            Err(err) => show(err),
         }
     });
     on_cleanup(move || handle.remove());
