@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use onsite_core::JobStatus;
+use onsite_core::event::EventError;
 use onsite_core::job::JobKind;
 use onsite_core::sla::SlaKind;
 use onsite_core::status::Action;
@@ -124,7 +125,7 @@ messages! {
     StateAcked => "已同步", "Synced";
     StateRejected => "被拒绝", "Refused";
     StorageFull => "手机存储已满，这条记录没有保存。请连接网络同步，或清理浏览器数据后重试。", "Phone storage is full: this record was NOT saved. Sync, or free browser storage, then try again.";
-    StorageUnavailable => "无法使用本机存储：{e}", "Storage is unavailable: {e}";
+    StorageUnavailable => "无法使用本机存储", "Phone storage cannot be used";
     StorageCorrupt => "有 {n} 条本机记录无法读取，已单独保存（未删除）。请联系服务台。", "{n} stored records could not be read and were set aside (nothing deleted). Tell the service desk.";
     NotSavedInvalid => "没有保存：{e}", "Not saved: {e}";
     Removed => "此工单已被服务台改派。未同步的记录仍会上传。", "The service desk re-dispatched this job. Unsynced records will still be sent.";
@@ -201,6 +202,19 @@ messages! {
     AddToHomeScreen => "请点“分享”→“添加到主屏幕”：Safari 会在 7 天未使用后清除网页数据，主屏幕应用不会。", "Tap Share → Add to Home Screen: Safari deletes a site's data after 7 days without use; a home-screen app keeps it.";
     Close => "关闭", "Close";
     Due => "期限", "Due";
+    Step => "步骤", "Step";
+    CommentField => "用户意见", "Comment";
+    FieldEmpty => "{f}不能为空", "{f} is required";
+    FieldTooLong => "{f}太长，最多 {n} 个字", "{f} is too long: at most {n} characters";
+    FieldRange => "{f}应在 {a} 到 {b} 之间", "{f} must be from {a} to {b}";
+    SerialOneAtATime => "有序列号的备件请逐件记录（数量为 1）", "Record a part with a serial number one at a time (quantity 1)";
+    SignatureTooLarge => "签名太大，请清除后重新签名", "The signature is too large: clear it and sign again";
+    RecordFaulty => "记录内容有误，请联系服务台", "The record is faulty; tell the service desk";
+    LoginServerBusy => "服务器暂时不可用（{s}），请稍后再登录", "The server is not available ({s}); log in again later";
+    LoginBadAnswer => "服务器的回复无法读取，请稍后再试", "The server's answer could not be read; try again later";
+    LoginRefused => "服务器拒绝了登录（{s}）", "The server refused the log in ({s})";
+    ShareFailed => "无法分享报告", "Could not share the report";
+    StarsN => "{n} 星", "{n} stars";
 }
 
 pub fn kind(lang: Lang, kind: JobKind) -> &'static str {
@@ -434,6 +448,68 @@ pub fn sync_problem(lang: Lang, p: &SyncProblem) -> String {
     }
 }
 
+/// A sentence with a detail that cannot be translated (a browser's error name, a server's
+/// message) after it in brackets, or alone when there is no detail.
+pub fn with_detail(lang: Lang, text: &str, detail: &str) -> String {
+    match (detail.trim(), lang) {
+        ("", _) => text.to_string(),
+        (d, Lang::Zh) => format!("{text}（{d}）"),
+        (d, Lang::En) => format!("{text} ({d})"),
+    }
+}
+
+/// The name of a field an event rule speaks of (`EventKind::validate`).
+fn field(lang: Lang, name: &str, number: bool) -> String {
+    let msg = match (name, number) {
+        ("text", _) => Msg::Note,
+        ("result", false) => Msg::Result,
+        ("result", true) => Msg::RateResult,
+        ("reason", _) => Msg::Reason,
+        ("step", _) => Msg::Step,
+        ("part", _) => Msg::Part,
+        ("serial", _) => Msg::Serial,
+        ("receipt_no", _) => Msg::ReceiptNo,
+        ("signer", _) => Msg::SignerName,
+        ("comment", _) => Msg::CommentField,
+        ("qty", _) => Msg::Quantity,
+        ("amount_fen", _) => Msg::Amount,
+        ("speed", _) => Msg::RateSpeed,
+        ("attitude", _) => Msg::RateAttitude,
+        (other, _) => return other.to_string(),
+    };
+    msg.text(lang).to_string()
+}
+
+/// Why an event breaks a rule of its kind, in words.
+pub fn event_error(lang: Lang, err: &EventError) -> String {
+    match err {
+        EventError::Empty(f) => Msg::FieldEmpty.text(lang).replace("{f}", &field(lang, f, false)),
+        EventError::TooLong(f, n) => {
+            Msg::FieldTooLong.text(lang).replace("{f}", &field(lang, f, false)).replace("{n}", &n.to_string())
+        }
+        EventError::OutOfRange(f, a, b) => {
+            let (a, b) =
+                if *f == "amount_fen" { (money(*a), money(*b)) } else { (a.to_string(), b.to_string()) };
+            Msg::FieldRange
+                .text(lang)
+                .replace("{f}", &field(lang, f, true))
+                .replace("{a}", &a)
+                .replace("{b}", &b)
+        }
+        EventError::SerialNeedsOne => Msg::SerialOneAtATime.text(lang).to_string(),
+        EventError::EmptySignature => Msg::NeedSignature.text(lang).to_string(),
+        EventError::SignatureTooLarge(_) => Msg::SignatureTooLarge.text(lang).to_string(),
+        EventError::ZeroSequence | EventError::BadHash => {
+            with_detail(lang, Msg::RecordFaulty.text(lang), &err.to_string())
+        }
+    }
+}
+
+/// "Not saved: …" for an event that breaks a rule of its kind.
+pub fn not_saved(lang: Lang, err: &EventError) -> String {
+    Msg::NotSavedInvalid.text(lang).replace("{e}", &event_error(lang, err))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,5 +562,33 @@ mod tests {
             assert!(!zh.contains('{') && !en.contains('{'), "{p:?}: a placeholder left");
         }
         assert!(sync_problem(Lang::En, &SyncProblem::Refused { status: 413 }).contains("413"));
+    }
+
+    #[test]
+    fn every_event_error_is_worded_in_both_languages() {
+        let all = [
+            EventError::Empty("reason"),
+            EventError::TooLong("text", 2000),
+            EventError::OutOfRange("qty", 1, 999),
+            EventError::OutOfRange("amount_fen", 1, 1_000_000_000),
+            EventError::OutOfRange("result", 1, 5),
+            EventError::SerialNeedsOne,
+            EventError::EmptySignature,
+            EventError::SignatureTooLarge("points"),
+            EventError::Empty("signer"),
+            EventError::Empty("receipt_no"),
+        ];
+        for e in &all {
+            let (zh, en) = (not_saved(Lang::Zh, e), not_saved(Lang::En, e));
+            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{e:?}: {zh}");
+            assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{e:?}: English in {zh}");
+            assert!(!zh.contains('{') && !en.contains('{'), "{e:?}: a placeholder left");
+        }
+        assert_eq!(not_saved(Lang::En, &EventError::Empty("reason")), "Not saved: Reason is required");
+        assert_eq!(with_detail(Lang::Zh, "无法分享报告", ""), "无法分享报告");
+        assert_eq!(
+            with_detail(Lang::En, "Could not share the report", "DataError"),
+            "Could not share the report (DataError)"
+        );
     }
 }

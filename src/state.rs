@@ -72,6 +72,23 @@ impl Jobs {
         behind
     }
 
+    /// Shows several jobs as read from storage, in one change of the view (each merged as in
+    /// [`Jobs::put`]).
+    pub fn put_all(&self, stored: impl IntoIterator<Item = LocalJob>) {
+        // `try_update`: the sync driver shows what it holds when it ends, also at teardown.
+        self.all.try_update(|all| {
+            for mut job in stored {
+                match all.iter_mut().find(|j| j.job.id == job.job.id) {
+                    Some(slot) => {
+                        job.merge_replica(slot);
+                        *slot = job;
+                    }
+                    None => all.push(job),
+                }
+            }
+        });
+    }
+
     /// This tab's copy of a job, without tracking.
     pub fn job_untracked(&self, id: JobId) -> Option<LocalJob> {
         self.all.with_untracked(|all| all.iter().find(|j| j.job.id == id).cloned())
@@ -280,7 +297,8 @@ pub fn store_error_text(lang: Lang, err: &StoreError) -> String {
         StoreError::QuotaFull => Msg::StorageFull.text(lang).to_string(),
         StoreError::Invalid(e) => Msg::NotSavedInvalid.text(lang).replace("{e}", e),
         StoreError::Corrupt(_) => Msg::StorageCorrupt.text(lang).replace("{n}", "1"),
-        StoreError::Unavailable(e) => Msg::StorageUnavailable.text(lang).replace("{e}", e),
+        StoreError::Unavailable(e) => crate::i18n::with_detail(lang, Msg::StorageUnavailable.text(lang), e),
+        StoreError::Rule(e) => crate::i18n::not_saved(lang, e),
         StoreError::NoSuchJob => Msg::JobNotFound.text(lang).to_string(),
     }
 }

@@ -60,7 +60,11 @@ pub enum StoreError {
     /// The action refers to a job this phone does not hold.
     #[error("no such job on this phone")]
     NoSuchJob,
-    /// The event breaks a rule of its kind.
+    /// The event breaks a rule of its kind (worded in the engineer's language by the app:
+    /// `i18n::not_saved`).
+    #[error("{0}")]
+    Rule(onsite_core::event::EventError),
+    /// Refused by the app before storing, with the reason already worded for the engineer.
     #[error("{0}")]
     Invalid(String),
 }
@@ -134,7 +138,7 @@ impl Store {
     }
 
     fn write<T: Serialize>(key: &str, value: &T) -> Result<(), StoreError> {
-        let json = serde_json::to_string(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let json = serde_json::to_string(value).map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Self::write_raw(key, &json)
     }
 
@@ -224,7 +228,7 @@ impl Store {
     }
 
     pub fn save_job(job: &LocalJob) -> Result<(), StoreError> {
-        let text = stored::encode(job).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let text = stored::encode(job).map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Self::write_raw(&job_key(job.job.id), &text)
     }
 
@@ -315,7 +319,7 @@ impl Store {
             job.merge_replica(known);
         }
         let kind = make(&job)?;
-        kind.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        kind.validate().map_err(StoreError::Rule)?;
         let key = Self::device_key(slot);
         let mut device = Self::device_in(slot)?;
         let highest = job

@@ -107,7 +107,7 @@ fn invalid_event_is_refused_and_not_stored() {
     reset();
     let id = stored_job(1);
     let err = Store::record(id, EventKind::CouldNotComplete { reason: "  ".into() }, now()).unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert!(matches!(err, StoreError::Rule(_)), "{err:?}");
     assert!(Store::load_job(id).unwrap().unwrap().events.is_empty());
     let missing = Store::record(JobId(Uuid::from_u128(99)), EventKind::Arrived, now()).unwrap_err();
     assert_eq!(missing, StoreError::NoSuchJob);

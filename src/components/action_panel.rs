@@ -85,6 +85,11 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
     let record = move |action: Action, words: String| {
         let lang = i18n.lang.get_untracked();
         let Some(kind) = event_for(action, words, target.get_untracked()) else { return };
+        // Checked here to word the rule in the engineer's language (storage checks it again).
+        if let Err(e) = kind.validate() {
+            notice.error(i18n::not_saved(lang, &e));
+            return;
+        }
         spawn_local(async move {
             match jobs.record(job_id, kind, Utc::now()).await {
                 Ok(()) => {

@@ -46,6 +46,10 @@ pub fn FeeForm(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<bo
             amount_fen: fen,
             receipt_no: receipt.get_untracked().trim().to_string(),
         };
+        if let Err(e) = kind.validate() {
+            notice.error(i18n::not_saved(lang, &e));
+            return;
+        }
         spawn_local(async move {
             match jobs.record(job_id, kind, Utc::now()).await {
                 Ok(()) => {

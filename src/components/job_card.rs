@@ -1,7 +1,7 @@
 //! One job in the list: who, where, what kind, its status and its most pressing deadline.
 
 use crate::components::sla_list::{sla_text, state_class};
-use crate::i18n;
+use crate::i18n::{self, Msg};
 use crate::state::{Clock, I18n};
 use leptos::prelude::*;
 use onsite_core::sla::{self, SlaState};
@@ -46,7 +46,9 @@ pub fn JobCard(job: LocalJob) -> impl IntoView {
             <div class="customer">{customer}</div>
             <div class="address">{address}</div>
             {move || pressing().map(|(text, class)| view! { <div class=class>{text}</div> })}
-            {(pending > 0).then(|| view! { <span class="badge pending">"↑" {pending}</span> })}
+            {(pending > 0).then(|| view! {
+                <span class="badge pending" title=move || i18n.t(Msg::PendingN).replace("{n}", &pending.to_string())>"↑" {pending}</span>
+            })}
         </a>
     }
 }

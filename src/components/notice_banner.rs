@@ -34,7 +34,7 @@ pub fn NoticeBanner() -> impl IntoView {
                 view! {
                     <div class=class role=role>
                         <span>{text}</span>
-                        <button class="ghost small" on:click=move |_| notice.clear() aria-label="×">"×"</button>
+                        <button class="ghost small" on:click=move |_| notice.clear() aria-label=move || i18n.t(Msg::Close)>"×"</button>
                     </div>
                 }
             })}

@@ -8,6 +8,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::EventKind;
+use onsite_core::event::{EventError, MAX_QTY};
 use onsite_core::ids::JobId;
 use onsite_core::parts::{UseCheck, check_use, job_parts};
 use onsite_core::sync::LocalJob;
@@ -32,7 +33,8 @@ pub fn PartsPanel(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal
         let lang = i18n.lang.get_untracked();
         let Some(part) = selected() else { return };
         let Ok(n) = qty.get_untracked().trim().parse::<u32>() else {
-            notice.error(Msg::NotSavedInvalid.text(lang).replace("{e}", Msg::Quantity.text(lang)));
+            let range = EventError::OutOfRange("qty", 1, i64::from(MAX_QTY));
+            notice.error(i18n::not_saved(lang, &range));
             return;
         };
         let serial_no = serial.get_untracked().trim().to_string();
@@ -56,6 +58,10 @@ pub fn PartsPanel(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal
         } else {
             EventKind::PartReturned { part: part.sku.clone(), qty: n, serial: serial_opt }
         };
+        if let Err(e) = kind.validate() {
+            notice.error(i18n::not_saved(lang, &e));
+            return;
+        }
         spawn_local(async move {
             match jobs.record(job_id, kind, Utc::now()).await {
                 Ok(()) => {

@@ -22,6 +22,10 @@ pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<b
 
     let record = move |kind: EventKind| {
         let lang = i18n.lang.get_untracked();
+        if let Err(e) = kind.validate() {
+            notice.error(i18n::not_saved(lang, &e));
+            return;
+        }
         spawn_local(async move {
             match jobs.record(job_id, kind, Utc::now()).await {
                 Ok(()) => {

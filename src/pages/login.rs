@@ -2,13 +2,35 @@
 //! offline, and an expired login only stops sync, never recording.
 
 use crate::api::{self, ApiError};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::state::{Auth, I18n, Notice, store_error_text};
 use crate::storage::Store;
 use crate::sync::Sync;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
+use onsite_core::sync::SyncProblem;
+
+/// Why a log in failed, in words. The server's own message (a sentence in its language, not
+/// necessarily the engineer's) is only a detail after the status.
+fn login_problem(lang: Lang, err: &ApiError) -> String {
+    match err {
+        ApiError::Network => Msg::LoginOffline.text(lang).to_string(),
+        ApiError::Unauthorized => Msg::BadLogin.text(lang).to_string(),
+        ApiError::BadBody => Msg::LoginBadAnswer.text(lang).to_string(),
+        ApiError::Status { status, message } => {
+            let detail = match message.trim() {
+                m if m.is_empty() || m == format!("HTTP {status}") => status.to_string(),
+                m => format!("{status} · {m}"),
+            };
+            let msg = match err.problem() {
+                SyncProblem::ServerBusy { .. } => Msg::LoginServerBusy,
+                _ => Msg::LoginRefused,
+            };
+            msg.text(lang).replace("{s}", &detail)
+        }
+    }
+}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -49,9 +71,7 @@ pub fn LoginPage() -> impl IntoView {
                     }
                     Err(e) => error.set(Some(store_error_text(lang, &e))),
                 },
-                Err(ApiError::Network) => error.set(Some(Msg::LoginOffline.text(lang).to_string())),
-                Err(ApiError::Unauthorized) => error.set(Some(Msg::BadLogin.text(lang).to_string())),
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(login_problem(lang, &e))),
             }
         });
     };

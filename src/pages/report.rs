@@ -138,7 +138,8 @@ pub fn ReportPage() -> impl IntoView {
                         .and_then(|n| n.as_string())
                         .unwrap_or_default();
                     if name != "AbortError" {
-                        notice.error(name);
+                        // The browser's error name cannot be translated: only a detail.
+                        notice.error(i18n::with_detail(lang, Msg::ShareFailed.text(lang), &name));
                     }
                 }
             }

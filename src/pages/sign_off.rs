@@ -3,7 +3,7 @@
 //! seals the record held on the phone at that moment (`onsite_core::signoff::seal`).
 
 use crate::components::{RatingInput, SignaturePad, Strokes};
-use crate::i18n::Msg;
+use crate::i18n::{self, Msg};
 use crate::state::{I18n, Jobs, Notice, store_error_text};
 use crate::storage::StoreError;
 use crate::sync::Sync;
@@ -79,7 +79,10 @@ pub fn SignOffPage() -> impl IntoView {
                             lang, job, &blockers,
                         )));
                     }
-                    Ok(EventKind::SignedOff(seal(&job.job, &held, draft)))
+                    let kind = EventKind::SignedOff(seal(&job.job, &held, draft));
+                    // Worded here in the engineer's language; storage checks it again.
+                    kind.validate().map_err(|e| StoreError::Invalid(i18n::event_error(lang, &e)))?;
+                    Ok(kind)
                 })
                 .await;
             match recorded {
