@@ -86,24 +86,33 @@ pub async fn refresh(refresh_token: &str) -> Result<Session, ApiError> {
     post_session("/auth/refresh", &RefreshRequest { refresh_token: refresh_token.to_string() }).await
 }
 
-pub async fn push(token: &str, request: &PushRequest) -> RawAnswer {
-    let sent = match Request::post(&url("/sync/push"))
+/// The body of a push: its JSON, made ahead so that it can be prepared while another push is on
+/// its way.
+pub fn push_body(request: &PushRequest) -> Result<String, ApiError> {
+    serde_json::to_string(request).map_err(|_| ApiError::BadBody)
+}
+
+/// Sends a push now (the request leaves when this is called, not when the answer is awaited)
+/// and returns the answer to come.
+pub fn push(token: &str, body: String) -> impl std::future::Future<Output = RawAnswer> + 'static {
+    let no_answer = || RawAnswer { status: 0, body: String::new() };
+    let started = Request::post(&url("/sync/push"))
         .header("Authorization", &format!("Bearer {token}"))
-        .json(request)
-    {
-        Ok(req) => req.send().await,
-        Err(_) => return RawAnswer { status: 0, body: String::new() },
-    };
-    match sent {
-        Ok(resp) => {
-            let status = resp.status();
-            // A body that cannot be read after the status arrived: treat as no answer, retry.
-            match resp.text().await {
-                Ok(body) => RawAnswer { status, body },
-                Err(_) => RawAnswer { status: 0, body: String::new() },
-            }
+        .header("Content-Type", "application/json")
+        .body(body)
+        .ok()
+        .and_then(|req| Some(web_sys::window()?.fetch_with_request(&req.into())));
+    async move {
+        let Some(promise) = started else { return no_answer() };
+        let Ok(resp) = wasm_bindgen_futures::JsFuture::from(promise).await else { return no_answer() };
+        let Ok(resp) = wasm_bindgen::JsCast::dyn_into::<web_sys::Response>(resp) else { return no_answer() };
+        let resp = Response::from(resp);
+        let status = resp.status();
+        // A body that cannot be read after the status arrived: treat as no answer, retry.
+        match resp.text().await {
+            Ok(body) => RawAnswer { status, body },
+            Err(_) => no_answer(),
         }
-        Err(_) => RawAnswer { status: 0, body: String::new() },
     }
 }
 

@@ -23,11 +23,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::ids::{EventId, JobId};
 use onsite_core::sync::{
-    LocalJob, OnRemoved, PUSH_BATCH, PushOutcome, SyncProblem, clock_skew, next_batch, push_outcome,
-    retry_delay, should_refresh,
+    LocalJob, OnRemoved, PUSH_FIRST, PushOutcome, SyncProblem, batch_len, clock_skew, grow_batch, outbox,
+    push_outcome, retry_delay, should_refresh, shrink_batch,
 };
-use onsite_core::wire::{EventWire, PushRequest};
-use std::collections::BTreeMap;
+use onsite_core::wire::{EventAck, EventWire, PushRequest};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 /// How often to sync while idle and online.
@@ -246,29 +246,34 @@ async fn locked<T: 'static>(work: impl FnOnce() -> Result<T, StoreError> + 'stat
         .map_err(RoundError::Storage)
 }
 
-/// Applies a change to stored jobs, then to the view: storage first, under the write lock.
+/// Applies a change to stored jobs, under the write lock, and returns them as stored: the
+/// caller shows them (storage first, then the view).
 async fn update_stored(
     jobs: Jobs,
     ids: Vec<JobId>,
     mut change: impl FnMut(&mut LocalJob) -> usize + 'static,
-) -> Result<(), RoundError> {
+) -> Result<Vec<LocalJob>, RoundError> {
     locked(move || {
+        let mut stored = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some((mut job, behind)) = load_merged(jobs, id)? {
                 if change(&mut job) > 0 || behind {
                     Store::save_job(&job)?;
                 }
-                jobs.put(job);
+                stored.push(job);
             }
         }
-        Ok(())
+        Ok(stored)
     })
     .await
 }
 
-/// Re-reads the jobs a batch is about to come from, when storage says otherwise than the view
-/// about what is pending: another tab may have sent (or recorded) events meanwhile.
-fn refresh_pending(jobs: Jobs, ids: impl IntoIterator<Item = JobId>) -> Result<(), StoreError> {
+/// Re-reads the jobs with pending events, when storage says otherwise than the view about what
+/// is pending: another tab may have sent (or recorded) events since this tab last looked.
+fn refresh_pending(jobs: Jobs) -> Result<(), StoreError> {
+    let ids: Vec<JobId> = jobs.all.with_untracked(|all| {
+        all.iter().filter(|j| j.pending().next().is_some()).map(|j| j.job.id).collect()
+    });
     for id in ids {
         let Some(stored) = Store::load_job(id)? else {
             jobs.drop_job(id);
@@ -285,59 +290,178 @@ fn refresh_pending(jobs: Jobs, ids: impl IntoIterator<Item = JobId>) -> Result<(
     Ok(())
 }
 
+/// Acknowledged jobs, stored and waiting to be shown. Showing a change re-renders every view of
+/// the jobs, so a long push shows them at most once per [`Shown::EVERY_MS`] and at its end
+/// (also when it ends in an error: the drop shows what is held).
+struct Shown {
+    jobs: Jobs,
+    held: BTreeMap<JobId, LocalJob>,
+    last: f64,
+}
+
+impl Shown {
+    const EVERY_MS: f64 = 1_000.0;
+
+    fn new(jobs: Jobs) -> Self {
+        Shown { jobs, held: BTreeMap::new(), last: js_sys::Date::now() }
+    }
+
+    fn hold(&mut self, stored: Vec<LocalJob>) {
+        for job in stored {
+            self.held.insert(job.job.id, job);
+        }
+        if js_sys::Date::now() - self.last >= Self::EVERY_MS {
+            self.show();
+        }
+    }
+
+    fn show(&mut self) {
+        self.last = js_sys::Date::now();
+        if !self.held.is_empty() {
+            self.jobs.put_all(std::mem::take(&mut self.held).into_values());
+        }
+    }
+}
+
+impl Drop for Shown {
+    fn drop(&mut self) {
+        self.show();
+    }
+}
+
+/// The jobs of a batch's events, each with the acknowledgements of its own events.
+fn acks_by_job(batch: &[EventWire], acks: Vec<EventAck>) -> BTreeMap<JobId, Vec<EventAck>> {
+    let job_of: BTreeMap<EventId, JobId> = batch.iter().map(|e| (e.id, e.job_id)).collect();
+    let mut by_job: BTreeMap<JobId, Vec<EventAck>> = BTreeMap::new();
+    for ack in acks {
+        if let Some(job) = job_of.get(&ack.id) {
+            by_job.entry(*job).or_default().push(ack);
+        }
+    }
+    by_job
+}
+
+/// Stores a push's acknowledgements and returns the jobs as stored.
+async fn store_acks(jobs: Jobs, by_job: BTreeMap<JobId, Vec<EventAck>>) -> Result<Vec<LocalJob>, RoundError> {
+    let ids: Vec<JobId> = by_job.keys().copied().collect();
+    update_stored(jobs, ids, move |job| by_job.get(&job.job.id).map_or(0, |acks| job.apply_acks(acks))).await
+}
+
+/// Sends the outbox as it stands at the start of the round (events recorded meanwhile trigger
+/// another round), oldest first, in pushes that grow while they are acknowledged
+/// (`onsite_core::sync::grow_batch`). While a push is on its way the phone prepares the next
+/// one and then stores the acknowledgements of the last; there is never more than one push in
+/// flight, so the server sees the outbox in order.
 async fn push_all(
     token: &str,
     jobs: Jobs,
     progress: RwSignal<(usize, usize)>,
     skew: RwSignal<Option<i64>>,
 ) -> Result<(), RoundError> {
+    // The sync lock keeps other tabs from sending until this round ends; what they sent before
+    // it is read once, here.
+    refresh_pending(jobs)?;
+    let mut outbox: Vec<EventWire> = jobs.all.with_untracked(|all| {
+        outbox(all.iter().flat_map(|j| j.pending()))
+            .into_iter()
+            .map(|e| EventWire::from_event(e, None))
+            .collect()
+    });
+    let mut shown = Shown::new(jobs);
+    let mut at = 0;
+    let mut size = PUSH_FIRST;
+    let cut = |outbox: &[EventWire], at: usize, size: usize| {
+        at..at + batch_len(outbox[at..].iter().map(|e| e.device_id), size)
+    };
+    let mut batch = cut(&outbox, at, size);
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut in_flight = send(token, body(&outbox[batch.clone()])?);
     loop {
-        let from: BTreeMap<JobId, ()> = jobs.all.with_untracked(|all| {
-            next_batch(all.iter().flat_map(|j| j.pending()), PUSH_BATCH)
-                .into_iter()
-                .map(|e| (e.job_id, ()))
-                .collect()
-        });
-        refresh_pending(jobs, from.into_keys())?;
-        let batch: Vec<EventWire> = jobs.all.with_untracked(|all| {
-            next_batch(all.iter().flat_map(|j| j.pending()), PUSH_BATCH)
-                .into_iter()
-                .map(|e| EventWire::from_event(e, None))
-                .collect()
-        });
-        let Some(device_id) = batch.first().map(|e| e.device_id) else {
-            return Ok(());
-        };
-        let ids: Vec<EventId> = batch.iter().map(|e| e.id).collect();
-        let by_job: BTreeMap<JobId, ()> = batch.iter().map(|e| (e.job_id, ())).collect();
-        let request = PushRequest { device_id, events: batch };
-        let sent = Utc::now();
-        let answer = api::push(token, &request).await;
-        let answered = Utc::now();
+        // Made while the push is on its way: the next push if this one is acknowledged.
+        let next = cut(&outbox, batch.end, grow_batch(size));
+        let next_body = if next.is_empty() { None } else { Some(body(&outbox[next.clone()])?) };
+        let answer = in_flight.await;
+        let ids: Vec<EventId> = outbox[batch.clone()].iter().map(|e| e.id).collect();
         match push_outcome(answer.status, &answer.body, &ids) {
             PushOutcome::Acked(acks) => {
                 // An event new to the server was received during this request: its receive
                 // time against the phone's clock then tells how far the clock is off.
                 if let Some(fresh) = acks.iter().find(|a| !a.duplicate) {
-                    skew.set(Some(clock_skew(sent, answered, fresh.received_at)));
+                    skew.set(Some(clock_skew(answer.sent, answer.answered, fresh.received_at)));
                 }
                 let acked = acks.len();
-                update_stored(jobs, by_job.into_keys().collect(), move |job| job.apply_acks(&acks)).await?;
-                progress.update(|p| p.0 += acked);
+                let by_job = acks_by_job(&outbox[batch.clone()], acks);
                 if acked < ids.len() {
                     // The server acknowledged less than it was sent: never loop on it.
+                    shown.hold(store_acks(jobs, by_job).await?);
                     return Err(RoundError::Failed(SyncProblem::PartlyAcknowledged));
                 }
+                at = batch.end;
+                size = grow_batch(size);
+                let Some(next_body) = next_body else {
+                    shown.hold(store_acks(jobs, by_job).await?);
+                    progress.update(|p| p.0 += acked);
+                    return Ok(());
+                };
+                // The next push leaves now; these acknowledgements are stored while it travels.
+                in_flight = send(token, next_body);
+                shown.hold(store_acks(jobs, by_job).await?);
+                progress.update(|p| p.0 += acked);
+                batch = next;
             }
             PushOutcome::Refused(rejections) => {
-                update_stored(jobs, by_job.into_keys().collect(), move |job| {
-                    job.apply_rejections(&rejections)
-                })
-                .await?;
+                let refused: BTreeSet<EventId> = rejections.iter().map(|r| r.id).collect();
+                let from = outbox[batch.clone()].iter().map(|e| e.job_id).collect::<BTreeSet<_>>();
+                shown.hold(
+                    update_stored(jobs, from.into_iter().collect(), move |job| {
+                        job.apply_rejections(&rejections)
+                    })
+                    .await?,
+                );
+                // Nothing of the push was applied: the rest of it goes again at once.
+                outbox.retain(|e| !refused.contains(&e.id));
+                batch = cut(&outbox, at, size);
+                if batch.is_empty() {
+                    return Ok(());
+                }
+                in_flight = send(token, body(&outbox[batch.clone()])?);
+            }
+            PushOutcome::TooLarge => {
+                size = shrink_batch(batch.len())
+                    .ok_or(RoundError::Failed(SyncProblem::Refused { status: answer.status }))?;
+                batch = cut(&outbox, at, size);
+                in_flight = send(token, body(&outbox[batch.clone()])?);
             }
             PushOutcome::LoginAgain => return Err(RoundError::LoginAgain),
             PushOutcome::RetryLater(problem) => return Err(RoundError::Failed(problem)),
         }
+    }
+}
+
+/// A push's answer, with the phone's clock around it (for the clock skew).
+struct Answer {
+    status: u16,
+    body: String,
+    sent: chrono::DateTime<Utc>,
+    answered: chrono::DateTime<Utc>,
+}
+
+/// The JSON of a push of these events (all of one device: the first one's).
+fn body(events: &[EventWire]) -> Result<String, RoundError> {
+    let device_id = events.first().map(|e| e.device_id).ok_or(RoundError::Failed(SyncProblem::BadAnswer))?;
+    api::push_body(&PushRequest { device_id, events: events.to_vec() })
+        .map_err(|e| RoundError::Failed(e.problem()))
+}
+
+/// Sends a push now and returns its answer to come.
+fn send(token: &str, body: String) -> impl std::future::Future<Output = Answer> + 'static {
+    let sent = Utc::now();
+    let answer = api::push(token, body);
+    async move {
+        let raw = answer.await;
+        Answer { status: raw.status, body: raw.body, sent, answered: Utc::now() }
     }
 }
 

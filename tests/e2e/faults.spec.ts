@@ -340,3 +340,57 @@ test('10. the server refuses one job\'s events: they are marked refused with the
   expect(pushes.flat().filter((id) => id === goneIds[0]).length).toBe(before);
   expect(before).toBeGreaterThanOrEqual(1);
 });
+
+test('11. a backlog goes in growing pushes, and a push too large for the server is split: every event once', async ({ page, context, request }) => {
+  const customer = `积压 ${Date.now()}`;
+  const jobId = await dispatch(request, 'repair', customer);
+  await logIn(page, 'wang.fang');
+  await openJobFromList(page, customer);
+  await context.setOffline(true);
+  // 700 notes queued offline, written into the stored job as the app stores them (format 2:
+  // [id, device index, seq, ms after t0, type, fields, 0 = pending]) under this phone's device.
+  const N = 700;
+  await page.evaluate(({ jobId, n }) => {
+    const dev = JSON.parse(localStorage.getItem('onsite.v1.device')!);
+    const key = `onsite.v1.job.${jobId}`;
+    const job = JSON.parse(localStorage.getItem(key)!);
+    let device = job.d.indexOf(dev.id);
+    if (device < 0) device = job.d.push(dev.id) - 1;
+    const base = Date.now() - n * 1000;
+    for (let k = 0; k < n; k++) {
+      dev.seq++;
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      const id = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      job.e.push([id, device, dev.seq, base + k * 1000 - job.t0, 'note_added', { text: `积压备注 ${k + 1}` }, 0]);
+    }
+    localStorage.setItem(key, JSON.stringify(job));
+    localStorage.setItem('onsite.v1.device', JSON.stringify(dev));
+  }, { jobId, n: N });
+  await page.reload();
+  await expect.poll(() => pendingCount(page)).toBe(N);
+  const queued = await storedEventIds(page, jobId);
+  expect(queued.length).toBe(N);
+
+  // This server takes at most 300 events a push: more is answered 413, as a body over its
+  // limit would be.
+  const sizes: number[] = [];
+  const tooLarge: number[] = [];
+  await page.route('**/api/v1/sync/push', async (route) => {
+    const n = route.request().postDataJSON().events.length;
+    if (n > 300) {
+      tooLarge.push(n);
+      await route.fulfill({ status: 413, contentType: 'application/json', body: JSON.stringify({ error: 'payload_too_large', message: 'too big' }) });
+    } else {
+      sizes.push(n);
+      await route.continue();
+    }
+  });
+  await context.setOffline(false);
+  await syncNow(page);
+  await synced(page);
+  expect(sizes.slice(0, 2), 'the first push is small, the next twice as big').toEqual([100, 200]);
+  expect(tooLarge.length, 'a push grew past the limit and was refused').toBeGreaterThanOrEqual(1);
+  expect(sizes.reduce((a, b) => a + b, 0), 'every event went once in the accepted pushes').toBe(N);
+  await expectExactlyOnce(request, jobId, queued);
+  await expect(page.getByTestId('sync-summary')).toHaveAttribute('data-pending', '0');
+});

@@ -4,8 +4,9 @@
 //!
 //! ## The protocol in one paragraph
 //! The phone keeps every event it records in its local copy of the job ([`LocalJob`]), marked
-//! [`SyncState::Pending`]: the pending events are the *outbox*. A push sends up to
-//! [`PUSH_BATCH`] of them, oldest first. The server applies a batch in one transaction, or
+//! [`SyncState::Pending`]: the pending events are the *outbox*. A push sends a batch of them,
+//! oldest first: [`PUSH_FIRST`] at first, twice as many after each acknowledgement up to
+//! [`PUSH_MAX`] ([`grow_batch`]), half as many after a 413 ([`shrink_batch`]). The server applies a batch in one transaction, or
 //! nothing of it. It is idempotent by event id: an event it already holds with the same content
 //! is acknowledged again, never applied twice ([`admit`]). An event it cannot accept makes it
 //! refuse the batch with a 4xx naming that event; the phone marks that event
@@ -15,16 +16,20 @@
 //! since the phone's cursor; the phone stores them first and advances its cursor after.
 
 use crate::event::VisitEvent;
-use crate::ids::{EventId, JobId};
+use crate::ids::{DeviceId, EventId, JobId};
 use crate::job::Job;
 use crate::status::{JobStatus, derive_status};
 use crate::wire::{ErrorBody, ErrorCode, EventAck, EventRejection, EventWire, JobWire, RejectCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-/// The most events in one push.
-pub const PUSH_BATCH: usize = 100;
+/// The most events in one push: the server refuses more.
+pub const PUSH_MAX: usize = 1000;
+/// The first push of a round: small, so that a poor connection gets something through; a
+/// backlog then grows the batches ([`grow_batch`]) and needs few round trips.
+pub const PUSH_FIRST: usize = 100;
 /// The most changes in one pull page.
 pub const PULL_PAGE: usize = 200;
 
@@ -206,9 +211,10 @@ impl LocalJob {
 
     /// Marks acknowledged events. Returns how many changed.
     pub fn apply_acks(&mut self, acks: &[EventAck]) -> usize {
+        let by_id: BTreeMap<EventId, &EventAck> = acks.iter().map(|a| (a.id, a)).collect();
         let mut changed = 0;
         for logged in &mut self.events {
-            if let Some(ack) = acks.iter().find(|a| a.id == logged.event.id) {
+            if let Some(ack) = by_id.get(&logged.event.id) {
                 let acked = SyncState::Acked { received_at: ack.received_at, rev: Some(ack.rev) };
                 if logged.sync != acked {
                     logged.sync = acked;
@@ -314,16 +320,40 @@ pub fn next_seq(counter: u64, highest_in_log: u64) -> u64 {
     counter.max(highest_in_log) + 1
 }
 
-/// The next push: pending events of one device, oldest first by sequence, at most `max`.
-/// One device per push, because a push speaks for one device; events recorded under an
-/// earlier device id of this phone (one whose entry had to be quarantined) go in later pushes.
-pub fn next_batch<'a>(pending: impl IntoIterator<Item = &'a VisitEvent>, max: usize) -> Vec<&'a VisitEvent> {
+/// The outbox in push order: by device, then oldest first by sequence. Sorted once per round;
+/// the pushes are then cut from its front ([`batch_len`]).
+pub fn outbox<'a>(pending: impl IntoIterator<Item = &'a VisitEvent>) -> Vec<&'a VisitEvent> {
     let mut all: Vec<&VisitEvent> = pending.into_iter().collect();
     all.sort_by_key(|e| (e.device_id, e.seq, e.id));
-    let first = all.first().map(|e| e.device_id);
-    all.retain(|e| Some(e.device_id) == first);
-    all.truncate(max);
     all
+}
+
+/// How many events from the front of an ordered outbox go in the next push: at most `max`, all
+/// of one device, because a push speaks for one device (events recorded under an earlier device
+/// id of this phone, one whose entry had to be quarantined, go in later pushes).
+/// Takes the devices of the ordered outbox's events, from its front.
+pub fn batch_len(devices: impl IntoIterator<Item = DeviceId>, max: usize) -> usize {
+    let mut devices = devices.into_iter().take(max.max(1)).peekable();
+    let Some(&first) = devices.peek() else { return 0 };
+    devices.take_while(|d| *d == first).count()
+}
+
+/// The next push: pending events of one device, oldest first by sequence, at most `max`.
+pub fn next_batch<'a>(pending: impl IntoIterator<Item = &'a VisitEvent>, max: usize) -> Vec<&'a VisitEvent> {
+    let mut all = outbox(pending);
+    all.truncate(batch_len(all.iter().map(|e| e.device_id), max));
+    all
+}
+
+/// The size of the push after an acknowledged one: twice as big, up to [`PUSH_MAX`].
+pub fn grow_batch(size: usize) -> usize {
+    size.saturating_mul(2).clamp(1, PUSH_MAX)
+}
+
+/// The size to try after the server refused a push as too large (413): half, or `None` when a
+/// single event is already too large (a problem to show, not to retry).
+pub fn shrink_batch(size: usize) -> Option<usize> {
+    (size > 1).then_some(size / 2)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,6 +368,9 @@ pub enum PushOutcome {
     Refused(Vec<EventRejection>),
     /// The login expired or was revoked: keep everything, ask the engineer to log in again.
     LoginAgain,
+    /// The request was too large for the server (413): nothing was applied; send the same
+    /// events again at once in smaller pushes ([`shrink_batch`]).
+    TooLarge,
     /// Not now (no network, server down, overloaded, or a refusal that names no event): keep
     /// everything pending and retry with backoff. The problem is for the sync status.
     RetryLater(SyncProblem),
@@ -366,18 +399,20 @@ pub enum SyncProblem {
 
 /// Reads an HTTP answer to a push. `status` 0 means no answer arrived (a network error).
 pub fn push_outcome(status: u16, body: &str, batch: &[EventId]) -> PushOutcome {
+    let sent: BTreeSet<&EventId> = batch.iter().collect();
     match status {
         200..=299 => match serde_json::from_str::<crate::wire::PushResponse>(body) {
-            Ok(r) => PushOutcome::Acked(r.acked.into_iter().filter(|a| batch.contains(&a.id)).collect()),
+            Ok(r) => PushOutcome::Acked(r.acked.into_iter().filter(|a| sent.contains(&a.id)).collect()),
             Err(_) => PushOutcome::RetryLater(SyncProblem::BadAnswer),
         },
         401 => PushOutcome::LoginAgain,
+        413 => PushOutcome::TooLarge,
         0 => PushOutcome::RetryLater(SyncProblem::NoConnection),
         400..=499 if status != 408 && status != 429 => {
             let parsed = serde_json::from_str::<ErrorBody>(body).ok();
             let named: Vec<EventRejection> = parsed
                 .as_ref()
-                .map(|b| b.events.iter().filter(|r| batch.contains(&r.id)).cloned().collect())
+                .map(|b| b.events.iter().filter(|r| sent.contains(&r.id)).cloned().collect())
                 .unwrap_or_default();
             if named.is_empty() {
                 PushOutcome::RetryLater(SyncProblem::Refused { status })
@@ -390,11 +425,12 @@ pub fn push_outcome(status: u16, body: &str, batch: &[EventId]) -> PushOutcome {
 }
 
 /// How long to wait before retry number `failures` (1 for the first retry): exponential from
-/// 5 s, capped at 5 minutes, with jitter (`jitter` in 0..1, from the caller's random source)
+/// 1 s (a phone that says it is online often is not yet: the first retry comes within a second),
+/// capped at 5 minutes, with jitter (`jitter` in 0..1, from the caller's random source)
 /// spreading each wait over its upper half so that phones coming back online together do not
 /// retry in step.
 pub fn retry_delay(failures: u32, jitter: f64) -> Duration {
-    const BASE_MS: u64 = 5_000;
+    const BASE_MS: u64 = 1_000;
     const CAP_MS: u64 = 300_000;
     let exp = failures.saturating_sub(1).min(16);
     let ceiling = BASE_MS.saturating_mul(1 << exp).min(CAP_MS);
@@ -683,6 +719,44 @@ mod tests {
     }
 
     #[test]
+    fn pushes_are_cut_from_the_front_of_the_outbox() {
+        let mut pending: Vec<VisitEvent> =
+            (1..=5).rev().map(|i| ev(i as u128, 1, i, 0, EventKind::Arrived)).collect();
+        pending.push(ev(20, 2, 1, 0, EventKind::Arrived));
+        pending.push(ev(21, 2, 2, 0, EventKind::Arrived));
+        let ordered = outbox(&pending);
+        let seqs: Vec<(u128, u64)> = ordered.iter().map(|e| (e.device_id.0.as_u128(), e.seq)).collect();
+        assert_eq!(seqs, vec![(1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (2, 1), (2, 2)]);
+        // (outbox from position, max) → events in the push
+        let cases: &[(usize, usize, usize)] =
+            &[(0, 3, 3), (0, 100, 5), (3, 100, 2), (5, 100, 2), (5, 1, 1), (0, 0, 1), (7, 100, 0)];
+        for &(from, max, want) in cases {
+            assert_eq!(
+                batch_len(ordered[from..].iter().map(|e| e.device_id), max),
+                want,
+                "from {from}, max {max}"
+            );
+        }
+    }
+
+    #[test]
+    fn batches_grow_after_acks_and_halve_when_too_large() {
+        let mut size = PUSH_FIRST;
+        let mut sizes = vec![size];
+        while size < PUSH_MAX {
+            size = grow_batch(size);
+            sizes.push(size);
+        }
+        assert_eq!(sizes, vec![100, 200, 400, 800, 1000]);
+        assert_eq!(grow_batch(PUSH_MAX), PUSH_MAX);
+        assert_eq!(grow_batch(0), 1);
+        let cases: &[(usize, Option<usize>)] = &[(1000, Some(500)), (3, Some(1)), (2, Some(1)), (1, None)];
+        for &(size, want) in cases {
+            assert_eq!(shrink_batch(size), want, "{size}");
+        }
+    }
+
+    #[test]
     fn push_outcome_table() {
         let id = EventId(Uuid::from_u128(1));
         let batch = [id];
@@ -700,8 +774,9 @@ mod tests {
             (401, String::new(), |o| *o == PushOutcome::LoginAgain),
             (0, String::new(), |o| *o == PushOutcome::RetryLater(SyncProblem::NoConnection)),
             (413, r#"{"error":"payload_too_large","message":"too big"}"#.into(), |o| {
-                *o == PushOutcome::RetryLater(SyncProblem::Refused { status: 413 })
+                *o == PushOutcome::TooLarge
             }),
+            (413, String::new(), |o| *o == PushOutcome::TooLarge),
             (429, String::new(), |o| *o == PushOutcome::RetryLater(SyncProblem::ServerBusy { status: 429 })),
             (503, "<html>".into(), |o| {
                 *o == PushOutcome::RetryLater(SyncProblem::ServerBusy { status: 503 })
@@ -747,12 +822,13 @@ mod tests {
     #[test]
     fn retry_delays_grow_and_cap() {
         let ms = |n, j| retry_delay(n, j).as_millis();
-        assert_eq!(ms(1, 0.0), 2_500);
-        assert_eq!(ms(1, 1.0), 5_000);
-        assert_eq!(ms(2, 1.0), 10_000);
-        assert_eq!(ms(3, 0.5), 15_000);
+        assert_eq!(ms(1, 0.0), 500);
+        assert_eq!(ms(1, 1.0), 1_000);
+        assert_eq!(ms(2, 1.0), 2_000);
+        assert_eq!(ms(3, 0.5), 3_000);
+        assert_eq!(ms(9, 1.0), 256_000);
         assert_eq!(ms(10, 1.0), 300_000);
         assert_eq!(ms(u32::MAX, 1.0), 300_000);
-        assert_eq!(ms(0, 2.0), 5_000, "jitter is clamped");
+        assert_eq!(ms(0, 2.0), 1_000, "jitter is clamped");
     }
 }

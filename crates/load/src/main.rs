@@ -50,7 +50,7 @@ fn parse_args() -> Result<Args> {
         dir: PathBuf::from(flag("--dir").unwrap_or_else(|| "target/load".into())),
         devices: usize::try_from(num("--devices", 1000)?.clamp(1, 10_000)).unwrap_or(1000),
         events: num("--events", 50)?.clamp(1, 1000),
-        batch: num("--batch", 10)?.clamp(1, onsite_core::sync::PUSH_BATCH as u64),
+        batch: num("--batch", 10)?.clamp(1, onsite_core::sync::PUSH_MAX as u64),
         connections: usize::try_from(num("--connections", 256)?.clamp(1, 4096)).unwrap_or(256),
         timeout: Duration::from_secs(num("--timeout-secs", 300)?.clamp(10, 3600)),
     })

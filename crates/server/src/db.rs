@@ -111,6 +111,17 @@ pub fn next_rev(tx: &Transaction<'_>) -> Result<i64> {
     rev.ok_or_else(|| Error::internal("the change counter is missing"))
 }
 
+/// Moves the change counter to `rev`, the last change number a transaction handed out itself
+/// (a push numbers its events in memory under its write lock, then writes the counter once).
+pub fn set_rev(tx: &Transaction<'_>, rev: i64) -> Result<()> {
+    let changed =
+        tx.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'rev' AND value <= ?1")?.execute([rev])?;
+    if changed != 1 {
+        return Err(Error::internal("the change counter is missing or ahead"));
+    }
+    Ok(())
+}
+
 /// The change counter's value now: every change visible to this connection (in its current
 /// transaction) has a `rev` no higher than this.
 pub fn current_rev(conn: &Connection) -> Result<i64> {

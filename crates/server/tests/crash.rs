@@ -10,7 +10,6 @@
 mod common;
 
 use common::{new_job, note};
-use onsite_core::sync::PUSH_BATCH;
 use onsite_core::wire::{JobWire, PushRequest, PushResponse};
 use onsite_core::{DeviceId, EventId};
 use reqwest::StatusCode;
@@ -22,8 +21,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use uuid::Uuid;
 
-/// How many events the phone holds: 30 batches of [`PUSH_BATCH`].
+/// How many events the phone holds: 30 batches of [`BATCH`].
 const EVENTS: u64 = 3_000;
+/// Events per push (the app's first push of a round holds as many).
+const BATCH: usize = onsite_core::sync::PUSH_FIRST;
 
 /// A running server process.
 struct Process {
@@ -94,7 +95,7 @@ async fn push_pending(
     duplicates: &mut usize,
 ) -> Result<(), reqwest::Error> {
     while !pending.is_empty() {
-        let batch: Vec<_> = pending.iter().take(PUSH_BATCH).cloned().collect();
+        let batch: Vec<_> = pending.iter().take(BATCH).cloned().collect();
         let res = client
             .post(format!("{url}/api/v1/sync/push"))
             .bearer_auth(token)

@@ -11,7 +11,7 @@ use onsite_core::job::{MAX_LONG_FIELD, MAX_PHONE, MAX_SHORT_FIELD, MAX_WECHAT};
 use onsite_core::parts::MAX_PART_NAME;
 use onsite_core::signoff::{MAX_SIGNER, MAX_STROKES, Signature};
 use onsite_core::steps::{MAX_STEP_ID, MAX_STEP_TITLE};
-use onsite_core::sync::PUSH_BATCH;
+use onsite_core::sync::PUSH_MAX;
 use onsite_core::wire::{ErrorCode, EventBody, MAX_LOGIN, RejectCode};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -111,9 +111,9 @@ async fn every_event_field_over_its_bound_is_refused_as_invalid() {
     let ev = phone.record(&job, 1, EventBody::NoteAdded { text: chars(MAX_NOTE) });
     s.push_ok(&alice, phone.device, &[ev]).await;
     // One event over the batch size: the whole push is 422, nothing applied.
-    let batch: Vec<_> = (0..=PUSH_BATCH).map(|_| phone.record(&job, 2, EventBody::Arrived)).collect();
+    let batch: Vec<_> = (0..=PUSH_MAX).map(|_| phone.record(&job, 2, EventBody::Arrived)).collect();
     let err = error_body(s.push(&alice, phone.device, &batch).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert!(err.message.contains(&PUSH_BATCH.to_string()), "{}", err.message);
+    assert!(err.message.contains(&PUSH_MAX.to_string()), "{}", err.message);
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use onsite_core::sync::{PULL_PAGE, PUSH_BATCH};
+use onsite_core::sync::{PULL_PAGE, PUSH_FIRST, PUSH_MAX};
 use onsite_core::wire::{ErrorCode, EventBody, RejectCode};
 use onsite_core::{EventId, JobStatus};
 use reqwest::StatusCode;
@@ -60,10 +60,10 @@ async fn pull_pages_by_cursor_and_says_when_more_waits() {
     let (desk, alice) = (s.login(DISPATCHER).await, s.login(ALICE).await);
     let job = s.create_job(&desk, Some(ALICE)).await;
     let phone = device();
-    // 3 full batches: 300 events + 1 job header = 301 changes, more than one page.
-    let total = 3 * PUSH_BATCH as u64;
-    for start in (1..=total).step_by(PUSH_BATCH) {
-        let batch: Vec<_> = (start..start + PUSH_BATCH as u64).map(|seq| note(job.id, phone, seq)).collect();
+    // 3 first-size batches: 300 events + 1 job header = 301 changes, more than one page.
+    let total = 3 * PUSH_FIRST as u64;
+    for start in (1..=total).step_by(PUSH_FIRST) {
+        let batch: Vec<_> = (start..start + PUSH_FIRST as u64).map(|seq| note(job.id, phone, seq)).collect();
         s.push_ok(&alice, phone, &batch).await;
     }
     let first = s.pull(&alice, 0).await;
@@ -132,7 +132,7 @@ async fn an_empty_push_is_ok_and_an_oversized_one_is_422() {
     assert!(s.push_ok(&alice, device(), &[]).await.acked.is_empty());
     let job = s.create_job(&desk, Some(ALICE)).await;
     let phone = device();
-    let batch: Vec<_> = (1..=PUSH_BATCH as u64 + 1).map(|seq| note(job.id, phone, seq)).collect();
+    let batch: Vec<_> = (1..=PUSH_MAX as u64 + 1).map(|seq| note(job.id, phone, seq)).collect();
     let body = error_body(s.push(&alice, phone, &batch).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(body.error, ErrorCode::Unprocessable);
     assert!(s.detail(&alice, job.id).await.events.is_empty());

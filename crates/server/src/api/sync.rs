@@ -28,19 +28,20 @@
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::db::{current_rev, next_rev, now, parse_id};
+use crate::db::{current_rev, now, parse_id, set_rev};
 use crate::error::{ApiJson, ApiQuery, Error, Result};
 use crate::store::{self, EVENT_COLUMNS, JOB_COLUMNS, StoredEvent};
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use onsite_core::flags;
-use onsite_core::sync::{Admission, JobAccess, Known, PULL_PAGE, PUSH_BATCH, admit, refusal_code};
+use onsite_core::sync::{Admission, JobAccess, Known, PULL_PAGE, PUSH_MAX, admit, refusal_code};
 use onsite_core::wire::{
     ErrorBody, EventAck, EventRejection, JobWire, PullResponse, PushRequest, PushResponse, RejectCode, Role,
 };
 use onsite_core::{DeviceId, EventId, JobId, UserId, VisitEvent};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
 
 /// Pushes the device's pending events.
 #[utoipa::path(
@@ -59,7 +60,7 @@ use serde::Deserialize;
         (status = 409, description = "An event id is stored with other content, or a device sequence number is \
             taken. Nothing applied; `events` names them", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 422, description = "JSON of the wrong shape, more than 100 events, or an invalid event \
+        (status = 422, description = "JSON of the wrong shape, more than 1000 events, or an invalid event \
             (`events` names it). Nothing applied", body = ErrorBody),
     )
 )]
@@ -69,9 +70,9 @@ pub async fn push(
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<ApiJson<PushResponse>> {
     me.require(Role::Engineer)?;
-    if req.events.len() > PUSH_BATCH {
+    if req.events.len() > PUSH_MAX {
         return Err(Error::Unprocessable(format!(
-            "a push holds at most {PUSH_BATCH} events; this one has {}",
+            "a push holds at most {PUSH_MAX} events; this one has {}",
             req.events.len()
         )));
     }
@@ -86,6 +87,11 @@ pub async fn push(
 }
 
 /// Applies one push in one transaction, or nothing of it.
+///
+/// What the push's events need to be decided (`admit`) is looked up for the whole push first:
+/// which of their ids are stored, the push device's sequence numbers in the push's range, and
+/// each job's assignee once. The change numbers are handed out in memory (the transaction holds
+/// the database's write lock) and the counter is written once at the end.
 pub fn apply_push(
     conn: &mut Connection,
     user: UserId,
@@ -94,6 +100,12 @@ pub fn apply_push(
 ) -> Result<Vec<EventAck>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let device_is_users = bind_device(&tx, req.device_id, user, received_at)?;
+    let mut stored_ids = stored_ids(&tx, req.events.iter().map(|e| e.id))?;
+    let mut seqs =
+        device_seqs(&tx, req.device_id, req.events.iter().filter_map(|e| i64::try_from(e.seq).ok()))?;
+    let mut access: HashMap<JobId, JobAccess> = HashMap::new();
+    let first_rev = current_rev(&tx)?;
+    let mut rev = first_rev;
     // The pushing engineer's van count, loaded at the first part used and kept up to date
     // with the batch's events after it.
     let mut van = None;
@@ -106,9 +118,18 @@ pub fn apply_push(
             rejections.push(reject(RejectCode::Invalid, "the sequence number is too large"));
             continue;
         };
-        let same_id = store::event_by_id(&tx, event.id)?;
-        let same_seq = event_with_seq(&tx, event.device_id, seq)?;
-        let job = job_access(&tx, event.job_id, user)?;
+        let same_id = match stored_ids.contains(&event.id) {
+            true => store::event_by_id(&tx, event.id)?,
+            false => None,
+        };
+        let same_seq = match event.device_id == req.device_id {
+            true => seqs.get(&seq).copied(),
+            false => event_with_seq(&tx, event.device_id, seq)?,
+        };
+        let job = match access.get(&event.job_id) {
+            Some(a) => *a,
+            None => *access.entry(event.job_id).or_insert(job_access(&tx, event.job_id, user)?),
+        };
         let known = Known {
             same_id: same_id.as_ref().map(|s| &s.event),
             same_seq,
@@ -118,8 +139,10 @@ pub fn apply_push(
         };
         match admit(&event, known) {
             Admission::Apply => {
-                let rev = next_rev(&tx)?;
+                rev += 1;
                 apply_event(&tx, user, &event, received_at, rev, &mut van)?;
+                stored_ids.insert(event.id);
+                seqs.insert(seq, event.id);
                 acks.push(EventAck { id: event.id, received_at, duplicate: false, rev });
             }
             Admission::AlreadyApplied => {
@@ -133,6 +156,9 @@ pub fn apply_push(
             }
             Admission::Reject(code, message) => rejections.push(reject(code, &message)),
         }
+    }
+    if rev > first_rev {
+        set_rev(&tx, rev)?;
     }
     if rejections.is_empty() {
         tx.commit()?;
@@ -199,6 +225,45 @@ fn bind_device(conn: &Connection, device: DeviceId, user: UserId, at: DateTime<U
             Ok(true)
         }
     }
+}
+
+/// Which of these event ids are stored (one query per 500 ids).
+fn stored_ids(conn: &Connection, ids: impl Iterator<Item = EventId>) -> Result<HashSet<EventId>> {
+    let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+    let mut found = HashSet::new();
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let mut stmt = conn.prepare_cached(&format!("SELECT id FROM events WHERE id IN ({marks})"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(chunk), |r| r.get::<_, String>(0))?;
+        for id in rows {
+            found.insert(parse_id(&id?)?);
+        }
+    }
+    Ok(found)
+}
+
+/// The device's stored sequence numbers between the lowest and highest of `seqs`, and the
+/// event holding each.
+fn device_seqs(
+    conn: &Connection,
+    device: DeviceId,
+    seqs: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, EventId>> {
+    let (lo, hi) = seqs.fold((i64::MAX, i64::MIN), |(lo, hi), s| (lo.min(s), hi.max(s)));
+    let mut found = HashMap::new();
+    if lo > hi {
+        return Ok(found);
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT seq, id FROM events WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3")?;
+    let rows = stmt.query_map(params![device.to_string(), lo, hi], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (seq, id) = row?;
+        found.insert(seq, parse_id(&id)?);
+    }
+    Ok(found)
 }
 
 fn event_with_seq(conn: &Connection, device: DeviceId, seq: i64) -> Result<Option<EventId>> {
@@ -348,6 +413,7 @@ pub fn pull_changes(conn: &mut Connection, user: UserId, cursor: i64, page: usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::next_rev;
     use crate::store::insert_job;
     use chrono::TimeZone;
     use onsite_core::wire::{EventBody, EventWire, User};
