@@ -1,6 +1,6 @@
 // Peer: the same 10,000 records written in the browser with PouchDB (IndexedDB adapter) and
 // replicated to pouchdb-server (in memory, on loopback), on the same phone profile, compared
-// with Onsite's sync end to end measured by phone.mjs in the same run (target/bench/onsite-sync-ms.txt).
+// with Onsite's sync end to end measured by sync.mjs in the same run (target/bench/onsite-sync-ms.txt).
 import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';

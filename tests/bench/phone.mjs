@@ -1,6 +1,6 @@
 // The phone figures, in one browser session against the real release server (demo data):
-// storage of completed jobs, warm start offline, job list render, action latency, and sync end
-// to end. "Phone" = 360×740, CDP Emulation.setCPUThrottlingRate 4×. Set-up steps (logging in,
+// storage of completed jobs, warm start offline, job list render and action latency (sync end to
+// end is sync.mjs). "Phone" = 360×740, CDP Emulation.setCPUThrottlingRate 4×. Set-up steps (logging in,
 // the real visit through the UI) run unthrottled; every measured step runs at 4×.
 import fs from 'node:fs';
 import {
@@ -10,8 +10,6 @@ import {
 const JOBS = 500;
 const RELOADS = 10;
 const TAPS = 20;
-const SYNC_JOBS = 100;
-const SYNC_EVENTS_PER_JOB = 100; // 10,000 in all
 const out = process.env.BENCH_OUT ?? 'target/bench';
 fs.mkdirSync(out, { recursive: true });
 
@@ -284,80 +282,4 @@ const stored = (await jobKeys()).length;
 }
 await removeJobs(many);
 
-// ---- sync end to end: 10,000 queued events ------------------------------------------------
-await context.setOffline(false);
-await page.goto('/');
-const syncIds = [];
-for (let i = 0; i < SYNC_JOBS; i++) syncIds.push(await dispatch(desk, `同步基准 ${i + 1}`));
-await syncNow();
-await page.waitForFunction((ids) => ids.every((id) => localStorage.getItem(`onsite.v1.job.${id}`)), syncIds, { timeout: 120_000 });
-await waitPending(0);
-await context.setOffline(true);
-const injected = await page.evaluate(({ ids, per }) => {
-  const dev = JSON.parse(localStorage.getItem('onsite.v1.device'));
-  let seq = dev.seq;
-  const base = Date.now() - ids.length * per * 1000;
-  for (const id of ids) {
-    const key = `onsite.v1.job.${id}`;
-    // Storage format 2 (`onsite_core::stored`): [id, device index, seq, ms after t0, type, fields, 0 = pending].
-    const j = JSON.parse(localStorage.getItem(key));
-    let device = j.d.indexOf(dev.id);
-    if (device < 0) device = j.d.push(dev.id) - 1;
-    for (let k = 0; k < per; k++) {
-      seq++;
-      const bytes = crypto.getRandomValues(new Uint8Array(16));
-      const shortId = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-      j.e.push([shortId, device, seq, base + seq * 1000 - j.t0, 'note_added', { text: `基准备注 ${seq}：线路测试正常` }, 0]);
-    }
-    localStorage.setItem(key, JSON.stringify(j));
-  }
-  dev.seq = seq;
-  localStorage.setItem('onsite.v1.device', JSON.stringify(dev));
-  return { events: ids.length * per, device: dev.id };
-}, { ids: syncIds, per: SYNC_EVENTS_PER_JOB });
-await page.reload();
-await waitPending(injected.events);
-await rate(4);
-await page.evaluate(() => {
-  window.__sync = {};
-  // t0 is set just before the driver turns the network back on (below); the `online` event's
-  // time is kept too when the page sees one.
-  window.addEventListener('online', () => { window.__sync.online = performance.now(); }, { once: true });
-  const el = () => document.querySelector('[data-testid=sync-summary]');
-  // The summary may be re-created rather than changed in place: watch insertions too, and poll
-  // every frame as a fallback.
-  const check = () => {
-    if (window.__sync.t1) return;
-    if (window.__sync.t0 && el()?.getAttribute('data-pending') === '0') {
-      window.__sync.t1 = performance.now(); mo.disconnect();
-    } else requestAnimationFrame(check);
-  };
-  const mo = new MutationObserver(check);
-  mo.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-pending'] });
-  requestAnimationFrame(check);
-});
-await page.evaluate(() => { window.__sync.t0 = performance.now(); });
-const wall0 = performance.now();
-await context.setOffline(false);
-try {
-  await page.waitForFunction(() => window.__sync.t1, null, { timeout: 180_000 });
-} catch (e) {
-  const state = await page.evaluate(() => ({
-    sync: window.__sync, summary: document.querySelector('[data-testid=sync-bar]')?.textContent,
-    pending: document.querySelector('[data-testid=sync-summary]')?.getAttribute('data-pending'),
-    bytes: Object.keys(localStorage).reduce((s, k) => s + (k.length + localStorage.getItem(k).length) * 2, 0),
-  }));
-  throw new Error(`sync did not reach 0 pending: ${JSON.stringify(state)}`);
-}
-const wall = performance.now() - wall0;
-const s = await page.evaluate(() => window.__sync);
-await rate(1);
-const syncMs = s.t1 - s.t0;
-{
-  let onServer = 0;
-  for (const id of syncIds) onServer += (await api(`/api/v1/jobs/${id}`, { token: desk })).events.length;
-  detail(`sync end to end: ${injected.events} events in ${SYNC_JOBS} jobs, online → 0 pending ${ms(syncMs)} in the page (${ms(wall)} seen from the driver; the page's online event ${s.online ? `came ${ms(s.online - s.t0)} after t0` : 'never came'}); the server holds ${onServer} events on those jobs`);
-  figure(`sync end to end, ${injected.events} events (phone)`, ms(syncMs), '≤ 2000 ms', syncMs <= 2000);
-}
-fs.writeFileSync(`${out}/onsite-sync-ms.txt`, String(syncMs));
 await browser.close();

@@ -3,13 +3,13 @@
 Creates a fresh database from the server's own migrations, with the server's pragmas (WAL,
 synchronous=NORMAL, foreign_keys=ON), inserts the job rows the events refer to, then times
 inserting the same event rows the benchmark pushed through the API into the same `events`
-table: one transaction per 100 rows, each row taking the next value of the change counter as
-the server does. Prints one JSON object.
+table: one transaction per BATCH rows (the fourth argument; a push's size), each row taking the
+next value of the change counter as the server does. Prints one JSON object.
 """
 import json, os, sqlite3, sys, time, platform
 from datetime import datetime, timezone
 
-rows_file, db_file, migrations = sys.argv[1], sys.argv[2], sys.argv[3]
+rows_file, db_file, migrations, batch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 data = json.load(open(rows_file))
 conn = sqlite3.connect(db_file, isolation_level=None)
 assert conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
@@ -31,9 +31,9 @@ for job in data["jobs"]:
 conn.execute("COMMIT")
 events = data["events"]
 start = time.perf_counter()
-for i in range(0, len(events), 100):
+for i in range(0, len(events), batch):
     conn.execute("BEGIN")
-    for e in events[i : i + 100]:
+    for e in events[i : i + batch]:
         rev += 1
         conn.execute(
             "INSERT INTO events (id, job_id, device_id, seq, device_time, type, body, received_at, rev) "

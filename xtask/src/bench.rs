@@ -13,10 +13,11 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Instant;
 
-/// The scripts, in order. phone.mjs writes the Onsite sync figure that peer.mjs compares with.
+/// The scripts, in order. sync.mjs writes the Onsite sync figure that peer.mjs compares with.
 const SCRIPTS: &[(&str, &str)] = &[
     ("bundle", "tests/bench/bundle.mjs"),
     ("phone", "tests/bench/phone.mjs"),
+    ("sync", "tests/bench/sync.mjs"),
     ("peer (PouchDB)", "tests/bench/peer.mjs"),
     ("server ingest", "tests/bench/ingest.mjs"),
     ("cold load (Lighthouse)", "tests/bench/lighthouse.mjs"),
@@ -116,7 +117,19 @@ fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
-pub fn run() -> Result<()> {
+/// Runs every script, or only those whose file stem is named (`cargo xtask bench sync ingest`).
+pub fn run(only: &[String]) -> Result<()> {
+    let scripts: Vec<&(&str, &str)> = SCRIPTS
+        .iter()
+        .filter(|(_, path)| {
+            let stem = Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            only.is_empty() || only.iter().any(|o| o == stem)
+        })
+        .collect();
+    if scripts.is_empty() {
+        let names: Vec<_> = SCRIPTS.iter().filter_map(|(_, p)| Path::new(p).file_stem()?.to_str()).collect();
+        return Err(format!("no such benchmark; there are: {}", names.join(" ")).into());
+    }
     let started = Instant::now();
     let tools = setup::run(true)?;
     crate::build(&tools)?;
@@ -137,7 +150,7 @@ pub fn run() -> Result<()> {
 
     let mut figures: Vec<Figure> = Vec::new();
     let mut broken: Vec<String> = Vec::new();
-    for (what, script) in SCRIPTS {
+    for (what, script) in scripts {
         util::step(&format!("bench: {what}"));
         let t = Instant::now();
         let mut child = util::cmd("node", &root)

@@ -7,7 +7,8 @@
 //!   against the release build and the real server.
 //! - `cargo xtask setup [--browser]`: only install what is missing.
 //! - `cargo xtask build`: only build the release app (dist/) and server.
-//! - `cargo xtask bench`: build, then every benchmark figure in one table (docs/benchmarks.md).
+//! - `cargo xtask bench [script…]`: build, then every benchmark figure in one table
+//!   (docs/benchmarks.md); names such as `sync ingest` run only those scripts.
 //! - `cargo xtask screenshots`: build, then a PNG of every page at 360 px in zh-CN and en,
 //!   into target/screenshots/.
 //! - `cargo xtask precache`: Trunk's post-build hook; writes the built file list into sw.js.
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
         Some("build") => setup::run(false).and_then(|tools| build(&tools)),
         Some("serve") => serve(&args[1..]),
         Some("test") => test::run(),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("screenshots") => test::screenshots(),
         Some("precache") => precache::run(),
         Some("load") => load::run(&args[1..]),
