@@ -16,7 +16,10 @@ pub fn JobPage() -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<JobId>().ok())));
-    let job = Signal::derive(move || id.get().and_then(|id| jobs.job(id)));
+    // A memo: a change to another job (a sync acknowledgement, another tab's write) leaves this
+    // page alone, and the job is copied once per change, not once per reader.
+    let job: Signal<Option<onsite_core::sync::LocalJob>> =
+        Memo::new(move |_| id.get().and_then(|id| jobs.job(id))).into();
     // The view is built once per job shown, not on every change of the job: a sync
     // acknowledgement or another tab's write must not close a note being typed.
     let shown = Memo::new(move |_| id.get().filter(|_| job.with(Option::is_some)));
@@ -36,8 +39,9 @@ pub fn JobPage() -> impl IntoView {
 fn JobView(id: JobId, job: Signal<Option<onsite_core::sync::LocalJob>>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let clock = expect_context::<Clock>();
-    let status = Signal::derive(move || job.with(|j| j.as_ref().map_or(JobStatus::Assigned, |j| j.status())));
-    let working = Signal::derive(move || work_open(status.get()));
+    let status: Signal<JobStatus> =
+        Memo::new(move |_| job.with(|j| j.as_ref().map_or(JobStatus::Assigned, |j| j.status()))).into();
+    let working: Signal<bool> = Memo::new(move |_| work_open(status.get())).into();
     let field = move |f: fn(&onsite_core::Job) -> Option<String>| {
         move || job.with(|j| j.as_ref().and_then(|j| f(&j.job)))
     };

@@ -6,7 +6,23 @@ use crate::state::{Auth, Clock, I18n, Jobs};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use onsite_core::board::{self, Group};
+use onsite_core::ids::JobId;
 use onsite_core::sync::LocalJob;
+
+/// What a card shows changes only with these: a card is re-made when one of them changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct CardKey {
+    id: JobId,
+    rev: i64,
+    events: usize,
+    pending: usize,
+}
+
+impl CardKey {
+    fn of(j: &LocalJob) -> Self {
+        CardKey { id: j.job.id, rev: j.rev, events: j.events.len(), pending: j.pending().count() }
+    }
+}
 
 #[component]
 pub fn JobsPage() -> impl IntoView {
@@ -16,11 +32,13 @@ pub fn JobsPage() -> impl IntoView {
     let clock = expect_context::<Clock>();
 
     // Regrouped when jobs change, and when the local date may have changed (each clock tick).
+    // The groups hold each card's key, not the job: nothing is copied to regroup, and when no
+    // key changed the memo stays equal and the list is not touched.
     let grouped = Memo::new(move |_| {
         let now = clock.now.get();
         let offset = clock.offset.get();
         jobs.all.with(|all| {
-            let mut groups: [Vec<LocalJob>; 3] = Default::default();
+            let mut groups: [Vec<CardKey>; 3] = Default::default();
             let mut sorted: Vec<&LocalJob> = all.iter().collect();
             sorted.sort_by_key(|j| board::sort_key(&j.job));
             for j in sorted {
@@ -29,7 +47,7 @@ pub fn JobsPage() -> impl IntoView {
                     Group::Upcoming => 1,
                     Group::Done => 2,
                 };
-                groups[slot].push(j.clone());
+                groups[slot].push(CardKey::of(j));
             }
             groups
         })
@@ -48,8 +66,8 @@ pub fn JobsPage() -> impl IntoView {
                 >
                     <For
                         each=move || grouped.with(|g| g[slot].clone())
-                        key=|j| (j.job.id, j.rev, j.events.len(), j.pending().count())
-                        children=move |j| view! { <JobCard job=j/> }
+                        key=|k| *k
+                        children=move |k| jobs.job_untracked(k.id).map(|j| view! { <JobCard job=j/> })
                     />
                 </Show>
             </section>
