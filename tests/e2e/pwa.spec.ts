@@ -12,7 +12,14 @@ const DIST = 'dist';
 test('the first visit precaches every built file', async ({ page }) => {
   await page.goto('/login');
   await shellCached(page);
-  const built = fs.readdirSync(DIST).filter((f) => f !== 'sw.js');
+  // The .br and .gz files are the same files compressed ahead by the build, sent by the server
+  // in their place to browsers that accept them (never precached under their own names).
+  const built = fs.readdirSync(DIST).filter((f) => f !== 'sw.js' && !f.endsWith('.br') && !f.endsWith('.gz'));
+  const wasm = built.find((f) => f.endsWith('.wasm'))!;
+  expect(fs.existsSync(path.join(DIST, `${wasm}.br`)), 'the build compresses the wasm ahead').toBe(true);
+  const sent = await page.request.get(`/${wasm}`, { headers: { 'accept-encoding': 'br' } });
+  expect(sent.headers()['content-encoding']).toBe('br');
+  expect(sent.headers()['content-length']).toBe(String(fs.statSync(path.join(DIST, `${wasm}.br`)).size));
   const cached: string[] = await page.evaluate(async () => {
     const name = (await caches.keys()).find((k) => k.startsWith('onsite-shell-'))!;
     const keys = await (await caches.open(name)).keys();

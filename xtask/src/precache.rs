@@ -1,14 +1,45 @@
 //! Trunk's post-build hook. First renders the app icons (PNG, for the manifest and Chromium's
 //! install criteria) from their SVG sources; then writes into the staged `sw.js` the exact list
 //! of files the build produced and a version derived from their contents, so the service worker
-//! precaches the whole app shell (nothing guessed) and a new build gets a new cache.
+//! precaches the whole app shell (nothing guessed) and a new build gets a new cache. Last,
+//! compresses the content-hashed files ahead (`name.br` at brotli 11, `name.gz` at gzip 9),
+//! which the server sends as they are (`onsite_server::static_files`).
 
 use crate::util::Result;
 use std::path::{Path, PathBuf};
 
-/// Files that are not part of the shell.
+/// Files that are not part of the shell (the compressed copies are the same files, sent in
+/// another encoding).
 fn skip(name: &str) -> bool {
-    name == "sw.js" || name.ends_with(".map")
+    name == "sw.js" || name.ends_with(".map") || name.ends_with(".br") || name.ends_with(".gz")
+}
+
+/// Files compressed ahead: Trunk's content-hashed wasm, JS and CSS (`name-<16 hex>…`), the
+/// bulk of every download. A hashed file never changes under its name, so its compressed copy
+/// can never be stale; the small unhashed files (`index.html`, `sw.js`, the manifest) are
+/// compressed by the server as they are sent, so an edited one is never shadowed by an old copy.
+fn compress_ahead(name: &str) -> bool {
+    let hashed = name.match_indices('-').any(|(i, _)| {
+        let rest = &name.as_bytes()[i + 1..];
+        rest.len() > 16 && rest[..16].iter().all(u8::is_ascii_hexdigit) && matches!(rest[16], b'.' | b'_')
+    });
+    hashed && [".wasm", ".js", ".css"].iter().any(|ext| name.ends_with(ext))
+}
+
+/// Writes `file.br` and `file.gz` next to `file`; returns (raw, brotli) bytes.
+fn precompress(path: &Path) -> Result<(usize, usize)> {
+    use std::io::Write;
+    let raw = std::fs::read(path)?;
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    brotli::BrotliCompress(&mut &raw[..], &mut br, &params)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&raw)?;
+    let gz = gz.finish()?;
+    let name = path.file_name().ok_or("no file name")?.to_string_lossy().to_string();
+    std::fs::write(path.with_file_name(format!("{name}.br")), &br)?;
+    std::fs::write(path.with_file_name(format!("{name}.gz")), &gz)?;
+    Ok((raw.len(), br.len()))
 }
 
 fn walk(dir: &Path, base: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -75,5 +106,34 @@ pub fn run() -> Result<()> {
     let replacement = format!("{marker}{{ version: '{hash:016x}', files: [{}] }};", urls.join(", "));
     std::fs::write(&sw_path, sw.replacen(line, &replacement, 1))?;
     println!("precache: {} files, version {hash:016x}", urls.len());
+    let (mut raw, mut br) = (0, 0);
+    for rel in files.iter().filter(|f| compress_ahead(&f.to_string_lossy())) {
+        let (r, b) = precompress(&staging.join(rel))?;
+        raw += r;
+        br += b;
+    }
+    println!("precompressed: {raw} bytes to {br} bytes of brotli 11 (and gzip 9)");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hashed_assets_are_compressed_ahead() {
+        let cases = [
+            ("onsite-1a2b3c4d5e6f7a8b_bg.wasm", true),
+            ("onsite-1a2b3c4d5e6f7a8b.js", true),
+            ("main-0123456789abcdef.css", true),
+            ("index.html", false),
+            ("sw.js", false),
+            ("manifest.webmanifest", false),
+            ("icon-192.png", false),
+            ("onsite-1a2b3c4d5e6f7a8b_bg.wasm.br", false),
+        ];
+        for (name, want) in cases {
+            assert_eq!(compress_ahead(name), want, "{name}");
+        }
+    }
 }

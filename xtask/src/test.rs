@@ -118,11 +118,19 @@ pub fn run() -> Result<()> {
     let root = root();
     let mut table: Vec<(&str, Counts)> = Vec::new();
 
-    util::step("core and server tests (native; the server over HTTP on a real SQLite file)");
+    util::step("core, server and build-tool tests (native; the server over HTTP on a real SQLite file)");
     table.push((
-        "native (core, server)",
+        "native (core, server, xtask)",
         run_counted(
-            util::cmd("cargo", &root).args(["test", "-p", "onsite-core", "-p", "onsite-server"]),
+            util::cmd("cargo", &root).args([
+                "test",
+                "-p",
+                "onsite-core",
+                "-p",
+                "onsite-server",
+                "-p",
+                "xtask",
+            ]),
             parse_cargo,
         )?,
     ));

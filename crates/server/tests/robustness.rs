@@ -182,3 +182,40 @@ async fn the_app_is_served_with_spa_fallback_and_cache_headers() {
     assert_eq!(res.headers()["content-encoding"], "br");
     assert!(res.bytes().await.unwrap().len() < js.len());
 }
+
+#[tokio::test]
+async fn files_compressed_by_the_build_are_sent_as_they_are() {
+    let static_dir = tempfile::tempdir().unwrap();
+    let p = static_dir.path();
+    std::fs::write(p.join("index.html"), "<!doctype html><title>Onsite</title>").unwrap();
+    std::fs::write(p.join("index.html.br"), b"index-as-br").unwrap();
+    let wasm = "onsite-1a2b3c4d5e6f7a8b_bg.wasm";
+    std::fs::write(p.join(wasm), vec![0u8; 4096]).unwrap();
+    // Stand-ins for the build's brotli and gzip files: the server must send these bytes untouched.
+    std::fs::write(p.join(format!("{wasm}.br")), b"wasm-as-br").unwrap();
+    std::fs::write(p.join(format!("{wasm}.gz")), b"wasm-as-gz").unwrap();
+    let dir = p.to_path_buf();
+    let s = Server::start_with(move |c| c.static_dir = Some(dir)).await;
+    let get = |path: String, accept: &'static str| {
+        s.client.get(s.url(&path)).header("accept-encoding", accept).send()
+    };
+    let path = format!("/{wasm}");
+    // (accept-encoding, content-encoding sent, body)
+    let cases: [(&str, Option<&str>, &[u8]); 3] = [
+        ("br, gzip", Some("br"), b"wasm-as-br"),
+        ("gzip", Some("gzip"), b"wasm-as-gz"),
+        ("identity", None, &[0u8; 4096]),
+    ];
+    for (accept, encoding, body) in cases {
+        let res = get(path.clone(), accept).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{accept}");
+        assert_eq!(res.headers()["content-type"], "application/wasm", "{accept}");
+        assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable", "{accept}");
+        assert_eq!(res.headers().get("content-encoding").and_then(|v| v.to_str().ok()), encoding, "{accept}");
+        assert_eq!(&res.bytes().await.unwrap()[..], body, "{accept}");
+    }
+    // The app's routes get index.html, compressed ahead too.
+    let res = get("/jobs/123".into(), "br").await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(&res.bytes().await.unwrap()[..], b"index-as-br");
+}
