@@ -28,10 +28,24 @@ pub mod sync;
 
 mod app;
 
-/// Mounts the app on the page.
+/// Mounts the app on the page, in place of the static shell `index.html` paints while the wasm
+/// loads. The shell is shown for at least one frame (the app mounts in the task after the next
+/// paint), so every start paints it first, however fast the wasm came; it is removed and the
+/// app mounted in one task, so no frame shows neither.
 pub fn start() {
+    use leptos::prelude::{document, request_animation_frame, set_timeout};
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    request_animation_frame(|| {
+        set_timeout(
+            || {
+                if let Some(shell) = document().get_element_by_id("shell") {
+                    shell.remove();
+                }
+                leptos::mount::mount_to_body(app::App);
+            },
+            std::time::Duration::ZERO,
+        )
+    });
 }
 
 #[cfg(test)]

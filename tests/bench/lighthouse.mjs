@@ -31,3 +31,9 @@ detail(`lighthouse ${lhr.lighthouseVersion}, final URL ${lhr.finalDisplayedUrl ?
 for (const id of ['render-blocking-resources', 'render-blocking-insight', 'uses-text-compression', 'document-latency-insight', 'bootup-time', 'mainthread-work-breakdown', 'largest-contentful-paint-element', 'lcp-breakdown-insight']) {
   if (a[id] && a[id].score !== null && a[id].score < 1) detail(`lighthouse ${id}: ${a[id].displayValue ?? ''} (score ${a[id].score})`);
 }
+{
+  // Which element Lighthouse took as the largest contentful paint, and its phases.
+  const items = a['largest-contentful-paint-element']?.details?.items ?? [];
+  const node = items.flatMap((t) => t.items ?? []).find((i) => i.node)?.node;
+  if (node) detail(`lighthouse LCP element: ${node.snippet} (${node.nodeLabel ?? ''})`);
+}

@@ -12,6 +12,9 @@ async function openNewJob(page: Page, customer: string) {
 }
 
 async function doAllSteps(page: Page, skip: { id: string; reason: string } | null) {
+  // Recording is asynchronous: the steps show once the arrival is stored.
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+  await expect(page.locator('[data-step]').first()).toBeVisible();
   if (skip) {
     await page.locator(`[data-step-skip="${skip.id}"]`).click();
     await page.locator('#skip-reason').fill(skip.reason);
