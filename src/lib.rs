@@ -29,23 +29,26 @@ pub mod sync;
 mod app;
 
 /// Mounts the app on the page, in place of the static shell `index.html` paints while the wasm
-/// loads. The shell is shown for at least one frame (the app mounts in the task after the next
-/// paint), so every start paints it first, however fast the wasm came; it is removed and the
-/// app mounted in one task, so no frame shows neither.
+/// loads; the shell is removed and the app mounted in one task, so no frame shows neither.
+///
+/// A first visit (no service worker serves the page yet: the wasm comes over the network)
+/// shows the shell for at least one frame, mounting in the task after the next paint, so that
+/// it is painted however fast the wasm came. A start from the service worker mounts at once:
+/// there every frame counts, and the shell has nothing to add.
 pub fn start() {
-    use leptos::prelude::{document, request_animation_frame, set_timeout};
+    use leptos::prelude::{document, request_animation_frame, set_timeout, window};
     console_error_panic_hook::set_once();
-    request_animation_frame(|| {
-        set_timeout(
-            || {
-                if let Some(shell) = document().get_element_by_id("shell") {
-                    shell.remove();
-                }
-                leptos::mount::mount_to_body(app::App);
-            },
-            std::time::Duration::ZERO,
-        )
-    });
+    let mount = || {
+        if let Some(shell) = document().get_element_by_id("shell") {
+            shell.remove();
+        }
+        leptos::mount::mount_to_body(app::App);
+    };
+    if window().navigator().service_worker().controller().is_some() {
+        mount();
+    } else {
+        request_animation_frame(move || set_timeout(mount, std::time::Duration::ZERO));
+    }
 }
 
 #[cfg(test)]
