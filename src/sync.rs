@@ -8,8 +8,10 @@
 //! - a failed round keeps everything and retries with backoff and jitter.
 //!
 //! Rounds run at start, on the browser's `online` event, when the app returns to the
-//! foreground, from the "Sync now" button, after each recorded event, and every minute while
-//! online. One round at a time; triggers during a round start one more after it.
+//! foreground, from the "Sync now" button, every minute while online, and [`Sync::SOON`] after
+//! the last of a run of recorded events (so a tap's own rendering never shares the main thread
+//! with a round, and a burst of taps goes in one push). One round at a time; triggers during a
+//! round start one more after it.
 
 use crate::api;
 use crate::locks;
@@ -64,6 +66,8 @@ pub struct Sync {
     /// Shows the progress of a long sync: events sent, changes received in this round.
     pub progress: RwSignal<(usize, usize)>,
     trigger: StoredValue<Option<UnboundedSender<()>>>,
+    /// Bumped by [`Sync::soon`]: only the last call's timer triggers a round.
+    soon: StoredValue<u64>,
 }
 
 impl Sync {
@@ -74,7 +78,25 @@ impl Sync {
             online: RwSignal::new(is_online()),
             progress: RwSignal::new((0, 0)),
             trigger: StoredValue::new(None),
+            soon: StoredValue::new(0),
         }
+    }
+
+    /// How long after a recorded event its round starts, unless another event comes first.
+    pub const SOON: Duration = Duration::from_millis(800);
+
+    /// Asks for a round [`Sync::SOON`] from now, after each recorded event: a run of events
+    /// (ticking steps one after another) is sent in one round, after the last of them.
+    pub fn soon(&self) {
+        self.soon.update_value(|n| *n += 1);
+        let mine = self.soon.get_value();
+        let this = *self;
+        spawn_local(async move {
+            gloo_timers::future::sleep(Self::SOON).await;
+            if this.soon.try_get_value() == Some(mine) {
+                this.now();
+            }
+        });
     }
 
     /// Asks for a round now (or right after the one running).
@@ -359,8 +381,10 @@ async fn push_all(
     skew: RwSignal<Option<i64>>,
 ) -> Result<(), RoundError> {
     // The sync lock keeps other tabs from sending until this round ends; what they sent before
-    // it is read once, here.
-    refresh_pending(jobs)?;
+    // it is read once, here (when there are other tabs: alone, this tab's view is storage).
+    if locks::other_tabs().await {
+        refresh_pending(jobs)?;
+    }
     let mut outbox: Vec<EventWire> = jobs.all.with_untracked(|all| {
         outbox(all.iter().flat_map(|j| j.pending()))
             .into_iter()
@@ -377,12 +401,24 @@ async fn push_all(
     if batch.is_empty() {
         return Ok(());
     }
-    let mut in_flight = send(token, body(&outbox[batch.clone()])?);
-    loop {
+    let mut in_flight = Some(send(token, body(&outbox[batch.clone()])?));
+    // Every path that goes round the loop again has sent a push.
+    while let Some(push) = in_flight.take() {
         // Made while the push is on its way: the next push if this one is acknowledged.
         let next = cut(&outbox, batch.end, grow_batch(size));
-        let next_body = if next.is_empty() { None } else { Some(body(&outbox[next.clone()])?) };
-        let answer = in_flight.await;
+        let mut next_body = if next.is_empty() { None } else { Some(body(&outbox[next.clone()])?) };
+        let answer = push.await;
+        // A 2xx means the server applied the push as a whole (one transaction): the next push
+        // leaves now, before this answer is even read. Should the answer then disappoint (an
+        // unreadable body, fewer acknowledgements), the round stops; whatever the next push
+        // applied meanwhile is acknowledged again as a duplicate in a later round.
+        let next_sent = match next_body.take() {
+            Some(next_body) if (200..300).contains(&answer.status) => {
+                in_flight = Some(send(token, next_body));
+                true
+            }
+            _ => false,
+        };
         let ids: Vec<EventId> = outbox[batch.clone()].iter().map(|e| e.id).collect();
         match push_outcome(answer.status, &answer.body, &ids) {
             PushOutcome::Acked(acks) => {
@@ -400,16 +436,12 @@ async fn push_all(
                 }
                 at = batch.end;
                 size = grow_batch(size);
-                let Some(next_body) = next_body else {
-                    shown.hold(store_acks(jobs, by_job).await?);
-                    progress.update(|p| p.0 += acked);
-                    return Ok(());
-                };
-                // The next push leaves now; these acknowledgements are stored while it travels.
-                in_flight = send(token, next_body);
+                // Stored while the next push travels.
                 shown.hold(store_acks(jobs, by_job).await?);
                 progress.update(|p| p.0 += acked);
-                batch = next;
+                if next_sent {
+                    batch = next;
+                }
             }
             PushOutcome::Refused(rejections) => {
                 let refused: BTreeSet<EventId> = rejections.iter().map(|r| r.id).collect();
@@ -426,18 +458,19 @@ async fn push_all(
                 if batch.is_empty() {
                     return Ok(());
                 }
-                in_flight = send(token, body(&outbox[batch.clone()])?);
+                in_flight = Some(send(token, body(&outbox[batch.clone()])?));
             }
             PushOutcome::TooLarge => {
                 size = shrink_batch(batch.len())
                     .ok_or(RoundError::Failed(SyncProblem::Refused { status: answer.status }))?;
                 batch = cut(&outbox, at, size);
-                in_flight = send(token, body(&outbox[batch.clone()])?);
+                in_flight = Some(send(token, body(&outbox[batch.clone()])?));
             }
             PushOutcome::LoginAgain => return Err(RoundError::LoginAgain),
             PushOutcome::RetryLater(problem) => return Err(RoundError::Failed(problem)),
         }
     }
+    Ok(())
 }
 
 /// A push's answer, with the phone's clock around it (for the clock skew).

@@ -96,7 +96,7 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
                     open.set(None);
                     text.set(String::new());
                     notice.info(Msg::Saved.text(lang));
-                    sync.now();
+                    sync.soon();
                 }
                 Err(e) => notice.error(store_error_text(lang, &e)),
             }

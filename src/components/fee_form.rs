@@ -14,6 +14,7 @@ pub fn FeeForm(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<bo
     let i18n = expect_context::<I18n>();
     let jobs = expect_context::<Jobs>();
     let notice = expect_context::<Notice>();
+    let sync = expect_context::<crate::sync::Sync>();
     let amount = RwSignal::new(String::new());
     let receipt = RwSignal::new(String::new());
 
@@ -56,6 +57,7 @@ pub fn FeeForm(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<bo
                     amount.set(String::new());
                     receipt.set(String::new());
                     notice.info(Msg::Saved.text(lang));
+                    sync.soon();
                 }
                 Err(e) => notice.error(store_error_text(lang, &e)),
             }

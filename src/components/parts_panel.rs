@@ -19,6 +19,7 @@ pub fn PartsPanel(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal
     let jobs = expect_context::<Jobs>();
     let stock = expect_context::<Stock>();
     let notice = expect_context::<Notice>();
+    let sync = expect_context::<crate::sync::Sync>();
     let sku = RwSignal::new(String::new());
     let qty = RwSignal::new("1".to_string());
     let serial = RwSignal::new(String::new());
@@ -68,6 +69,7 @@ pub fn PartsPanel(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal
                     serial.set(String::new());
                     qty.set("1".into());
                     notice.info(Msg::Saved.text(lang));
+                    sync.soon();
                 }
                 Err(e) => notice.error(store_error_text(lang, &e)),
             }

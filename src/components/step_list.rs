@@ -16,6 +16,7 @@ pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<b
     let i18n = expect_context::<I18n>();
     let jobs = expect_context::<Jobs>();
     let notice = expect_context::<Notice>();
+    let sync = expect_context::<crate::sync::Sync>();
     let clock = expect_context::<Clock>();
     let skipping = RwSignal::new(None::<String>);
     let reason = RwSignal::new(String::new());
@@ -31,6 +32,7 @@ pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<b
                 Ok(()) => {
                     skipping.set(None);
                     reason.set(String::new());
+                    sync.soon();
                 }
                 Err(e) => notice.error(store_error_text(lang, &e)),
             }

@@ -88,7 +88,7 @@ pub fn SignOffPage() -> impl IntoView {
             match recorded {
                 Ok(()) => {
                     notice.info(Msg::Saved.text(lang));
-                    sync.now();
+                    sync.soon();
                     navigate(&format!("/jobs/{job_id}/report"), Default::default());
                 }
                 Err(e) => error.set(Some(store_error_text(lang, &e))),
