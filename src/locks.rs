@@ -42,6 +42,8 @@ extern "C" {
         name: &str,
         callback: &js_sys::Function,
     ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn query(this: &LockManager) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = request)]
     fn request_with(
         this: &LockManager,
@@ -95,6 +97,22 @@ pub async fn writer_slot() -> u32 {
             n
         }
     }
+}
+
+/// Whether another tab of the app is open: a writer slot other than this tab's is held. When
+/// unsure (no lock API, a query that fails) the answer is yes, the careful one.
+pub async fn other_tabs() -> bool {
+    let mine = format!("onsite.writer.{}", writer_slot().await);
+    let Some(Ok(promise)) = manager().map(|m| m.query()) else { return true };
+    let Ok(snapshot) = JsFuture::from(promise).await else { return true };
+    let Ok(held) = js_sys::Reflect::get(&snapshot, &JsValue::from_str("held")) else { return true };
+    let Ok(held) = held.dyn_into::<js_sys::Array>() else { return true };
+    held.iter().any(|lock| {
+        js_sys::Reflect::get(&lock, &JsValue::from_str("name"))
+            .ok()
+            .and_then(|n| n.as_string())
+            .is_some_and(|n| n.starts_with("onsite.writer.") && n != mine)
+    })
 }
 
 /// Tries the slots in order with `ifAvailable`; the granted one is held by a promise that
