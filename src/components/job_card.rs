@@ -2,7 +2,7 @@
 
 use crate::components::sla_list::{sla_text, state_class};
 use crate::i18n::{self, Msg};
-use crate::state::{Clock, I18n};
+use crate::state::{Clock, I18n, Jobs};
 use leptos::prelude::*;
 use onsite_core::sla::{self, SlaState};
 use onsite_core::sync::LocalJob;
@@ -13,7 +13,13 @@ pub fn JobCard(job: LocalJob) -> impl IntoView {
     let clock = expect_context::<Clock>();
     let status = job.status();
     let href = format!("/jobs/{}", job.job.id);
-    let pending = job.pending().count();
+    // Read from the jobs as they change, so a sync acknowledging this job's events updates the
+    // badge without re-making the card (the list's key leaves the pending count out).
+    let jobs = expect_context::<Jobs>();
+    let id = job.job.id;
+    let pending = Memo::new(move |_| {
+        jobs.all.with(|all| all.iter().find(|j| j.job.id == id).map_or(0, |j| j.pending().count()))
+    });
     let kind = job.job.kind;
     let customer = job.job.customer.clone();
     let address = job.job.address.clone();
@@ -46,8 +52,8 @@ pub fn JobCard(job: LocalJob) -> impl IntoView {
             <div class="customer">{customer}</div>
             <div class="address">{address}</div>
             {move || pressing().map(|(text, class)| view! { <div class=class>{text}</div> })}
-            {(pending > 0).then(|| view! {
-                <span class="badge pending" title=move || i18n.t(Msg::PendingN).replace("{n}", &pending.to_string())>"↑" {pending}</span>
+            {move || (pending.get() > 0).then(|| view! {
+                <span class="badge pending" title=move || i18n.t(Msg::PendingN).replace("{n}", &pending.get().to_string())>"↑" {move || pending.get()}</span>
             })}
         </a>
     }

@@ -9,18 +9,19 @@ use onsite_core::board::{self, Group};
 use onsite_core::ids::JobId;
 use onsite_core::sync::LocalJob;
 
-/// What a card shows changes only with these: a card is re-made when one of them changes.
+/// A card is re-made when one of these changes: the header (`rev`) or the events (status and
+/// deadlines follow from them). The pending badge follows the jobs by itself, so a sync's
+/// acknowledgements re-make no card.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct CardKey {
     id: JobId,
     rev: i64,
     events: usize,
-    pending: usize,
 }
 
 impl CardKey {
     fn of(j: &LocalJob) -> Self {
-        CardKey { id: j.job.id, rev: j.rev, events: j.events.len(), pending: j.pending().count() }
+        CardKey { id: j.job.id, rev: j.rev, events: j.events.len() }
     }
 }
 
