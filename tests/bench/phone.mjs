@@ -245,7 +245,7 @@ const stored = (await jobKeys()).length;
   figure(`job list render, ${stored} jobs (all cards in DOM), median of 3`, ms(median(all)), '', null);
 }
 {
-  const lat = [], shownT = [], storedT = [];
+  const lat = [], shownT = [], storedT = [], lockedT = [], storedMarkT = [];
   for (const id of many.slice(0, TAPS)) {
     await rate(1);
     await page.goto(`/jobs/${id}`);
@@ -263,7 +263,9 @@ const stored = (await jobKeys()).length;
         if (!saved && localStorage.getItem(key)?.includes('"arrived",{}')) saved = now;
         if (shown && saved) {
           done = true; mo.disconnect();
-          resolve({ total: Math.max(shown, saved) - t0, shown: shown - t0, saved: saved - t0 });
+          // The app's User Timing marks (src/state.rs): the write lock held, the job stored.
+          const at = (name) => (performance.getEntriesByName(name).filter((e) => e.startTime >= t0)[0]?.startTime ?? NaN) - t0;
+          resolve({ total: Math.max(shown, saved) - t0, shown: shown - t0, saved: saved - t0, locked: at('onsite:record:locked'), storedMark: at('onsite:record:stored') });
         } else requestAnimationFrame(check);
       };
       const mo = new MutationObserver(check);
@@ -273,10 +275,10 @@ const stored = (await jobKeys()).length;
       btn.click();
       check();
     }), id);
-    lat.push(r.total); shownT.push(r.shown); storedT.push(r.saved);
+    lat.push(r.total); shownT.push(r.shown); storedT.push(r.saved); lockedT.push(r.locked); storedMarkT.push(r.storedMark);
   }
   await rate(1);
-  detail(`action latency (${TAPS} taps, ${stored} jobs stored): total ${lat.map((t) => t.toFixed(1)).join(', ')} ms; stored at p50 ${ms(median(storedT))}, shown at p50 ${ms(median(shownT))}`);
+  detail(`action latency (${TAPS} taps, ${stored} jobs stored): total ${lat.map((t) => t.toFixed(1)).join(', ')} ms; stored at p50 ${ms(median(storedT))}, shown at p50 ${ms(median(shownT))}; inside the app (p50): write lock held at ${ms(median(lockedT))}, job stored at ${ms(median(storedMarkT))} after the click`);
   figure(`action latency "arrived": p50 (${TAPS} taps, ${JOBS} jobs)`, ms(median(lat)), '', null);
   figure(`action latency "arrived": p95 (${TAPS} taps, ${JOBS} jobs)`, ms(percentile(lat, 95)), '≤ 16 ms', percentile(lat, 95) <= 16);
 }
