@@ -73,3 +73,20 @@ test('a wrong password is refused with a clear message and nothing is stored', a
   await expect(page.getByRole('alert')).toContainText(/账号或密码错误|Wrong username or password/);
   expect(await page.evaluate(() => localStorage.getItem('onsite.v1.session'))).toBeNull();
 });
+
+test('events recorded online are sent by themselves, without Sync now', async ({ page, request }) => {
+  const customer = `自动同步 ${Date.now()}`;
+  const jobId = await dispatch(request, 'repair', customer);
+  await logIn(page, 'wang.fang');
+  await syncNow(page);
+  await page.getByTestId('job-card').filter({ hasText: customer }).click();
+  await page.locator('[data-action=contact]').click();
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'contacted');
+  await page.locator('[data-action=depart]').click();
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'en_route');
+  // No button pressed: the app sends them shortly after the last one.
+  await expect.poll(async () => (await jobDetail(request, jobId)).events.length, { timeout: 20_000 }).toBe(2);
+  await expect.poll(() => pendingCount(page)).toBe(0);
+  const ids = await storedEventIds(page, jobId);
+  expect(new Set((await jobDetail(request, jobId)).events.map((e: { id: string }) => e.id))).toEqual(new Set(ids));
+});
