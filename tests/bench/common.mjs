@@ -66,6 +66,19 @@ export async function login(login) {
   return (await api('/api/v1/auth/login', { method: 'POST', body: { login, password: PASSWORD } })).token;
 }
 
+/** Logs `login` in through the app's own form, and waits for the job list and the service
+ *  worker. */
+export async function logInThroughUi(page, login) {
+  await page.goto('/');
+  await page.waitForURL(/\/login$/);
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL(/\/$/);
+  await page.getByTestId('job-card').first().waitFor();
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+}
+
 /** Opens a job through the service desk's API, dispatched to `assignee`. */
 export async function dispatch(deskToken, customer, { kind = 'repair', assignee = 'wang.fang' } = {}) {
   const job = await api('/api/v1/jobs', {

@@ -4,7 +4,7 @@
 // the real visit through the UI) run unthrottled; every measured step runs at 4×.
 import fs from 'node:fs';
 import {
-  URL_BASE, launch, phone, figure, detail, median, percentile, ms, uuid, login, dispatch, api, PASSWORD,
+  URL_BASE, launch, phone, figure, detail, median, percentile, ms, uuid, login, logInThroughUi, dispatch, api,
 } from './common.mjs';
 
 const JOBS = 500;
@@ -55,14 +55,7 @@ const jobKeys = () => page.evaluate(() => Object.keys(localStorage).filter((k) =
 const desk = await login('desk');
 const realCustomer = `基准维修 ${Date.now()}`;
 const realId = await dispatch(desk, realCustomer);
-await page.goto('/');
-await page.waitForURL(/\/login$/);
-await page.locator('#login').fill('wang.fang');
-await page.locator('#password').fill(PASSWORD);
-await page.locator('form button[type=submit]').click();
-await page.waitForURL(/\/$/);
-await page.getByTestId('job-card').first().waitFor();
-await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+await logInThroughUi(page, 'wang.fang');
 await page.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith('onsite-shell-')));
 
 // ---- one real completed repair job with a signature, through the UI ---------------------

@@ -3,7 +3,7 @@
 // unthrottled, the measured sync at 4×. Writes the figure to $BENCH_OUT/onsite-sync-ms.txt for
 // peer.mjs to compare with.
 import fs from 'node:fs';
-import { launch, phone, figure, detail, ms, login, dispatch, api, PASSWORD } from './common.mjs';
+import { launch, phone, figure, detail, ms, login, logInThroughUi, dispatch, api } from './common.mjs';
 
 const SYNC_JOBS = 100;
 const SYNC_EVENTS_PER_JOB = 100; // 10,000 in all
@@ -23,14 +23,7 @@ async function syncNow() {
 }
 
 const desk = await login('desk');
-await page.goto('/');
-await page.waitForURL(/\/login$/);
-await page.locator('#login').fill('wang.fang');
-await page.locator('#password').fill(PASSWORD);
-await page.locator('form button[type=submit]').click();
-await page.waitForURL(/\/$/);
-await page.getByTestId('job-card').first().waitFor();
-await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+await logInThroughUi(page, 'wang.fang');
 
 // ---- sync end to end: 10,000 queued events ------------------------------------------------
 await context.setOffline(false);

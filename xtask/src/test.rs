@@ -141,7 +141,7 @@ pub fn run() -> Result<()> {
 
     util::step("app storage tests in headless Chromium (wasm-bindgen-test)");
     table.push((
-        "wasm in Chromium (storage)",
+        "wasm in Chromium (storage, locks)",
         run_counted(
             util::cmd("cargo", &root)
                 .args(["test", "--target", "wasm32-unknown-unknown", "-p", "onsite"])
