@@ -99,8 +99,9 @@ impl Jobs {
     }
 
     /// Re-reads one job from storage into the view. Returns the merged copy when storage
-    /// lacked something this tab holds (another tab wrote over it from an older copy): the
-    /// caller writes it back.
+    /// lacked something this tab holds (another tab wrote over it from an older copy, or set
+    /// its entry aside as unreadable while this tab holds unsynced events of it): the caller
+    /// writes it back. A job gone from storage with nothing unsynced here leaves the view.
     pub fn refresh(&self, id: JobId) -> Result<Option<LocalJob>, StoreError> {
         match Store::load_job(id)? {
             Some(job) => {
@@ -108,7 +109,10 @@ impl Jobs {
                     return Ok(self.job_untracked(id));
                 }
             }
-            None => self.drop_job(id),
+            None => match self.job_untracked(id) {
+                Some(mine) if mine.holds_unsynced() => return Ok(Some(mine)),
+                _ => self.drop_job(id),
+            },
         }
         Ok(None)
     }

@@ -253,10 +253,15 @@ pub fn is_online() -> bool {
 
 /// A stored job with this tab's copy merged in (`LocalJob::merge_replica`), and whether
 /// storage lacked anything of it: every write starts from the union, so none drops an event
-/// that another tab wrote over from an older copy.
+/// that another tab wrote over from an older copy. A job missing from storage (another tab set
+/// its entry aside as unreadable) whose copy here holds unsynced events is this tab's copy,
+/// behind: the caller writes it back.
 pub fn load_merged(jobs: Jobs, id: JobId) -> Result<Option<(LocalJob, bool)>, StoreError> {
-    let Some(mut job) = Store::load_job(id)? else { return Ok(None) };
-    let behind = jobs.job_untracked(id).is_some_and(|mine| job.merge_replica(&mine) > 0);
+    let mine = jobs.job_untracked(id);
+    let Some(mut job) = Store::load_job(id)? else {
+        return Ok(mine.filter(LocalJob::holds_unsynced).map(|job| (job, true)));
+    };
+    let behind = mine.is_some_and(|mine| job.merge_replica(&mine) > 0);
     Ok(Some((job, behind)))
 }
 
@@ -298,7 +303,7 @@ fn refresh_pending(jobs: Jobs) -> Result<(), StoreError> {
     });
     for id in ids {
         let Some(stored) = Store::load_job(id)? else {
-            jobs.drop_job(id);
+            // Its pending events are kept: the acknowledgements write it back (`load_merged`).
             continue;
         };
         let pending = |j: &LocalJob| j.pending().map(|e| e.id).collect::<Vec<_>>();

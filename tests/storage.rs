@@ -259,3 +259,28 @@ fn catalogue_and_van_round_trip() {
     assert_eq!(Store::catalogue().unwrap(), parts);
     assert_eq!(Store::van().unwrap(), van);
 }
+
+#[wasm_bindgen_test]
+fn a_job_gone_from_storage_with_unsynced_events_here_is_written_back_not_dropped() {
+    reset();
+    let kept = stored_job(20);
+    let done = stored_job(21);
+    Store::record(kept, EventKind::CustomerContacted, now()).expect("record");
+    let (jobs, err) = onsite::state::Jobs::load();
+    assert!(err.is_none());
+    // Another tab sets both entries aside (as it does with an unreadable one).
+    for id in [kept, done] {
+        LocalStorage::raw().remove_item(&format!("onsite.v1.job.{id}")).unwrap();
+    }
+    // The job with a pending event stays in view and is handed back to be written ...
+    let back = jobs.refresh(kept).expect("refresh").expect("written back");
+    assert_eq!(back.pending().count(), 1);
+    let (merged, behind) = onsite::sync::load_merged(jobs, kept).unwrap().expect("this tab's copy");
+    assert!(behind, "storage lacks it: write it back");
+    Store::save_job(&merged).unwrap();
+    assert_eq!(Store::load_job(kept).unwrap().expect("stored again").pending().count(), 1);
+    // ... and the one with nothing unsynced leaves the view.
+    assert_eq!(jobs.refresh(done).expect("refresh"), None);
+    assert!(jobs.job_untracked(done).is_none());
+    assert!(onsite::sync::load_merged(jobs, done).unwrap().is_none());
+}

@@ -305,12 +305,14 @@ impl LocalJob {
         changed
     }
 
+    /// Whether this copy holds anything not safely on the server: events to send, or refused
+    /// events the engineer must see. Such a copy is never let go of.
+    pub fn holds_unsynced(&self) -> bool {
+        self.pending().next().is_some() || self.rejected().next().is_some()
+    }
+
     pub fn on_removed(&self) -> OnRemoved {
-        if self.pending().next().is_some() || self.rejected().next().is_some() {
-            OnRemoved::KeepMarked
-        } else {
-            OnRemoved::Forget
-        }
+        if self.holds_unsynced() { OnRemoved::KeepMarked } else { OnRemoved::Forget }
     }
 }
 
