@@ -173,9 +173,9 @@ pub fn run() -> Result<()> {
     table.push(("end to end (Playwright)", e2e?));
 
     let (passed, failed) = table.iter().fold((0, 0), |(p, f), (_, c)| (p + c.passed, f + c.failed));
-    println!("\n{:<30} {:>7} {:>7}", "tests", "passed", "failed");
+    println!("\n{:<34} {:>7} {:>7}", "tests", "passed", "failed");
     for (kind, c) in &table {
-        println!("{kind:<30} {:>7} {:>7}", c.passed, c.failed);
+        println!("{kind:<34} {:>7} {:>7}", c.passed, c.failed);
     }
     println!("took {:.0} s", started.elapsed().as_secs_f64());
     println!("{passed} passed, {failed} failed");
