@@ -1,6 +1,7 @@
 // Shared pieces of the benchmark scripts (run by `cargo xtask bench`, which sets ONSITE_URL).
 // Each script prints one `FIGURE\t{json}` line per figure ({name, value, target, met}); xtask
 // collects them into one table. Lines starting `DETAIL\t` are extra facts for docs/benchmarks.md.
+import fs from 'node:fs';
 import { chromium } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 
@@ -31,6 +32,13 @@ export async function launch(extraArgs = []) {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...FLAGS, ...extraArgs] });
 }
 
+/** Where the scripts leave files for each other and for review ($BENCH_OUT, made if missing). */
+export function outDir() {
+  const out = process.env.BENCH_OUT ?? 'target/bench';
+  fs.mkdirSync(out, { recursive: true });
+  return out;
+}
+
 /** A 360×740 phone with 4× CPU throttling (CDP Emulation.setCPUThrottlingRate). */
 export async function phone(browser, { baseURL = URL_BASE, throttle = 4 } = {}) {
   const context = await browser.newContext({
@@ -41,7 +49,9 @@ export async function phone(browser, { baseURL = URL_BASE, throttle = 4 } = {}) 
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
   page.setDefaultTimeout(120_000);
-  return { context, page, cdp };
+  /** Sets the CPU slowdown (1 = none). */
+  const rate = (r) => cdp.send('Emulation.setCPUThrottlingRate', { rate: r });
+  return { context, page, cdp, rate };
 }
 
 export async function api(path, { method = 'GET', token, body } = {}) {

@@ -6,11 +6,11 @@ import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { launch, phone, figure, detail, ms, uuid } from './common.mjs';
+import { outDir, launch, phone, figure, detail, ms, uuid } from './common.mjs';
 
 const N = 10_000;
 const BATCH = 100;
-const out = process.env.BENCH_OUT ?? 'target/bench';
+const out = outDir();
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 const port = await new Promise((resolve) => {

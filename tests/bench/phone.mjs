@@ -4,18 +4,16 @@
 // the real visit through the UI) run unthrottled; every measured step runs at 4×.
 import fs from 'node:fs';
 import {
-  URL_BASE, launch, phone, figure, detail, median, percentile, ms, uuid, login, logInThroughUi, dispatch, api,
+  URL_BASE, outDir, launch, phone, figure, detail, median, percentile, ms, uuid, login, logInThroughUi, dispatch, api,
 } from './common.mjs';
 
 const JOBS = 500;
 const RELOADS = 10;
 const TAPS = 20;
-const out = process.env.BENCH_OUT ?? 'target/bench';
-fs.mkdirSync(out, { recursive: true });
+const out = outDir();
 
 const browser = await launch();
-const { context, page, cdp } = await phone(browser);
-const rate = (r) => cdp.send('Emulation.setCPUThrottlingRate', { rate: r });
+const { context, page, cdp, rate } = await phone(browser);
 await rate(1);
 
 // Timestamps taken in the page, relative to its navigation start (performance.now()):

@@ -3,16 +3,14 @@
 // unthrottled, the measured sync at 4×. Writes the figure to $BENCH_OUT/onsite-sync-ms.txt for
 // peer.mjs to compare with.
 import fs from 'node:fs';
-import { launch, phone, figure, detail, ms, login, logInThroughUi, dispatch, api } from './common.mjs';
+import { outDir, launch, phone, figure, detail, ms, login, logInThroughUi, dispatch, api } from './common.mjs';
 
 const SYNC_JOBS = 100;
 const SYNC_EVENTS_PER_JOB = 100; // 10,000 in all
-const out = process.env.BENCH_OUT ?? 'target/bench';
-fs.mkdirSync(out, { recursive: true });
+const out = outDir();
 
 const browser = await launch();
-const { context, page, cdp } = await phone(browser);
-const rate = (r) => cdp.send('Emulation.setCPUThrottlingRate', { rate: r });
+const { context, page, cdp, rate } = await phone(browser);
 await rate(1);
 
 async function waitPending(n, timeout = 120_000) {
