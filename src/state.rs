@@ -26,12 +26,18 @@ pub struct Jobs {
     pub all: RwSignal<Vec<LocalJob>>,
     /// Keys of stored entries that could not be read and were set aside.
     pub quarantined: RwSignal<Vec<String>>,
+    /// The events being stored right now ([`Jobs::record`]): a double tap records once.
+    recording: StoredValue<Vec<(JobId, EventKind)>>,
 }
 
 impl Jobs {
     /// Loads everything from storage, quarantining what cannot be read.
     pub fn load() -> (Self, Option<StoreError>) {
-        let jobs = Jobs { all: RwSignal::new(Vec::new()), quarantined: RwSignal::new(Vec::new()) };
+        let jobs = Jobs {
+            all: RwSignal::new(Vec::new()),
+            quarantined: RwSignal::new(Vec::new()),
+            recording: StoredValue::new(Vec::new()),
+        };
         let err = jobs.reload().err();
         (jobs, err)
     }
@@ -119,8 +125,19 @@ impl Jobs {
 
     /// Records an event: stored first, shown only once stored. Tabs take turns
     /// ([`locks::WRITE`]): the job and the sequence counter are read and written under the lock.
-    pub async fn record(&self, id: JobId, kind: EventKind, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.record_with(id, now, move |_| Ok(kind)).await
+    ///
+    /// Returns whether this call stored it: the same event on the same job asked for again
+    /// while the first is still being stored (a double tap: the button is there until the first
+    /// is shown) records nothing and returns `Ok(false)`; the first call reports the outcome.
+    pub async fn record(&self, id: JobId, kind: EventKind, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let key = (id, kind.clone());
+        if self.recording.with_value(|r| r.contains(&key)) {
+            return Ok(false);
+        }
+        self.recording.update_value(|r| r.push(key.clone()));
+        let result = self.record_with(id, now, move |_| Ok(kind)).await;
+        self.recording.try_update_value(|r| r.retain(|k| *k != key));
+        result.map(|()| true)
     }
 
     /// Records an event made from the job as stored (a sign-off seals what is held).

@@ -92,12 +92,14 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
         }
         spawn_local(async move {
             match jobs.record(job_id, kind, Utc::now()).await {
-                Ok(()) => {
+                Ok(true) => {
                     open.set(None);
                     text.set(String::new());
                     notice.info(Msg::Saved.text(lang));
                     sync.soon();
                 }
+                // A double tap: the first tap stores it and says so.
+                Ok(false) => {}
                 Err(e) => notice.error(store_error_text(lang, &e)),
             }
         });

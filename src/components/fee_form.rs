@@ -53,12 +53,14 @@ pub fn FeeForm(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<bo
         }
         spawn_local(async move {
             match jobs.record(job_id, kind, Utc::now()).await {
-                Ok(()) => {
+                Ok(true) => {
                     amount.set(String::new());
                     receipt.set(String::new());
                     notice.info(Msg::Saved.text(lang));
                     sync.soon();
                 }
+                // A double tap: the first tap stores it and says so.
+                Ok(false) => {}
                 Err(e) => notice.error(store_error_text(lang, &e)),
             }
         });

@@ -65,12 +65,14 @@ pub fn PartsPanel(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal
         }
         spawn_local(async move {
             match jobs.record(job_id, kind, Utc::now()).await {
-                Ok(()) => {
+                Ok(true) => {
                     serial.set(String::new());
                     qty.set("1".into());
                     notice.info(Msg::Saved.text(lang));
                     sync.soon();
                 }
+                // A double tap: the first tap stores it and says so.
+                Ok(false) => {}
                 Err(e) => notice.error(store_error_text(lang, &e)),
             }
         });

@@ -29,11 +29,13 @@ pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<b
         }
         spawn_local(async move {
             match jobs.record(job_id, kind, Utc::now()).await {
-                Ok(()) => {
+                Ok(true) => {
                     skipping.set(None);
                     reason.set(String::new());
                     sync.soon();
                 }
+                // A double tap: the first tap stores it and says so.
+                Ok(false) => {}
                 Err(e) => notice.error(store_error_text(lang, &e)),
             }
         });

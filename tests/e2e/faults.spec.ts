@@ -394,3 +394,38 @@ test('11. a backlog goes in growing pushes, and a push too large for the server 
   await expectExactlyOnce(request, jobId, queued);
   await expect(page.getByTestId('sync-summary')).toHaveAttribute('data-pending', '0');
 });
+
+test('12. a double tap records once: one arrival, one part used', async ({ page, context, request }) => {
+  const customer = `双击 ${Date.now()}`;
+  const jobId = await dispatch(request, 'repair', customer);
+  await logIn(page, 'wang.fang');
+  await openJobFromList(page, customer);
+  await context.setOffline(true);
+  await page.locator('[data-action=contact]').click();
+  await page.locator('[data-action=depart]').click();
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'en_route');
+  await page.locator('[data-action=arrive]').dblclick();
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+  // Both taps land before the first arrival is shown; give a second record time to show up.
+  await page.waitForTimeout(500);
+  const kinds = () => page.evaluate((id) => JSON.parse(localStorage.getItem(`onsite.v1.job.${id}`)!).e.map((e: unknown[]) => e[4]), jobId);
+  expect((await kinds()).filter((k: string) => k === 'arrived')).toHaveLength(1);
+
+  // A bulk part (no serial number) the van holds, quantity 1, with its button tapped twice.
+  const skus = await page.locator('#part-select option').evaluateAll((os) => os
+    .filter((o) => Number((o.textContent ?? '').match(/(-?\d+)\D*$/)?.[1] ?? 0) > 0)
+    .map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+  let used = false;
+  for (const sku of skus) {
+    await page.locator('#part-select').selectOption(sku);
+    if (await page.locator('#part-serial').isVisible()) continue;
+    await page.locator('#part-qty').fill('1');
+    await page.getByTestId('use-part').dblclick();
+    used = true;
+    break;
+  }
+  expect(used, 'the catalogue has a bulk part').toBe(true);
+  await expect.poll(async () => (await kinds()).filter((k: string) => k === 'part_used').length).toBe(1);
+  await page.waitForTimeout(500);
+  expect((await kinds()).filter((k: string) => k === 'part_used')).toHaveLength(1);
+});
