@@ -11,6 +11,15 @@ async function openJobFromList(page: Page, customer: string) {
   await openJob(page, customer);
 }
 
+/** A new repair job for wang.fang, logged in, opened from the list, then the network cut; its id. */
+async function offlineOnNewJob(page: Page, context: BrowserContext, request: APIRequestContext, customer: string) {
+  const jobId = await dispatch(request, 'repair', customer);
+  await logIn(page, 'wang.fang');
+  await openJobFromList(page, customer);
+  await context.setOffline(true);
+  return jobId;
+}
+
 async function addNote(page: Page, text: string) {
   await page.locator('[data-action=note]').click();
   await page.locator('#words').fill(text);
@@ -48,11 +57,7 @@ function watchPushes(context: BrowserContext) {
 }
 
 test('2. the answer to a committed push is lost: the retry is acknowledged, nothing applied twice', async ({ page, context, request }) => {
-  const customer = `丢失应答 ${Date.now()}`;
-  const jobId = await dispatch(request, 'repair', customer);
-  await logIn(page, 'wang.fang');
-  await openJobFromList(page, customer);
-  await context.setOffline(true);
+  const jobId = await offlineOnNewJob(page, context, request, `丢失应答 ${Date.now()}`);
   await page.locator('[data-action=contact]').click();
   await page.locator('[data-action=depart]').click();
   await page.locator('[data-action=arrive]').click();
@@ -251,11 +256,7 @@ test('8. the phone clock is hours off: order by sequence, the server\'s receive 
 });
 
 test('9. the login ends while offline: the outbox is kept, logging out warns and deletes nothing, and logging in again syncs it', async ({ page, context, request }) => {
-  const customer = `登录过期 ${Date.now()}`;
-  const jobId = await dispatch(request, 'repair', customer);
-  await logIn(page, 'wang.fang');
-  await openJobFromList(page, customer);
-  await context.setOffline(true);
+  const jobId = await offlineOnNewJob(page, context, request, `登录过期 ${Date.now()}`);
   await page.locator('[data-action=contact]').click();
   await addNote(page, '离线好几天');
   const ids = await historyIds(page);
@@ -342,11 +343,7 @@ test('10. the server refuses one job\'s events: they are marked refused with the
 });
 
 test('11. a backlog goes in growing pushes, and a push too large for the server is split: every event once', async ({ page, context, request }) => {
-  const customer = `积压 ${Date.now()}`;
-  const jobId = await dispatch(request, 'repair', customer);
-  await logIn(page, 'wang.fang');
-  await openJobFromList(page, customer);
-  await context.setOffline(true);
+  const jobId = await offlineOnNewJob(page, context, request, `积压 ${Date.now()}`);
   // 700 notes queued offline, written into the stored job as the app stores them (format 2:
   // [id, device index, seq, ms after t0, type, fields, 0 = pending]) under this phone's device.
   const N = 700;
@@ -396,11 +393,7 @@ test('11. a backlog goes in growing pushes, and a push too large for the server 
 });
 
 test('12. a double tap records once: one arrival, one part used', async ({ page, context, request }) => {
-  const customer = `双击 ${Date.now()}`;
-  const jobId = await dispatch(request, 'repair', customer);
-  await logIn(page, 'wang.fang');
-  await openJobFromList(page, customer);
-  await context.setOffline(true);
+  const jobId = await offlineOnNewJob(page, context, request, `双击 ${Date.now()}`);
   await page.locator('[data-action=contact]').click();
   await page.locator('[data-action=depart]').click();
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'en_route');
