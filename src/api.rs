@@ -30,10 +30,7 @@ impl ApiError {
         match self {
             ApiError::Network => SyncProblem::NoConnection,
             ApiError::Unauthorized => SyncProblem::LoginAgain,
-            ApiError::Status { status, .. } if *status >= 500 || *status == 408 || *status == 429 => {
-                SyncProblem::ServerBusy { status: *status }
-            }
-            ApiError::Status { status, .. } => SyncProblem::Refused { status: *status },
+            ApiError::Status { status, .. } => onsite_core::sync::status_problem(*status),
             ApiError::BadBody => SyncProblem::BadAnswer,
         }
     }

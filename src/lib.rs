@@ -36,7 +36,7 @@ mod app;
 /// it is painted however fast the wasm came. A start from the service worker mounts at once:
 /// there every frame counts, and the shell has nothing to add.
 pub fn start() {
-    use leptos::prelude::{document, request_animation_frame, set_timeout, window};
+    use leptos::prelude::{document, request_animation_frame, set_timeout};
     console_error_panic_hook::set_once();
     let mount = || {
         if let Some(shell) = document().get_element_by_id("shell") {
@@ -44,7 +44,7 @@ pub fn start() {
         }
         leptos::mount::mount_to_body(app::App);
     };
-    if window().navigator().service_worker().controller().is_some() {
+    if hooks::served_by_service_worker() {
         mount();
     } else {
         request_animation_frame(move || set_timeout(mount, std::time::Duration::ZERO));

@@ -66,15 +66,9 @@ impl Jobs {
     /// Shows a job as read from storage, merged with this tab's copy (`merge_replica`): what
     /// this tab holds and the stored copy lacks stays in view. Returns whether the stored
     /// copy lacked anything, i.e. should be written again.
-    pub fn put(&self, mut job: LocalJob) -> bool {
+    pub fn put(&self, job: LocalJob) -> bool {
         let mut behind = false;
-        self.all.update(|all| match all.iter_mut().find(|j| j.job.id == job.job.id) {
-            Some(slot) => {
-                behind = job.merge_replica(slot) > 0;
-                *slot = job;
-            }
-            None => all.push(job),
-        });
+        self.all.update(|all| behind = Self::merge_into(all, job));
         behind
     }
 
@@ -83,16 +77,26 @@ impl Jobs {
     pub fn put_all(&self, stored: impl IntoIterator<Item = LocalJob>) {
         // `try_update`: the sync driver shows what it holds when it ends, also at teardown.
         self.all.try_update(|all| {
-            for mut job in stored {
-                match all.iter_mut().find(|j| j.job.id == job.job.id) {
-                    Some(slot) => {
-                        job.merge_replica(slot);
-                        *slot = job;
-                    }
-                    None => all.push(job),
-                }
+            for job in stored {
+                Self::merge_into(all, job);
             }
         });
+    }
+
+    /// Puts a stored job in the list, merged with the copy there; whether that copy held
+    /// something storage lacked.
+    fn merge_into(all: &mut Vec<LocalJob>, mut job: LocalJob) -> bool {
+        match all.iter_mut().find(|j| j.job.id == job.job.id) {
+            Some(slot) => {
+                let behind = job.merge_replica(slot) > 0;
+                *slot = job;
+                behind
+            }
+            None => {
+                all.push(job);
+                false
+            }
+        }
     }
 
     /// This tab's copy of a job, without tracking.

@@ -26,7 +26,7 @@ use leptos::task::spawn_local;
 use onsite_core::ids::{EventId, JobId};
 use onsite_core::sync::{
     LocalJob, OnRemoved, PUSH_FIRST, PushOutcome, SyncProblem, batch_len, clock_skew, grow_batch, outbox,
-    push_outcome, retry_delay, should_refresh, shrink_batch,
+    push_applied, push_outcome, retry_delay, should_refresh, shrink_batch,
 };
 use onsite_core::wire::{EventAck, EventWire, PushRequest};
 use std::collections::{BTreeMap, BTreeSet};
@@ -418,7 +418,7 @@ async fn push_all(
         // unreadable body, fewer acknowledgements), the round stops; whatever the next push
         // applied meanwhile is acknowledged again as a duplicate in a later round.
         let next_sent = match next_body.take() {
-            Some(next_body) if (200..300).contains(&answer.status) => {
+            Some(next_body) if push_applied(answer.status) => {
                 in_flight = Some(send(token, next_body));
                 true
             }

@@ -399,30 +399,42 @@ pub enum SyncProblem {
     Storage { full: bool },
 }
 
+/// Whether an HTTP status says the server applied a push (a 2xx: as a whole, in one
+/// transaction), whatever its body then turns out to hold: the next push may leave at once.
+pub fn push_applied(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// What a failed answer means for the sync status, by its status alone: no answer (0), the
+/// server down or overloaded (5xx, 408, 429), or a refusal of the request as a whole (other
+/// 4xx). Used for every call, the push's and the others'.
+pub fn status_problem(status: u16) -> SyncProblem {
+    match status {
+        0 => SyncProblem::NoConnection,
+        400..=499 if status != 408 && status != 429 => SyncProblem::Refused { status },
+        _ => SyncProblem::ServerBusy { status },
+    }
+}
+
 /// Reads an HTTP answer to a push. `status` 0 means no answer arrived (a network error).
 pub fn push_outcome(status: u16, body: &str, batch: &[EventId]) -> PushOutcome {
     let sent: BTreeSet<&EventId> = batch.iter().collect();
-    match status {
-        200..=299 => match serde_json::from_str::<crate::wire::PushResponse>(body) {
+    if push_applied(status) {
+        return match serde_json::from_str::<crate::wire::PushResponse>(body) {
             Ok(r) => PushOutcome::Acked(r.acked.into_iter().filter(|a| sent.contains(&a.id)).collect()),
             Err(_) => PushOutcome::RetryLater(SyncProblem::BadAnswer),
-        },
-        401 => PushOutcome::LoginAgain,
-        413 => PushOutcome::TooLarge,
-        0 => PushOutcome::RetryLater(SyncProblem::NoConnection),
-        400..=499 if status != 408 && status != 429 => {
-            let parsed = serde_json::from_str::<ErrorBody>(body).ok();
-            let named: Vec<EventRejection> = parsed
-                .as_ref()
-                .map(|b| b.events.iter().filter(|r| sent.contains(&r.id)).cloned().collect())
+        };
+    }
+    match (status, status_problem(status)) {
+        (401, _) => PushOutcome::LoginAgain,
+        (413, _) => PushOutcome::TooLarge,
+        (_, refused @ SyncProblem::Refused { .. }) => {
+            let named: Vec<EventRejection> = serde_json::from_str::<ErrorBody>(body)
+                .map(|b| b.events.into_iter().filter(|r| sent.contains(&r.id)).collect())
                 .unwrap_or_default();
-            if named.is_empty() {
-                PushOutcome::RetryLater(SyncProblem::Refused { status })
-            } else {
-                PushOutcome::Refused(named)
-            }
+            if named.is_empty() { PushOutcome::RetryLater(refused) } else { PushOutcome::Refused(named) }
         }
-        _ => PushOutcome::RetryLater(SyncProblem::ServerBusy { status }),
+        (_, problem) => PushOutcome::RetryLater(problem),
     }
 }
 
@@ -787,6 +799,28 @@ mod tests {
         for (status, body, check) in cases {
             let got = push_outcome(status, &body, &batch);
             assert!(check(&got), "{status} {body}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn what_a_status_alone_says() {
+        // (status, push applied, problem when not)
+        let cases: &[(u16, bool, SyncProblem)] = &[
+            (200, true, SyncProblem::ServerBusy { status: 200 }),
+            (204, true, SyncProblem::ServerBusy { status: 204 }),
+            (0, false, SyncProblem::NoConnection),
+            (400, false, SyncProblem::Refused { status: 400 }),
+            (403, false, SyncProblem::Refused { status: 403 }),
+            (408, false, SyncProblem::ServerBusy { status: 408 }),
+            (429, false, SyncProblem::ServerBusy { status: 429 }),
+            (500, false, SyncProblem::ServerBusy { status: 500 }),
+            (503, false, SyncProblem::ServerBusy { status: 503 }),
+        ];
+        for (status, applied, problem) in cases {
+            assert_eq!(push_applied(*status), *applied, "{status}");
+            if !applied {
+                assert_eq!(status_problem(*status), *problem, "{status}");
+            }
         }
     }
 
