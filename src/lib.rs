@@ -28,26 +28,33 @@ pub mod sync;
 
 mod app;
 
-/// Mounts the app on the page, in place of the static shell `index.html` paints while the wasm
-/// loads; the shell is removed and the app mounted in one task, so no frame shows neither.
+/// Mounts the app on the page, in the task after the one that loaded the wasm (compiling the
+/// module and starting the app are each long enough on a slow phone). The app replaces the static
+/// shell of `index.html` once its first page is built (`app::App`).
 ///
-/// A first visit (no service worker serves the page yet: the wasm comes over the network)
-/// shows the shell for at least one frame, mounting in the task after the next paint, so that
-/// it is painted however fast the wasm came. A start from the service worker mounts at once:
-/// there every frame counts, and the shell has nothing to add.
+/// A first visit has already painted the shell by now: the loader (`pattern_script` in
+/// `Trunk.toml`) asks for the code only after the first paint.
 pub fn start() {
-    use leptos::prelude::{document, request_animation_frame, set_timeout};
     console_error_panic_hook::set_once();
-    let mount = || {
-        if let Some(shell) = document().get_element_by_id("shell") {
-            shell.remove();
-        }
-        leptos::mount::mount_to_body(app::App);
-    };
-    if hooks::served_by_service_worker() {
-        mount();
-    } else {
-        request_animation_frame(move || set_timeout(mount, std::time::Duration::ZERO));
+    leptos::prelude::set_timeout(
+        || {
+            open_login_if_logged_out();
+            leptos::mount::mount_to_body(app::App);
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
+/// With no session, the start page is the login page: the job list would only redirect there,
+/// building and dropping a whole page in the task that mounts the app (a first visit's longest).
+fn open_login_if_logged_out() {
+    let window = leptos::prelude::window();
+    let at_start = window.location().pathname().is_ok_and(|p| p == "/");
+    if at_start && matches!(storage::Store::session(), Ok(None))
+        && let Ok(history) = window.history()
+    {
+        // Refused (it never is for a same-origin path), the job list redirects as before.
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/login"));
     }
 }
 

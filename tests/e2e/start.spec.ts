@@ -1,0 +1,50 @@
+// A first visit, as on a phone with a weak signal: the static shell of index.html is painted
+// before the app's code is asked for, the screen is never blank between the shell and the app's
+// first page, and code that cannot be loaded is said so on the shell (not "Opening…" for ever).
+import { test, expect } from '@playwright/test';
+
+test('a first visit paints the shell before it asks for the code, and opens the login page', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('#login')).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe('/login');
+  const t = await page.evaluate(() => {
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null;
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const start = (ext: string) => resources.find((r) => new URL(r.name).pathname.endsWith(ext))?.startTime ?? null;
+    return { fcp, wasm: start('.wasm'), js: start('.js') };
+  });
+  expect(t.fcp, 'the shell was painted').not.toBeNull();
+  expect(t.wasm, 'the wasm was fetched').not.toBeNull();
+  expect(t.js, 'the JS was fetched').not.toBeNull();
+  expect(t.wasm!, 'the wasm is asked for after the first paint').toBeGreaterThan(t.fcp!);
+  expect(t.js!, 'the JS is asked for after the first paint').toBeGreaterThan(t.fcp!);
+});
+
+test('the screen is never blank, nor doubled, between the shell and the first page', async ({ page }) => {
+  // What each frame is about to show, looked at just before it is painted, until the page shows.
+  await page.addInitScript(() => {
+    const frames: string[] = [];
+    (window as any).__frames = frames;
+    const look = () => {
+      const shell = document.getElementById('shell') !== null;
+      const page = document.querySelector<HTMLElement>('main .page');
+      const shown = page !== null && page.offsetParent !== null;
+      frames.push(shell && shown ? 'both' : shell ? 'shell' : shown ? 'page' : 'blank');
+      if (!shown) requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+  await page.goto('/');
+  await expect(page.locator('#login')).toBeVisible();
+  const frames: string[] = await page.evaluate(() => (window as any).__frames);
+  expect(frames[0]).toBe('shell');
+  expect(frames.at(-1)).toBe('page');
+  expect(frames.filter((f) => f !== 'shell' && f !== 'page'), `frames: ${frames.join(' ')}`).toEqual([]);
+});
+
+test('a first visit that cannot load the code says so on the shell', async ({ page }) => {
+  await page.route(/\.wasm$/, (route) => route.abort('internetdisconnected'));
+  await page.goto('/');
+  await expect(page.locator('#shell p')).toHaveText(/无法打开.*Could not open/);
+  await expect(page.locator('#shell main')).toHaveAttribute('aria-busy', 'false');
+});
