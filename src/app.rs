@@ -10,8 +10,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use std::time::Duration;
 
+/// `staged`: start in stages, a task each (a first visit, see [`Stage`]), or all in this task
+/// (a start from the service worker, where the page should show as soon as it can).
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(staged: bool) -> impl IntoView {
     let i18n = I18n::load();
     set_document_lang(i18n.lang.get_untracked());
     let notice = Notice::new();
@@ -46,8 +48,13 @@ pub fn App() -> impl IntoView {
     });
     sync.start(jobs, auth, stock);
 
-    let stage = RwSignal::new(Stage::Contexts);
-    advance(stage);
+    let stage = RwSignal::new(if staged { Stage::Contexts } else { Stage::Page });
+    if staged {
+        advance(stage);
+    } else {
+        // The page is built in this same task: nothing shows in between.
+        remove_shell();
+    }
 
     view! {
         <Router>
@@ -82,11 +89,11 @@ pub fn App() -> impl IntoView {
 
 /// How far the app has got in starting. Starting is a first visit's longest stretch of work
 /// (every function runs for the first time, so the browser compiles it then); done in one task
-/// it blocked taps for about 0.2 s on a 4× slowed CPU. So it goes in three tasks, with the
-/// browser free in between: the contexts and hooks, then the bars around the page (top bar,
-/// messages, sync bar), then the page. The app stays hidden, and the static shell of
-/// `index.html` on screen, until the page is built; then the shell goes and the app shows in the
-/// same task, so the screen is never blank.
+/// it kept the main thread for about 0.2 s on a 4× slowed CPU. So a first visit starts in three
+/// tasks, with the browser free in between: the contexts and hooks, then the bars around the
+/// page (top bar, messages, sync bar), then the page. The app stays hidden, and the static shell
+/// of `index.html` on screen, until the page is built; then the shell goes and the app shows in
+/// the same task, so the screen is never blank.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
     Contexts,
@@ -111,13 +118,18 @@ fn advance(stage: RwSignal<Stage>) {
             let Some(next) = stage.get_untracked().next() else { return };
             stage.set(next);
             if next == Stage::Page {
-                if let Some(shell) = document().get_element_by_id("shell") {
-                    shell.remove();
-                }
+                remove_shell();
             } else {
                 advance(stage);
             }
         },
         Duration::ZERO,
     );
+}
+
+/// Removes the static shell `index.html` shows while the app loads.
+fn remove_shell() {
+    if let Some(shell) = document().get_element_by_id("shell") {
+        shell.remove();
+    }
 }

@@ -28,21 +28,25 @@ pub mod sync;
 
 mod app;
 
-/// Mounts the app on the page, in the task after the one that loaded the wasm (compiling the
-/// module and starting the app are each long enough on a slow phone). The app replaces the static
-/// shell of `index.html` once its first page is built (`app::App`).
+/// Mounts the app on the page, in place of the static shell `index.html` shows while the code
+/// loads.
 ///
 /// A first visit has already painted the shell by now: the loader (`pattern_script` in
-/// `Trunk.toml`) asks for the code only after the first paint.
+/// `Trunk.toml`) asks for the code only after the first paint. It then starts in stages, one
+/// task each, the first after the task that compiled the wasm (`app::Stage`): a first visit is
+/// where every function is compiled on its first call. A start from the service worker mounts
+/// at once, in one task: there the page should show as soon as it can.
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::prelude::set_timeout(
-        || {
-            open_login_if_logged_out();
-            leptos::mount::mount_to_body(app::App);
-        },
-        std::time::Duration::ZERO,
-    );
+    let mount = |staged: bool| {
+        open_login_if_logged_out();
+        leptos::mount::mount_to_body(move || leptos::view! { <app::App staged/> });
+    };
+    if hooks::served_by_service_worker() {
+        mount(false);
+    } else {
+        leptos::prelude::set_timeout(move || mount(true), std::time::Duration::ZERO);
+    }
 }
 
 /// With no session, the start page is the login page: the job list would only redirect there,

@@ -10,4 +10,4 @@ pub use use_clock::use_clock;
 pub use use_connectivity::use_connectivity;
 pub use use_other_tabs::use_other_tabs;
 pub use use_persistent_storage::{ios_browser_tab, use_persistent_storage};
-pub use use_service_worker::{Update, use_service_worker};
+pub use use_service_worker::{Update, served_by_service_worker, use_service_worker};

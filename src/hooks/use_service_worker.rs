@@ -57,6 +57,12 @@ fn has_service_worker() -> bool {
     js_sys::Reflect::has(&window().navigator(), &"serviceWorker".into()).unwrap_or(false)
 }
 
+/// Whether a service worker serves this page (a start from the installed app, not a first
+/// visit). False where the browser has no service workers (an insecure origin, an old WebView).
+pub fn served_by_service_worker() -> bool {
+    has_service_worker() && window().navigator().service_worker().controller().is_some()
+}
+
 /// Marks the update ready once `worker` is installed, if a version is already running.
 fn watch(worker: web_sys::ServiceWorker, ready: RwSignal<bool>) {
     let w = worker.clone();
