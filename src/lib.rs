@@ -8,16 +8,19 @@
 //!   checked (a full quota is an error the engineer sees, never a panic or a silent loss).
 //! - [`api`]: the only code that talks HTTP to `/api/v1`.
 //! - [`locks`]: Web Locks, so that tabs take turns writing jobs and syncing.
+//! - [`debounce`]: runs the last of a run of calls once the calls pause (a timer).
+//! - [`state`]: the typed contexts the pages read: the jobs, the session, the language, the
+//!   messages. Actions go through here: stored first, shown after.
 //! - [`sync`]: drives a sync round (push the outbox, pull changes) around the pure decisions in
-//!   `onsite_core::sync`, and schedules rounds (start, `online`, foreground, timer, button).
-//! - [`state`]: the typed contexts the pages read: the jobs, the session, the sync status, the
-//!   language. Actions go through here: stored first, shown after.
+//!   `onsite_core::sync`, schedules rounds (start, `online`, foreground, timer, button), and
+//!   holds the sync status.
 //! - [`hooks`]: small wrappers over browser APIs (`use_*`).
 //! - [`pages`] (one file per route) and [`components`] (one per file): views only; every rule
 //!   they show comes from `onsite_core`.
 
 pub mod api;
 pub mod components;
+pub mod debounce;
 pub mod hooks;
 pub mod i18n;
 pub mod locks;

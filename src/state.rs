@@ -9,6 +9,7 @@
 //! - [`Clock`]: "now", ticking, and the phone's UTC offset, for SLA timers and times.
 
 use crate::i18n::{Lang, Msg};
+use crate::debounce::Debounce;
 use crate::locks;
 use crate::storage::{Store, StoreError};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -290,30 +291,25 @@ pub enum Tone {
 #[derive(Clone, Copy)]
 pub struct Notice {
     pub current: RwSignal<Option<(Tone, String)>>,
-    /// Bumped at each message, so a confirmation's timer clears only its own message.
-    shown: StoredValue<u64>,
+    /// A confirmation's timer: clears only its own message (a later message cancels it).
+    clear_info: Debounce,
 }
 
 impl Notice {
     pub const INFO_FOR: std::time::Duration = std::time::Duration::from_secs(4);
 
     pub fn new() -> Self {
-        Notice { current: RwSignal::new(None), shown: StoredValue::new(0) }
+        Notice { current: RwSignal::new(None), clear_info: Debounce::new() }
     }
     pub fn error(&self, text: impl Into<String>) {
-        self.shown.update_value(|n| *n += 1);
+        self.clear_info.cancel();
         self.current.set(Some((Tone::Error, text.into())));
     }
     pub fn info(&self, text: impl Into<String>) {
-        self.shown.update_value(|n| *n += 1);
-        let mine = self.shown.get_value();
         self.current.set(Some((Tone::Info, text.into())));
-        let notice = *self;
-        leptos::task::spawn_local(async move {
-            gloo_timers::future::sleep(Notice::INFO_FOR).await;
-            if notice.shown.try_get_value() == Some(mine) {
-                notice.current.try_set(None);
-            }
+        let current = self.current;
+        self.clear_info.after(Notice::INFO_FOR, move || {
+            current.try_set(None);
         });
     }
     pub fn clear(&self) {

@@ -14,6 +14,7 @@
 //! round start one more after it.
 
 use crate::api;
+use crate::debounce::Debounce;
 use crate::locks;
 use crate::state::{Auth, Jobs, Stock};
 use crate::storage::{Store, StoreError, SyncRecord};
@@ -66,8 +67,8 @@ pub struct Sync {
     /// Shows the progress of a long sync: events sent, changes received in this round.
     pub progress: RwSignal<(usize, usize)>,
     trigger: StoredValue<Option<UnboundedSender<()>>>,
-    /// Bumped by [`Sync::soon`]: only the last call's timer triggers a round.
-    soon: StoredValue<u64>,
+    /// [`Sync::soon`]'s timer: only the last call's triggers a round.
+    soon: Debounce,
 }
 
 impl Sync {
@@ -78,7 +79,7 @@ impl Sync {
             online: RwSignal::new(is_online()),
             progress: RwSignal::new((0, 0)),
             trigger: StoredValue::new(None),
-            soon: StoredValue::new(0),
+            soon: Debounce::new(),
         }
     }
 
@@ -88,15 +89,8 @@ impl Sync {
     /// Asks for a round [`Sync::SOON`] from now, after each recorded event: a run of events
     /// (ticking steps one after another) is sent in one round, after the last of them.
     pub fn soon(&self) {
-        self.soon.update_value(|n| *n += 1);
-        let mine = self.soon.get_value();
         let this = *self;
-        spawn_local(async move {
-            gloo_timers::future::sleep(Self::SOON).await;
-            if this.soon.try_get_value() == Some(mine) {
-                this.now();
-            }
-        });
+        self.soon.after(Self::SOON, move || this.now());
     }
 
     /// Asks for a round now (or right after the one running).

@@ -141,7 +141,7 @@ pub fn run() -> Result<()> {
 
     util::step("app storage tests in headless Chromium (wasm-bindgen-test)");
     table.push((
-        "wasm in Chromium (storage, locks)",
+        "wasm in Chromium (storage, locks, timers)",
         run_counted(
             util::cmd("cargo", &root)
                 .args(["test", "--target", "wasm32-unknown-unknown", "-p", "onsite"])
@@ -173,9 +173,9 @@ pub fn run() -> Result<()> {
     table.push(("end to end (Playwright)", e2e?));
 
     let (passed, failed) = table.iter().fold((0, 0), |(p, f), (_, c)| (p + c.passed, f + c.failed));
-    println!("\n{:<34} {:>7} {:>7}", "tests", "passed", "failed");
+    println!("\n{:<42} {:>7} {:>7}", "tests", "passed", "failed");
     for (kind, c) in &table {
-        println!("{kind:<34} {:>7} {:>7}", c.passed, c.failed);
+        println!("{kind:<42} {:>7} {:>7}", c.passed, c.failed);
     }
     println!("took {:.0} s", started.elapsed().as_secs_f64());
     println!("{passed} passed, {failed} failed");
