@@ -40,7 +40,10 @@ mod app;
 /// where every function is compiled on its first call. A start from the service worker mounts
 /// at once, in one task: there the page should show as soon as it can.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_stopped();
+    }));
     let mount = |staged: bool| {
         open_login_if_logged_out();
         leptos::mount::mount_to_body(move || leptos::view! { <app::App staged/> });
@@ -50,6 +53,49 @@ pub fn start() {
     } else {
         leptos::prelude::set_timeout(move || mount(true), std::time::Duration::ZERO);
     }
+}
+
+/// What the page says once the app has stopped on an error (a panic: the wasm runs no more),
+/// so that a dead screen never looks alive. In both languages, like the shell: the language
+/// setting is part of what may have failed. Everything recorded was stored before it was shown,
+/// so nothing is lost; reopening starts afresh.
+pub const STOPPED: &str = "出错了，应用已停止。已保存的工作不会丢失，请重新打开。 · Onsite stopped on an error. \
+                           Saved work is kept: reopen the app.";
+
+/// Says [`STOPPED`] on the page: on the shell's line if the app had not started, else in a
+/// message over the page with a link that reopens it. Only plain DOM calls: no reactive code
+/// runs after a panic.
+pub fn show_stopped() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Ok(Some(shell)) = document.query_selector("#shell main")
+        && let Ok(Some(line)) = shell.query_selector("p")
+    {
+        let _ = shell.set_attribute("aria-busy", "false");
+        line.set_text_content(Some(STOPPED));
+        return;
+    }
+    if document.get_element_by_id("stopped").is_some() {
+        return;
+    }
+    let (Ok(notice), Ok(text), Ok(reopen), Some(body)) = (
+        document.create_element("div"),
+        document.create_element("span"),
+        document.create_element("a"),
+        document.body(),
+    ) else {
+        return;
+    };
+    notice.set_id("stopped");
+    notice.set_class_name("notice error stopped");
+    // Failing to set the role leaves the message shown, only not announced.
+    let _ = notice.set_attribute("role", "alert");
+    text.set_text_content(Some(STOPPED));
+    let _ = reopen.set_attribute("href", "/");
+    reopen.set_text_content(Some("重新打开 · Reopen"));
+    // Any failure here leaves the console's report of the panic, which is all there is left.
+    let _ = notice.append_child(&text);
+    let _ = notice.append_child(&reopen);
+    let _ = body.append_child(&notice);
 }
 
 /// With no session, the start page is the login page: the job list would only redirect there,
