@@ -4,7 +4,9 @@
 import { test, expect, type Page } from '@playwright/test';
 import { shellCached } from './helpers';
 
-/** Looks at what each frame is about to show, just before it is painted, until the page shows. */
+/** Looks at what each frame is about to show, just before it is painted, from the first that
+ *  shows the shell or the page (before that the document may still be arriving) until the page
+ *  shows. */
 async function watchFrames(page: Page) {
   await page.addInitScript(() => {
     const frames: string[] = [];
@@ -13,7 +15,9 @@ async function watchFrames(page: Page) {
       const shell = document.getElementById('shell') !== null;
       const page = document.querySelector<HTMLElement>('main .page');
       const shown = page !== null && page.offsetParent !== null;
-      frames.push(shell && shown ? 'both' : shell ? 'shell' : shown ? 'page' : 'blank');
+      if (shell || shown || frames.length > 0) {
+        frames.push(shell && shown ? 'both' : shell ? 'shell' : shown ? 'page' : 'blank');
+      }
       if (!shown) requestAnimationFrame(look);
     };
     requestAnimationFrame(look);
