@@ -14,14 +14,16 @@ fn skip(name: &str) -> bool {
     name == "sw.js" || name.ends_with(".map") || name.ends_with(".br") || name.ends_with(".gz")
 }
 
-/// Files compressed ahead: Trunk's content-hashed wasm, JS and CSS (`name-<16 hex>…`), the
+/// Files compressed ahead: Trunk's content-hashed wasm, JS and CSS (`name-<hash>…`, the hash
+/// in hex without leading zeros: 16 digits, or fewer in one build of 16; 8 to 16 count), the
 /// bulk of every download. A hashed file never changes under its name, so its compressed copy
 /// can never be stale; the small unhashed files (`index.html`, `sw.js`, the manifest) are
 /// compressed by the server as they are sent, so an edited one is never shadowed by an old copy.
 fn compress_ahead(name: &str) -> bool {
     let hashed = name.match_indices('-').any(|(i, _)| {
         let rest = &name.as_bytes()[i + 1..];
-        rest.len() > 16 && rest[..16].iter().all(u8::is_ascii_hexdigit) && matches!(rest[16], b'.' | b'_')
+        let digits = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+        (8..=16).contains(&digits) && matches!(rest.get(digits), Some(b'.' | b'_'))
     });
     hashed && [".wasm", ".js", ".css"].iter().any(|ext| name.ends_with(ext))
 }
@@ -131,6 +133,10 @@ mod tests {
             ("manifest.webmanifest", false),
             ("icon-192.png", false),
             ("onsite-1a2b3c4d5e6f7a8b_bg.wasm.br", false),
+            // A hash with leading zeros, written without them (this missed one build in 16).
+            ("onsite-4eff94a62064752_bg.wasm", true),
+            ("onsite-4eff94a62064752.js", true),
+            ("onsite-1a2b3c4.js", false),
         ];
         for (name, want) in cases {
             assert_eq!(compress_ahead(name), want, "{name}");

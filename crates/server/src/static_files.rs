@@ -4,7 +4,7 @@
 //!   names no file is a client-side route (`/login`, `/jobs/<id>`) and gets `index.html` with
 //!   200, so a reload or a shared link opens the app there. A missing file *with* an extension
 //!   is a real 404: a stale `.wasm` name must never be answered with HTML.
-//! - `Cache-Control`: Trunk's content-hashed files (`name-<16 hex>.ext`, `name-<16 hex>_bg.wasm`)
+//! - `Cache-Control`: Trunk's content-hashed files (`name-<hash>.ext`, `name-<hash>_bg.wasm`)
 //!   never change, so they are `public, max-age=31536000, immutable`; everything else (`/`,
 //!   `index.html`, `sw.js`, the manifest, icons) is `no-cache`, so a new release is seen at once.
 //! - Content types come from the file extension (`.wasm` is `application/wasm`).
@@ -56,8 +56,9 @@ fn has_extension(path: &str) -> bool {
     path.rsplit('/').next().is_some_and(|name| name.contains('.'))
 }
 
-/// Whether a path names one of Trunk's content-hashed files: a `-`, 16 hex digits, then `.` or
-/// `_` (as in `onsite-1a2b3c4d5e6f7a8b_bg.wasm`), with an extension after.
+/// Whether a path names one of Trunk's content-hashed files: a `-`, the hash in hex, then `.`
+/// or `_` (as in `onsite-1a2b3c4d5e6f7a8b_bg.wasm`), with an extension after. Trunk writes the
+/// hash (64 bits) without leading zeros: 16 digits, or fewer in one build of 16; 8 to 16 count.
 pub fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     if !name.contains('.') {
@@ -65,7 +66,8 @@ pub fn is_hashed(path: &str) -> bool {
     }
     name.match_indices('-').any(|(i, _)| {
         let rest = &name.as_bytes()[i + 1..];
-        rest.len() > 16 && rest[..16].iter().all(u8::is_ascii_hexdigit) && matches!(rest[16], b'.' | b'_')
+        let digits = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+        (8..=16).contains(&digits) && matches!(rest.get(digits), Some(b'.' | b'_'))
     })
 }
 
@@ -84,8 +86,14 @@ mod tests {
             ("/index.html", false),
             ("/sw.js", false),
             ("/manifest.json", false),
-            ("/onsite-1a2b3c4d5e6f7a8.js", false),
+            // A hash with leading zeros, written without them (seen: `onsite-4eff94a62064752`).
+            ("/onsite-4eff94a62064752_bg.wasm", true),
+            ("/onsite-4eff94a62064752.js", true),
+            ("/onsite-1a2b3c4d.js", true),
+            ("/onsite-1a2b3c4.js", false),
+            ("/onsite-1a2b3c4d5e6f7a8b9.js", false),
             ("/onsite-1a2b3c4d5e6f7a8g.js", false),
+            ("/icon-192.png", false),
             ("/jobs/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d", false),
             ("/some-name-1a2b3c4d5e6f7a8b", false),
         ];
