@@ -1,7 +1,7 @@
 //! The app root: creates the contexts, starts the hooks and the sync scheduler, and routes.
 
 use crate::components::{NoticeBanner, SyncBar, TopBar, UpdatePrompt};
-use crate::hooks;
+use crate::hooks::{self, Update};
 use crate::pages::{JobPage, JobsPage, LoginPage, NotFound, ReportPage, SignOffPage};
 use crate::state::{Auth, Clock, I18n, Jobs, Notice, Stock, set_document_lang, store_error_text};
 use crate::sync::Sync;
@@ -32,71 +32,90 @@ pub fn App(staged: bool) -> impl IntoView {
     provide_context(clock);
     provide_context(sync);
     provide_context(stock);
-
-    let update = hooks::use_service_worker();
+    let update = Update::default();
     provide_context(update);
-    hooks::use_persistent_storage();
-    hooks::use_clock(clock, Duration::from_secs(1));
-    hooks::use_connectivity(sync, update);
-    hooks::use_other_tabs(jobs, notice, i18n);
-    // This tab's writer slot (its own device id and counter while other tabs are open).
-    let lang = i18n.lang.get_untracked();
-    leptos::task::spawn_local(async move {
-        if let Err(e) = jobs.claim_writer().await {
-            notice.error(store_error_text(lang, &e));
-        }
-    });
-    sync.start(jobs, auth, stock);
+
+    // The browser hooks, this tab's writer slot and the sync scheduler: the app's live parts.
+    let start_live = move || {
+        hooks::use_service_worker(update);
+        hooks::use_persistent_storage();
+        hooks::use_clock(clock, Duration::from_secs(1));
+        hooks::use_connectivity(sync, update);
+        hooks::use_other_tabs(jobs, notice, i18n);
+        // This tab's writer slot (its own device id and counter while other tabs are open).
+        let lang = i18n.lang.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Err(e) = jobs.claim_writer().await {
+                notice.error(store_error_text(lang, &e));
+            }
+        });
+        sync.start(jobs, auth, stock);
+    };
 
     let stage = RwSignal::new(if staged { Stage::Contexts } else { Stage::Page });
     if staged {
+        // In a task of their own, under this component's owner (so their clean-ups are its),
+        // before the next stage: timers of equal delay run in the order they were set.
+        let owner = Owner::current();
+        set_timeout(
+            move || match owner {
+                Some(owner) => owner.with(start_live),
+                None => start_live(),
+            },
+            Duration::ZERO,
+        );
         advance(stage);
     } else {
+        start_live();
         // The page is built in this same task: nothing shows in between.
         remove_shell();
     }
 
     view! {
-        <Router>
-            <div hidden=move || { stage.get() < Stage::Page }>
-                <Show when=move || { stage.get() >= Stage::Bars }>
-                    <TopBar/>
-                    // Messages float over the page, under the top bar: one appearing or going
-                    // never moves the page (a customer signing must not see the pad jump).
-                    <div class="notice-layer">
-                        <NoticeBanner/>
-                        <div class="notices"><UpdatePrompt/></div>
-                    </div>
-                </Show>
-                <main>
-                    <Show when=move || { stage.get() >= Stage::Page }>
-                        <Routes fallback=|| view! { <NotFound/> }>
-                            <Route path=path!("/") view=JobsPage/>
-                            <Route path=path!("/login") view=LoginPage/>
-                            <Route path=path!("/jobs/:id") view=JobPage/>
-                            <Route path=path!("/jobs/:id/sign-off") view=SignOffPage/>
-                            <Route path=path!("/jobs/:id/report") view=ReportPage/>
-                        </Routes>
+        <Show when=move || { stage.get() >= Stage::Router }>
+            <Router>
+                <div hidden=move || { stage.get() < Stage::Page }>
+                    <Show when=move || { stage.get() >= Stage::Bars }>
+                        <TopBar/>
+                        // Messages float over the page, under the top bar: one appearing or going
+                        // never moves the page (a customer signing must not see the pad jump).
+                        <div class="notice-layer">
+                            <NoticeBanner/>
+                            <div class="notices"><UpdatePrompt/></div>
+                        </div>
                     </Show>
-                </main>
-                <Show when=move || { stage.get() >= Stage::Bars }>
-                    <SyncBar/>
-                </Show>
-            </div>
-        </Router>
+                    <main>
+                        <Show when=move || { stage.get() >= Stage::Page }>
+                            <Routes fallback=|| view! { <NotFound/> }>
+                                <Route path=path!("/") view=JobsPage/>
+                                <Route path=path!("/login") view=LoginPage/>
+                                <Route path=path!("/jobs/:id") view=JobPage/>
+                                <Route path=path!("/jobs/:id/sign-off") view=SignOffPage/>
+                                <Route path=path!("/jobs/:id/report") view=ReportPage/>
+                            </Routes>
+                        </Show>
+                    </main>
+                    <Show when=move || { stage.get() >= Stage::Bars }>
+                        <SyncBar/>
+                    </Show>
+                </div>
+            </Router>
+        </Show>
     }
 }
 
 /// How far the app has got in starting. Starting is a first visit's longest stretch of work
 /// (every function runs for the first time, so the browser compiles it then); done in one task
-/// it kept the main thread for about 0.2 s on a 4× slowed CPU. So a first visit starts in three
-/// tasks, with the browser free in between: the contexts and hooks, then the bars around the
-/// page (top bar, messages, sync bar), then the page. The app stays hidden, and the static shell
-/// of `index.html` on screen, until the page is built; then the shell goes and the app shows in
-/// the same task, so the screen is never blank.
+/// it kept the main thread for about 0.2 s on a 4× slowed CPU. So a first visit starts in five
+/// tasks, with the browser free in between: the stores and contexts, then the live parts (the
+/// hooks and the sync scheduler), then the router, then the bars around the page (top bar,
+/// messages, sync bar), then the page. The app stays hidden, and the static shell of
+/// `index.html` on screen, until the page is built; then the shell goes and the app shows in the
+/// same task, so the screen is never blank.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
     Contexts,
+    Router,
     Bars,
     Page,
 }
@@ -104,7 +123,8 @@ enum Stage {
 impl Stage {
     fn next(self) -> Option<Stage> {
         match self {
-            Stage::Contexts => Some(Stage::Bars),
+            Stage::Contexts => Some(Stage::Router),
+            Stage::Router => Some(Stage::Bars),
             Stage::Bars => Some(Stage::Page),
             Stage::Page => None,
         }

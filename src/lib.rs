@@ -103,7 +103,8 @@ pub fn show_stopped() {
 fn open_login_if_logged_out() {
     let window = leptos::prelude::window();
     let at_start = window.location().pathname().is_ok_and(|p| p == "/");
-    if at_start && matches!(storage::Store::session(), Ok(None))
+    if at_start
+        && matches!(storage::Store::session(), Ok(None))
         && let Ok(history) = window.history()
     {
         // Refused (it never is for a same-origin path), the job list redirects as before.

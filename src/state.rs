@@ -8,8 +8,8 @@
 //! - [`Notice`]: the one message banner (errors and confirmations).
 //! - [`Clock`]: "now", ticking, and the phone's UTC offset, for SLA timers and times.
 
-use crate::i18n::{Lang, Msg};
 use crate::debounce::Debounce;
+use crate::i18n::{Lang, Msg};
 use crate::locks;
 use crate::storage::{Store, StoreError};
 use chrono::{DateTime, FixedOffset, Utc};

@@ -25,6 +25,12 @@ pub struct Update {
     pub ready: RwSignal<bool>,
 }
 
+impl Default for Update {
+    fn default() -> Self {
+        Update { ready: RwSignal::new(false) }
+    }
+}
+
 impl Update {
     /// Switches to the waiting version; the page reloads once it has taken over.
     pub fn apply(&self) {
@@ -77,11 +83,11 @@ fn watch(worker: web_sys::ServiceWorker, ready: RwSignal<bool>) {
     on_change.forget();
 }
 
-pub fn use_service_worker() -> Update {
-    let update = Update { ready: RwSignal::new(false) };
+/// Registers the worker and sets `update` ready when a new version waits.
+pub fn use_service_worker(update: Update) {
     if !has_service_worker() {
         // Browsers without service workers (or insecure origins) run online-only.
-        return update;
+        return;
     }
     let container = window().navigator().service_worker();
     let ready = update.ready;
@@ -122,5 +128,4 @@ pub fn use_service_worker() -> Update {
             Err(e) => leptos::logging::error!("service worker registration failed: {e:?}"),
         }
     });
-    update
 }

@@ -2,13 +2,16 @@
 // app's first page, served by the real release server. Lighthouse clears the service worker
 // and caches first, so this is always a first visit.
 import { execFileSync } from 'node:child_process';
-import { FLAGS, URL_BASE, figure, detail } from './common.mjs';
+import fs from 'node:fs';
+import { FLAGS, URL_BASE, figure, detail, outDir } from './common.mjs';
 
 const out = execFileSync('npx', ['lighthouse', URL_BASE, '--output=json', '--quiet', '--only-categories=performance,accessibility,best-practices',
   `--chrome-flags=${FLAGS.join(' ')}`], {
   env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
 });
 const lhr = JSON.parse(out.toString());
+// The whole report, for review (open it in the Lighthouse viewer).
+fs.writeFileSync(`${outDir()}/lighthouse.json`, out);
 const a = lhr.audits;
 const score = Math.round(lhr.categories.performance.score * 100);
 figure('cold load: Lighthouse mobile performance score', String(score), '≥ 98', score >= 98);
@@ -36,4 +39,9 @@ for (const id of ['render-blocking-resources', 'render-blocking-insight', 'uses-
   const items = a['largest-contentful-paint-element']?.details?.items ?? [];
   const node = items.flatMap((t) => t.items ?? []).find((i) => i.node)?.node;
   if (node) detail(`lighthouse LCP element: ${node.snippet} (${node.nodeLabel ?? ''})`);
+}
+{
+  // The long main-thread tasks behind TBT, in Lighthouse's simulated timeline (4× CPU, slow 4G).
+  const tasks = a['long-tasks']?.details?.items ?? [];
+  detail(`lighthouse long tasks: ${tasks.map((t) => `${Math.round(t.duration)} ms at ${Math.round(t.startTime)} (${String(t.url ?? '').split('/').pop()})`).join(', ') || 'none'}`);
 }

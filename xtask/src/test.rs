@@ -1,5 +1,6 @@
 //! `cargo xtask test`: every test, in order of cost, stopping at the first failing stage.
 //!
+//! 0. the code is formatted (`cargo fmt --check`);
 //! 1. core and server, natively (`cargo test`); the server's tests run it over HTTP on a real
 //!    SQLite file;
 //! 2. schemathesis against the OpenAPI document and the real server (`contract`), as the service
@@ -117,6 +118,9 @@ pub fn run() -> Result<()> {
     let tools = setup::run(true)?;
     let root = root();
     let mut table: Vec<(&str, Counts)> = Vec::new();
+
+    util::step("formatting (cargo fmt --check)");
+    util::run(util::cmd("cargo", &root).args(["fmt", "--all", "--check"]))?;
 
     util::step("core, server and build-tool tests (native; the server over HTTP on a real SQLite file)");
     table.push((
