@@ -35,13 +35,17 @@ pub fn App(staged: bool) -> impl IntoView {
     let update = Update::default();
     provide_context(update);
 
-    // The browser hooks, this tab's writer slot and the sync scheduler: the app's live parts.
+    // Listening in the task that loaded the stores, so no other tab's write and no change of
+    // network can fall between the two and be missed.
+    hooks::use_other_tabs(jobs, notice, i18n);
+    hooks::use_connectivity(sync, update);
+
+    // The service worker, persistent storage, the clock, this tab's writer slot and the sync
+    // scheduler: the app's live parts.
     let start_live = move || {
         hooks::use_service_worker(update);
         hooks::use_persistent_storage();
         hooks::use_clock(clock, Duration::from_secs(1));
-        hooks::use_connectivity(sync, update);
-        hooks::use_other_tabs(jobs, notice, i18n);
         // This tab's writer slot (its own device id and counter while other tabs are open).
         let lang = i18n.lang.get_untracked();
         leptos::task::spawn_local(async move {
@@ -107,8 +111,8 @@ pub fn App(staged: bool) -> impl IntoView {
 /// How far the app has got in starting. Starting is a first visit's longest stretch of work
 /// (every function runs for the first time, so the browser compiles it then); done in one task
 /// it kept the main thread for about 0.2 s on a 4× slowed CPU. So a first visit starts in five
-/// tasks, with the browser free in between: the stores and contexts, then the live parts (the
-/// hooks and the sync scheduler), then the router, then the bars around the page (top bar,
+/// tasks, with the browser free in between: the stores, contexts and event listeners, then the
+/// live parts (service worker, clock, writer slot, sync scheduler), then the router, then the bars around the page (top bar,
 /// messages, sync bar), then the page. The app stays hidden, and the static shell of
 /// `index.html` on screen, until the page is built; then the shell goes and the app shows in the
 /// same task, so the screen is never blank.
