@@ -6,9 +6,9 @@ use crate::i18n::{self, Msg};
 use crate::state::{Clock, I18n, Jobs};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use onsite_core::JobStatus;
 use onsite_core::ids::JobId;
 use onsite_core::status::work_open;
-use onsite_core::{JobKind, JobStatus};
 
 #[component]
 pub fn JobPage() -> impl IntoView {
@@ -111,7 +111,7 @@ fn JobView(id: JobId, job: Signal<Option<onsite_core::sync::LocalJob>>) -> impl 
         </Show>
         <StepList job_id=id job editable=working/>
         <PartsPanel job_id=id job editable=working/>
-        <Show when=move || job.with(|j| j.as_ref().is_some_and(|j| j.job.kind == JobKind::Renewal))>
+        <Show when=move || job.with(|j| j.as_ref().is_some_and(|j| j.job.kind.collects_fee()))>
             <FeeForm job_id=id job editable=working/>
         </Show>
         <section aria-labelledby="history-h">

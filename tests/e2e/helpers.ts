@@ -90,3 +90,64 @@ export async function openJob(page: Page, customer: string) {
   await card.click();
   await expect(page.getByTestId('job-status')).toBeVisible();
 }
+
+/**
+ * A tour of every page, as one engineer's repair visit from the job list to the report, then a
+ * page that does not exist: `at(name)` runs on each page once it shows. Shared by the axe test,
+ * the layout test and the screenshots (`cargo xtask screenshots`).
+ */
+export async function tourEveryPage(page: Page, request: APIRequestContext, locale: string, at: (name: string) => Promise<void>) {
+  const zh = locale.startsWith('zh');
+  const customer = `${zh ? '张伟' : 'Zhang Wei'} ${Date.now() % 100000}`;
+  // A renewal: its visit has the most to show (steps, parts and the fee form).
+  const jobId = await dispatch(request, 'renewal', customer, 'li.lei');
+
+  await page.goto('/login');
+  await expect(page.locator('#login')).toBeVisible();
+  await at('login');
+
+  await page.locator('#login').fill('li.lei');
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await expect(page.getByTestId('job-card').filter({ hasText: customer })).toBeVisible();
+  await at('jobs');
+
+  await page.goto(`/jobs/${jobId}`);
+  await expect(page.getByTestId('job-status')).toBeVisible();
+  await at('job-assigned');
+
+  await page.locator('[data-action=contact]').click();
+  await page.locator('[data-action=arrive]').click();
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+  await page.locator('#fee-amount').fill('128');
+  await page.locator('#fee-receipt').fill('R-001');
+  await page.locator('.fees form button[type=submit]').click();
+  await at('job-on-site');
+
+  await tickAllSteps(page);
+  await page.locator('[data-action=sign-off]').click();
+  await expect(page.getByTestId('signature-pad')).toBeVisible();
+  await page.locator('#result').fill(zh ? '更换光猫，测速 500M 正常' : 'Replaced the ONT; 500 Mbps speed test');
+  await page.locator('#signer').fill(zh ? '张伟' : 'Zhang Wei');
+  await drawSignature(page);
+  for (const id of ['rate-speed', 'rate-attitude', 'rate-result']) await page.locator(`[data-rating=${id}] [data-value="5"]`).click();
+  await at('sign-off');
+
+  await page.getByTestId('submit-sign-off').click();
+  await expect(page.getByTestId('report-hash')).toBeVisible();
+  await at('report');
+
+  await page.goto('/no/such/page');
+  await expect(page.locator('section.page h1')).toBeVisible();
+  await at('not-found');
+}
+
+/** A short signature drawn with the mouse on the sign-off pad. */
+export async function drawSignature(page: Page) {
+  const box = (await page.getByTestId('signature-pad').boundingBox())!;
+  const points = [[20, 70], [45, 40], [60, 85], [85, 45], [110, 90], [140, 50], [175, 80], [210, 60]];
+  await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);
+  await page.mouse.down();
+  for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
+  await page.mouse.up();
+}

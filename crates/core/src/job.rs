@@ -42,6 +42,11 @@ impl JobKind {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// Whether the visit collects a fee (and cannot be finished without one): a renewal's.
+    pub const fn collects_fee(self) -> bool {
+        matches!(self, JobKind::Renewal)
+    }
 }
 
 /// How urgent the service desk judged the job.
@@ -214,6 +219,19 @@ pub(crate) mod tests {
             appointment: None,
             assignee: Some(UserId(Uuid::from_u128(7))),
             checklist: None,
+        }
+    }
+
+    #[test]
+    fn only_a_renewal_collects_a_fee() {
+        for (kind, fee) in [
+            (JobKind::Install, false),
+            (JobKind::Repair, false),
+            (JobKind::Renewal, true),
+            (JobKind::Inspection, false),
+            (JobKind::ItRepair, false),
+        ] {
+            assert_eq!(kind.collects_fee(), fee, "{kind:?}");
         }
     }
 

@@ -3,7 +3,7 @@
 //! events and "now".
 
 use crate::event::{EscalationTarget, EventKind, VisitEvent, canonical_order};
-use crate::job::{Job, JobKind};
+use crate::job::Job;
 use crate::parts::{PartLine, job_parts};
 use crate::signoff::{Ratings, Signature, Verification, find, requires_sign_off, verify};
 use crate::sla::{self, Deadline, SlaState};
@@ -106,9 +106,7 @@ pub fn finish_blockers(job: &Job, events: &[VisitEvent]) -> Vec<Blocker> {
         .filter(|(s, state)| s.required && !state.is_settled())
         .map(|(s, _)| Blocker::Step { id: s.id.clone() })
         .collect();
-    if job.kind == JobKind::Renewal
-        && !events.iter().any(|e| matches!(e.kind, EventKind::FeeCollected { .. }))
-    {
+    if job.kind.collects_fee() && !events.iter().any(|e| matches!(e.kind, EventKind::FeeCollected { .. })) {
         out.push(Blocker::Fee);
     }
     out
@@ -188,6 +186,7 @@ pub fn can_finish(job: &Job, events: &[VisitEvent]) -> Result<bool, Vec<Blocker>
 mod tests {
     use super::*;
     use crate::event::tests::ev;
+    use crate::job::JobKind;
     use crate::job::tests::sample;
     use crate::signoff::{seal, tests::draft};
     use chrono::TimeZone;
