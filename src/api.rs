@@ -15,9 +15,9 @@ pub enum ApiError {
     /// The server answered 401.
     #[error("not logged in")]
     Unauthorized,
-    /// Any other non-success answer, with the server's message.
+    /// Any other non-success answer, with the server's message and its `Retry-After` (seconds).
     #[error("{message}")]
-    Status { status: u16, message: String },
+    Status { status: u16, message: String, retry_after: Option<u32> },
     /// A success answer whose body did not parse.
     #[error("the server's answer could not be read")]
     BadBody,
@@ -51,11 +51,12 @@ async fn read_error(resp: Response) -> ApiError {
     if status == 401 {
         return ApiError::Unauthorized;
     }
+    let retry_after = resp.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
     let message = match resp.json::<ErrorBody>().await {
         Ok(body) => body.message,
         Err(_) => format!("HTTP {status}"),
     };
-    ApiError::Status { status, message }
+    ApiError::Status { status, message, retry_after }
 }
 
 /// POSTs a JSON body that is answered with a `Session` (login, refresh).

@@ -213,6 +213,7 @@ messages! {
     LoginServerBusy => "服务器暂时不可用（{s}），请稍后再登录", "The server is not available ({s}); log in again later";
     LoginBadAnswer => "服务器的回复无法读取，请稍后再试", "The server's answer could not be read; try again later";
     LoginRefused => "服务器拒绝了登录（{s}）", "The server refused the log in ({s})";
+    LoginTooManyTries => "密码错误次数过多，请 {n} 秒后再试", "Too many wrong passwords: try again in {n} s";
     ShareFailed => "无法分享报告", "Could not share the report";
     StarsN => "{n} 星", "{n} stars";
 }

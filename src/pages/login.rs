@@ -9,7 +9,7 @@ use crate::sync::Sync;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use onsite_core::sync::SyncProblem;
+use onsite_core::sync::{LoginRefusal, login_refusal};
 
 /// Why a log in failed, in words. The server's own message (a sentence in its language, not
 /// necessarily the engineer's) is only a detail after the status.
@@ -18,16 +18,18 @@ fn login_problem(lang: Lang, err: &ApiError) -> String {
         ApiError::Network => Msg::LoginOffline.text(lang).to_string(),
         ApiError::Unauthorized => Msg::BadLogin.text(lang).to_string(),
         ApiError::BadBody => Msg::LoginBadAnswer.text(lang).to_string(),
-        ApiError::Status { status, message } => {
+        ApiError::Status { status, message, retry_after } => {
             let detail = match message.trim() {
                 m if m.is_empty() || m == format!("HTTP {status}") => status.to_string(),
                 m => format!("{status} · {m}"),
             };
-            let msg = match err.problem() {
-                SyncProblem::ServerBusy { .. } => Msg::LoginServerBusy,
-                _ => Msg::LoginRefused,
-            };
-            msg.text(lang).replace("{s}", &detail)
+            match login_refusal(*status, *retry_after) {
+                LoginRefusal::TooManyTries { wait_s } => {
+                    Msg::LoginTooManyTries.text(lang).replace("{n}", &wait_s.to_string())
+                }
+                LoginRefusal::ServerBusy { .. } => Msg::LoginServerBusy.text(lang).replace("{s}", &detail),
+                _ => Msg::LoginRefused.text(lang).replace("{s}", &detail),
+            }
         }
     }
 }

@@ -55,7 +55,7 @@ try {
     const target = batch === 1000;
     detail(`ingest, ${batch} a push: ${run.acked} events acknowledged in ${run.secs.toFixed(2)} s through the API; raw SQLite (Python ${py.python}, SQLite ${py.sqlite}) inserted ${py.rows} rows in ${py.seconds.toFixed(2)} s`);
     figure(`server ingest through /sync/push (${batch} a push)`, `${Math.round(run.rate)} events/s`, '', null);
-    figure(`raw SQLite inserts, same rows (WAL, NORMAL, ${batch}/txn)`, `${Math.round(py.rate)} rows/s`, '', null);
+    figure(`raw SQLite inserts, same rows (WAL, FULL, ${batch}/txn)`, `${Math.round(py.rate)} rows/s`, '', null);
     figure(`server ingest ÷ raw SQLite (${batch} a push)`, ratio.toFixed(2), target ? '≥ 0.5' : '', target ? ratio >= 0.5 : null);
   }
 } finally {

@@ -1,7 +1,7 @@
 """Raw SQLite baseline for the server-ingest benchmark (run by ingest.mjs).
 
 Creates a fresh database from the server's own migrations, with the server's pragmas (WAL,
-synchronous=NORMAL, foreign_keys=ON), inserts the job rows the events refer to, then times
+synchronous=FULL, foreign_keys=ON), inserts the job rows the events refer to, then times
 inserting the same event rows the benchmark pushed through the API into the same `events`
 table: one transaction per BATCH rows (the fourth argument; a push's size), each row taking the
 next value of the change counter as the server does. Prints one JSON object.
@@ -13,7 +13,7 @@ rows_file, db_file, migrations, batch = sys.argv[1], sys.argv[2], sys.argv[3], i
 data = json.load(open(rows_file))
 conn = sqlite3.connect(db_file, isolation_level=None)
 assert conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
-conn.execute("PRAGMA synchronous = NORMAL")
+conn.execute("PRAGMA synchronous = FULL")
 conn.execute("PRAGMA foreign_keys = ON")
 for name in sorted(os.listdir(migrations)):
     if name.endswith(".sql"):

@@ -20,6 +20,7 @@ const SCRIPTS: &[(&str, &str)] = &[
     ("sync", "tests/bench/sync.mjs"),
     ("peer (PouchDB)", "tests/bench/peer.mjs"),
     ("server ingest", "tests/bench/ingest.mjs"),
+    ("server under attack", "tests/bench/attack.mjs"),
     ("cold load (Lighthouse)", "tests/bench/lighthouse.mjs"),
 ];
 
@@ -38,7 +39,7 @@ fn start_server(root: &Path, dir: &Path) -> Result<util::Server> {
         root,
         dir,
         &["--static-dir".as_ref(), dist.as_os_str()],
-        &[("ONSITE_RATE_LIMIT", "off")],
+        &[("ONSITE_RATE_LIMIT", "off"), ("ONSITE_LOGIN_RATE", "off")],
     )
 }
 
@@ -157,6 +158,7 @@ pub fn run(only: &[String]) -> Result<()> {
             .arg(script)
             .arg(dir.join("dist"))
             .env("ONSITE_URL", &server.url)
+            .env("ONSITE_SERVER_PID", server.pid().to_string())
             .env("BENCH_OUT", &dir)
             .env("PATH", tools.path_with_node_bin())
             .stdout(Stdio::piped())

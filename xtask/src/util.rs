@@ -76,6 +76,13 @@ impl Server {
     }
 }
 
+impl Server {
+    /// The server process's id (for reading its memory from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         // Already exited is fine; nothing else can go wrong that matters here.

@@ -3,15 +3,18 @@
 //! Events are facts recorded where the work happened, so none is refused for these: the
 //! server applies the event and raises a [`FlagKind`] beside it. Three things are flagged:
 //! - a part used that the van's count did not hold ([`stock_short`]);
-//! - a sign-off whose hash does not match the record it claims to seal, and a job finished
-//!   (signed off or completed) while something still blocked finishing ([`on_finish`]).
+//! - a job finished (signed off or completed) while something still blocked finishing
+//!   ([`steps_unsettled`], from the job's [`Progress`]: cheap, checked as the event is applied);
+//! - a sign-off whose hash does not match the record it claims to seal ([`sign_off_altered`]:
+//!   it reads every event the sign-off covers, so the server checks it after the push commits,
+//!   off the write path).
 
 use crate::VisitEvent;
 use crate::event::EventKind;
 use crate::job::Job;
 use crate::parts::{UseCheck, check_use};
-use crate::report::{Blocker, finish_blockers};
-use crate::signoff::{Verification, verify};
+use crate::report::{Blocker, Progress};
+use crate::signoff::{SignOff, Verification, verify};
 use crate::wire::FlagKind;
 use std::collections::BTreeMap;
 
@@ -28,7 +31,7 @@ pub fn needs_van(kind: &EventKind) -> bool {
     matches!(kind, EventKind::PartUsed { .. })
 }
 
-/// Whether this event finishes the job, so that [`on_finish`] applies.
+/// Whether this event finishes the job, so that [`steps_unsettled`] applies.
 pub fn finishes(kind: &EventKind) -> bool {
     matches!(kind, EventKind::Completed { .. } | EventKind::SignedOff(_))
 }
@@ -47,49 +50,50 @@ pub fn stock_short(van_before: &BTreeMap<String, i64>, kind: &EventKind) -> Opti
     }
 }
 
-/// What finishing raises: a sign-off that does not verify against the job and the events held
-/// now (`events`, the job's, including this one), and anything still blocking finishing.
-pub fn on_finish(job: &Job, events: &[VisitEvent], kind: &EventKind) -> Vec<Raised> {
-    let mut out = Vec::new();
-    if let EventKind::SignedOff(sign_off) = kind
-        && let Verification::Altered { expected, found } = verify(job, events, sign_off)
-    {
-        let short = |h: &str| h.get(..8).unwrap_or(h).to_string();
-        out.push(Raised {
-            kind: FlagKind::SignOffAltered,
-            detail: format!(
-                "the sign-off's hash {} does not match the record it covers ({}): an event it covers \
-                 was changed or is missing",
-                short(&expected),
-                short(&found),
-            ),
-        });
+/// A sign-off that does not verify against the job and the events held now (`events`, the
+/// job's, including the sign-off itself).
+pub fn sign_off_altered(job: &Job, events: &[VisitEvent], sign_off: &SignOff) -> Option<Raised> {
+    let Verification::Altered { expected, found } = verify(job, events, sign_off) else {
+        return None;
+    };
+    let short = |h: &str| h.get(..8).unwrap_or(h).to_string();
+    Some(Raised {
+        kind: FlagKind::SignOffAltered,
+        detail: format!(
+            "the sign-off's hash {} does not match the record it covers ({}): an event it covers \
+             was changed or is missing",
+            short(&expected),
+            short(&found),
+        ),
+    })
+}
+
+/// A finishing event while something still blocked finishing, given the job's progress with
+/// every event up to and including this one.
+pub fn steps_unsettled(job: &Job, progress: &Progress, kind: &EventKind) -> Option<Raised> {
+    if !finishes(kind) {
+        return None;
     }
-    if finishes(kind) {
-        let blockers = finish_blockers(job, events);
-        if !blockers.is_empty() {
-            let steps: Vec<&str> = blockers
-                .iter()
-                .filter_map(|b| match b {
-                    Blocker::Step { id } => Some(id.as_str()),
-                    Blocker::Fee => None,
-                })
-                .collect();
-            let mut what = Vec::new();
-            if !steps.is_empty() {
-                what.push(format!("required steps open: {}", steps.join(", ")));
-            }
-            if blockers.contains(&Blocker::Fee) {
-                what.push("no fee recorded".to_string());
-            }
-            let verb = if matches!(kind, EventKind::SignedOff(_)) { "signed off" } else { "completed" };
-            out.push(Raised {
-                kind: FlagKind::StepsUnsettled,
-                detail: format!("{verb} with {}", what.join("; ")),
-            });
-        }
+    let blockers = progress.blockers(job);
+    if blockers.is_empty() {
+        return None;
     }
-    out
+    let steps: Vec<&str> = blockers
+        .iter()
+        .filter_map(|b| match b {
+            Blocker::Step { id } => Some(id.as_str()),
+            Blocker::Fee => None,
+        })
+        .collect();
+    let mut what = Vec::new();
+    if !steps.is_empty() {
+        what.push(format!("required steps open: {}", steps.join(", ")));
+    }
+    if blockers.contains(&Blocker::Fee) {
+        what.push("no fee recorded".to_string());
+    }
+    let verb = if matches!(kind, EventKind::SignedOff(_)) { "signed off" } else { "completed" };
+    Some(Raised { kind: FlagKind::StepsUnsettled, detail: format!("{verb} with {}", what.join("; ")) })
 }
 
 #[cfg(test)]
@@ -121,6 +125,15 @@ mod tests {
             .collect()
     }
 
+    /// Both checks of a finishing event, as the server makes them.
+    fn on_finish(job: &Job, events: &[VisitEvent], kind: &EventKind) -> Vec<Raised> {
+        let altered = match kind {
+            EventKind::SignedOff(s) => sign_off_altered(job, events, s),
+            _ => None,
+        };
+        altered.into_iter().chain(steps_unsettled(job, &Progress::of(events), kind)).collect()
+    }
+
     #[test]
     fn a_sealed_sign_off_after_every_step_raises_nothing() {
         let job = sample(JobKind::Repair);
@@ -130,6 +143,27 @@ mod tests {
         assert_eq!(on_finish(&job, &events, &sign_off), vec![]);
         let note = EventKind::NoteAdded { text: "n".into() };
         assert_eq!(on_finish(&job, &[], &note), vec![], "not a finishing event");
+    }
+
+    #[test]
+    fn progress_kept_event_by_event_is_progress_of_all() {
+        let job = sample(JobKind::Renewal);
+        let mut events = settled(&job);
+        events.push(ev(98, 1, 98, 40, EventKind::FeeCollected { amount_fen: 100, receipt_no: "R1".into() }));
+        events.push(ev(
+            97,
+            1,
+            97,
+            41,
+            EventKind::StepSkipped { step: "not-a-step".into(), reason: "r".into() },
+        ));
+        let mut kept = Progress::default();
+        for (i, e) in events.iter().enumerate() {
+            kept.add(&e.kind);
+            assert_eq!(kept, Progress::of(&events[..=i]), "after {i} events");
+            assert_eq!(kept.blockers(&job), crate::report::finish_blockers(&job, &events[..=i]));
+        }
+        assert_eq!(kept.blockers(&job), vec![]);
     }
 
     #[test]

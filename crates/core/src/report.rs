@@ -98,18 +98,54 @@ pub struct VisitReport {
     pub blockers: Vec<Blocker>,
 }
 
+/// What finishing a job depends on, gathered from its events: the steps settled (done, or
+/// skipped with a reason: either settles a step for good) and whether a fee was collected.
+/// It only grows as events arrive, so the server keeps it as they do ([`Progress::add`]) and
+/// checks a finishing event without reading the job's history.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub settled: std::collections::BTreeSet<String>,
+    pub fee_collected: bool,
+}
+
+impl Progress {
+    pub fn of<'a>(events: impl IntoIterator<Item = &'a VisitEvent>) -> Progress {
+        let mut progress = Progress::default();
+        for e in events {
+            progress.add(&e.kind);
+        }
+        progress
+    }
+
+    /// Takes one more event into account.
+    pub fn add(&mut self, kind: &EventKind) {
+        match kind {
+            EventKind::StepDone { step } | EventKind::StepSkipped { step, .. } => {
+                self.settled.insert(step.clone());
+            }
+            EventKind::FeeCollected { .. } => self.fee_collected = true,
+            _ => {}
+        }
+    }
+
+    /// What still stops finishing `job`: open required steps, and a renewal's missing fee.
+    pub fn blockers(&self, job: &Job) -> Vec<Blocker> {
+        let mut out: Vec<Blocker> = job
+            .checklist()
+            .iter()
+            .filter(|s| s.required && !self.settled.contains(&s.id))
+            .map(|s| Blocker::Step { id: s.id.clone() })
+            .collect();
+        if job.kind.collects_fee() && !self.fee_collected {
+            out.push(Blocker::Fee);
+        }
+        out
+    }
+}
+
 /// What still stops finishing: open required steps, and a renewal's missing fee.
 pub fn finish_blockers(job: &Job, events: &[VisitEvent]) -> Vec<Blocker> {
-    let checklist = job.checklist();
-    let mut out: Vec<Blocker> = step_states(&checklist, events)
-        .into_iter()
-        .filter(|(s, state)| s.required && !state.is_settled())
-        .map(|(s, _)| Blocker::Step { id: s.id.clone() })
-        .collect();
-    if job.kind.collects_fee() && !events.iter().any(|e| matches!(e.kind, EventKind::FeeCollected { .. })) {
-        out.push(Blocker::Fee);
-    }
-    out
+    Progress::of(events).blockers(job)
 }
 
 pub fn report(job: &Job, events: &[VisitEvent], now: DateTime<Utc>) -> VisitReport {

@@ -416,6 +416,33 @@ pub fn status_problem(status: u16) -> SyncProblem {
     }
 }
 
+/// Why a log in failed, by the answer's status and its `Retry-After` (seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginRefusal {
+    /// No answer.
+    NoConnection,
+    /// 401: wrong login or password.
+    BadLogin,
+    /// 429: too many failed log-ins for the account or from this phone's network; the server
+    /// hears the next try after `wait_s` seconds (at least 1).
+    TooManyTries { wait_s: u32 },
+    /// 5xx or 408: the server is down or busy; try again in a moment.
+    ServerBusy { status: u16 },
+    /// Any other refusal.
+    Refused { status: u16 },
+}
+
+/// Reads a failed log in's answer.
+pub fn login_refusal(status: u16, retry_after: Option<u32>) -> LoginRefusal {
+    match status {
+        0 => LoginRefusal::NoConnection,
+        401 => LoginRefusal::BadLogin,
+        429 => LoginRefusal::TooManyTries { wait_s: retry_after.unwrap_or(30).max(1) },
+        408 | 500..=599 => LoginRefusal::ServerBusy { status },
+        _ => LoginRefusal::Refused { status },
+    }
+}
+
 /// Reads an HTTP answer to a push. `status` 0 means no answer arrived (a network error).
 pub fn push_outcome(status: u16, body: &str, batch: &[EventId]) -> PushOutcome {
     let sent: BTreeSet<&EventId> = batch.iter().collect();
@@ -489,6 +516,25 @@ pub fn jobs_touched(pull: &crate::wire::PullResponse) -> Vec<JobId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_log_in_is_read_by_its_status() {
+        let table = [
+            (0, None, LoginRefusal::NoConnection),
+            (401, None, LoginRefusal::BadLogin),
+            (429, Some(16), LoginRefusal::TooManyTries { wait_s: 16 }),
+            (429, Some(0), LoginRefusal::TooManyTries { wait_s: 1 }),
+            (429, None, LoginRefusal::TooManyTries { wait_s: 30 }),
+            (503, Some(2), LoginRefusal::ServerBusy { status: 503 }),
+            (500, None, LoginRefusal::ServerBusy { status: 500 }),
+            (408, None, LoginRefusal::ServerBusy { status: 408 }),
+            (422, None, LoginRefusal::Refused { status: 422 }),
+            (415, None, LoginRefusal::Refused { status: 415 }),
+        ];
+        for (status, retry_after, want) in table {
+            assert_eq!(login_refusal(status, retry_after), want, "{status} {retry_after:?}");
+        }
+    }
     use crate::event::EventKind;
     use crate::event::tests::ev;
     use crate::job::JobKind;

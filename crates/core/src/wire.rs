@@ -36,9 +36,14 @@ pub enum ErrorCode {
     Conflict,
     PayloadTooLarge,
     Unprocessable,
-    /// Too many requests for this token: wait the `Retry-After` seconds, then go on.
+    /// Too many requests for this token or account, or too many failed log-ins: wait the
+    /// `Retry-After` seconds, then go on.
     TooManyRequests,
+    /// The body is not `application/json`.
+    UnsupportedMediaType,
     Internal,
+    /// The server is busy (every password check is taken): wait the `Retry-After` seconds.
+    Unavailable,
 }
 
 /// Every error response's body.

@@ -215,14 +215,47 @@ pub fn session_user(conn: &Connection, hash: &str, at: DateTime<Utc>) -> Result<
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Error;
 
+    /// Reads the token on a reader: answered even while a long push holds the write lock. Then
+    /// takes one request from the account's bucket, so that logging in again for a fresh token
+    /// does not reset the rate limit.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let hash = token_hash(bearer(parts)?);
         let lookup = hash.clone();
-        let user = state.db.run(move |conn| session_user(conn, &lookup, now())).await?;
-        match user {
-            Some(user) => Ok(CurrentUser { user, token_hash: hash }),
-            None => Err(Error::Unauthorized("the session has expired or was ended: log in again".into())),
-        }
+        let user = state.db.read(move |conn| session_user(conn, &lookup, now())).await?;
+        let Some(user) = user else {
+            return Err(Error::Unauthorized("the session has expired or was ended: log in again".into()));
+        };
+        state.limiter.check_account(user.id)?;
+        Ok(CurrentUser { user, token_hash: hash })
+    }
+}
+
+/// A request by an engineer. As an extractor it answers 403 for anyone else before the body is
+/// read, so a malformed body from the wrong role learns nothing of the body's rules.
+#[derive(Clone, Debug)]
+pub struct Engineer(pub CurrentUser);
+
+/// A request by the service desk (a dispatcher): 403 for anyone else, before the body is read.
+#[derive(Clone, Debug)]
+pub struct Dispatcher(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Engineer {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let me = CurrentUser::from_request_parts(parts, state).await?;
+        me.require(Role::Engineer)?;
+        Ok(Engineer(me))
+    }
+}
+
+impl FromRequestParts<AppState> for Dispatcher {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let me = CurrentUser::from_request_parts(parts, state).await?;
+        me.require(Role::Dispatcher)?;
+        Ok(Dispatcher(me))
     }
 }
 

@@ -1,9 +1,16 @@
 //! The SQLite database: opening it, its pragmas, its migrations, and running work on it.
 //!
-//! rusqlite is synchronous, so the one connection lives behind an `Arc<Mutex<_>>` and every
-//! piece of work runs in `tokio::task::spawn_blocking` ([`Db::run`]): a slow query or a busy
-//! lock never stalls the async workers. One connection serialises the writers, which is what
-//! SQLite does anyway; WAL keeps a reader from ever waiting on a checkpoint.
+//! rusqlite is synchronous, so every piece of work runs in `tokio::task::spawn_blocking`: a slow
+//! query or a busy lock never stalls the async workers. There are two kinds of connection:
+//! - **the writer** ([`Db::run`]), one connection behind a mutex: it serialises the writers,
+//!   which is what SQLite does anyway;
+//! - **the readers** ([`Db::read`]), a small pool of `query_only` connections. In WAL mode a
+//!   reader sees the last commit and never waits for the writer, so checking a token, a pull or
+//!   the desk's list is answered while a long push holds the write lock.
+//!
+//! **Durability.** `synchronous = FULL`: in WAL mode every commit is synced to disk before it
+//! returns, so an event the phone was told is stored survives a power cut or an OS crash (with
+//! `NORMAL` the last commits may be lost, and the phone would already have marked them synced).
 //!
 //! The schema lives in `migrations/*.sql`, embedded at compile time and applied in order by
 //! `rusqlite_migration`, which records the version in SQLite's `user_version`.
@@ -16,19 +23,25 @@ use crate::error::{Error, Result};
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use rusqlite_migration::{M, Migrations};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// The schema, one migration per file, in order. Never edit a released one: add a new file.
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_visit.sql"),
     include_str!("../migrations/0003_refresh.sql"),
+    include_str!("../migrations/0004_finishing.sql"),
 ];
 
 /// How long a statement waits for a lock held by another connection (a backup, a CLI).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Read connections in the pool: enough that reads never queue behind one another on two cores,
+/// few enough that their page caches stay small.
+pub const READERS: usize = 4;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
@@ -43,36 +56,91 @@ pub fn open(path: &Path) -> Result<Connection> {
         tracing::warn!(%mode, "SQLite did not switch to WAL mode");
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     migrations().to_latest(&mut conn)?;
     Ok(conn)
 }
 
-/// The shared connection. Cheap to clone.
+/// Opens a read connection on a database [`open`] has brought up to date: it refuses to write.
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// The writer and the pool of readers. Cheap to clone.
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+    writer: Arc<Mutex<Connection>>,
+    readers: Arc<Readers>,
+}
+
+struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    permits: Semaphore,
 }
 
 impl Db {
-    pub fn new(conn: Connection) -> Self {
-        Db { conn: Arc::new(Mutex::new(conn)) }
+    /// Opens the database at `path` (see [`open`]) with its writer and [`READERS`] readers.
+    pub fn open(path: &Path) -> Result<Db> {
+        let writer = open(path)?;
+        let idle = (0..READERS).map(|_| open_reader(path)).collect::<Result<Vec<_>>>()?;
+        Ok(Db {
+            writer: Arc::new(Mutex::new(writer)),
+            readers: Arc::new(Readers {
+                path: path.to_path_buf(),
+                idle: Mutex::new(idle),
+                permits: Semaphore::new(READERS),
+            }),
+        })
     }
 
-    /// Runs `work` on the connection on a blocking thread. A poisoned lock (an earlier piece
-    /// of work panicked) is an internal error, not a panic here.
+    /// Runs `work` on the writer on a blocking thread. A poisoned lock (an earlier piece of work
+    /// panicked) is an internal error, not a panic here.
     pub async fn run<T, F>(&self, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
+        let conn = Arc::clone(&self.writer);
         tokio::task::spawn_blocking(move || {
             let mut guard = conn.lock().map_err(|_| Error::internal("the database lock is poisoned"))?;
             work(&mut guard)
         })
         .await?
+    }
+
+    /// Runs read-only `work` on a reader, on a blocking thread: it sees the last commit and never
+    /// waits for the writer. Work that writes fails (`query_only`): use [`Db::run`] for it.
+    pub async fn read<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let permit = self.readers.permits.acquire().await.map_err(Error::internal)?;
+        let readers = Arc::clone(&self.readers);
+        let result = tokio::task::spawn_blocking(move || {
+            let taken =
+                readers.idle.lock().map_err(|_| Error::internal("the reader pool is poisoned"))?.pop();
+            let mut conn = match taken {
+                Some(conn) => conn,
+                None => open_reader(&readers.path)?,
+            };
+            let result = work(&mut conn);
+            // A connection left inside a transaction (work that returned early) is not reused.
+            if conn.is_autocommit()
+                && let Ok(mut idle) = readers.idle.lock()
+            {
+                idle.push(conn);
+            }
+            result
+        })
+        .await?;
+        drop(permit);
+        result
     }
 }
 
@@ -163,12 +231,48 @@ mod tests {
         assert_eq!(fk, 1);
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
         assert_eq!(mode, "wal");
+        // 2 = FULL: a commit is on disk before it returns.
+        let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        assert_eq!(synchronous, 2, "an acknowledged event must survive a power cut");
         let tx = conn.transaction()?;
         let a = next_rev(&tx)?;
         let b = next_rev(&tx)?;
         assert_eq!(current_rev(&tx)?, 2);
         tx.commit()?;
         assert_eq!((a, b), (1, 2));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_reader_answers_while_the_writer_holds_the_write_lock() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::internal)?;
+        let db = Db::open(&dir.path().join("t.db"))?;
+        // The writer takes the write lock and keeps it until told to let go.
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let (held, is_held) = tokio::sync::oneshot::channel::<()>();
+        let writer = db.clone();
+        let write = tokio::spawn(async move {
+            writer
+                .run(move |conn| {
+                    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                    next_rev(&tx)?;
+                    let _ = held.send(());
+                    let _ = wait.recv();
+                    tx.commit()?;
+                    Ok(())
+                })
+                .await
+        });
+        is_held.await.map_err(Error::internal)?;
+        // Answered while the write is still open: it sees the last commit, not the write.
+        let rev = db.read(|conn| current_rev(conn)).await?;
+        assert_eq!(rev, 0);
+        assert!(!write.is_finished());
+        let writes = db.read(|conn| Ok(conn.execute("UPDATE meta SET value = 9", []).is_err())).await?;
+        assert!(writes, "a reader refuses to write");
+        release.send(()).map_err(Error::internal)?;
+        write.await??;
+        assert_eq!(db.read(|conn| current_rev(conn)).await?, 1);
         Ok(())
     }
 }

@@ -6,6 +6,9 @@
 //! service desk never have to parse a plain-text error. Internal failures (SQL, a panicked or
 //! cancelled task, hashing) are logged here and answered as a bare 500 `internal`: their details
 //! stay in the log, never in the answer.
+//!
+//! Messages are in the API's own words: a body that does not parse is described by where and
+//! what ("events[0].seq: expected a whole number"), never by the server's Rust type names.
 
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
@@ -30,7 +33,15 @@ pub enum Error {
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
     Unprocessable(String),
+    /// Over a rate limit, or too many failed log-ins: 429 with `Retry-After`.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
+    /// Busy for a moment: 503 with `Retry-After`.
+    #[error("{message}")]
+    Unavailable { message: String, retry_after: u64 },
     /// A push refused as a whole: the status is the most serious rejection's, and every
     /// rejected event is named.
     #[error("{message}")]
@@ -59,7 +70,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -82,7 +95,10 @@ impl Error {
             Error::NotFound(m) => simple(ErrorCode::NotFound, m),
             Error::Conflict(m) => simple(ErrorCode::Conflict, m),
             Error::PayloadTooLarge(m) => simple(ErrorCode::PayloadTooLarge, m),
+            Error::UnsupportedMediaType(m) => simple(ErrorCode::UnsupportedMediaType, m),
             Error::Unprocessable(m) => simple(ErrorCode::Unprocessable, m),
+            Error::TooManyRequests { message, .. } => simple(ErrorCode::TooManyRequests, message),
+            Error::Unavailable { message, .. } => simple(ErrorCode::Unavailable, message),
             Error::PushRefused { code, message, events } => {
                 ErrorBody { error: *code, message: message.clone(), events: events.clone() }
             }
@@ -99,7 +115,17 @@ impl IntoResponse for Error {
         if body.error == ErrorCode::Internal {
             tracing::error!(error = %self, "internal error");
         }
-        error_response(body)
+        let retry_after = match &self {
+            Error::TooManyRequests { retry_after, .. } | Error::Unavailable { retry_after, .. } => {
+                Some(*retry_after)
+            }
+            _ => None,
+        };
+        let mut response = error_response(body);
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -113,16 +139,81 @@ pub fn error_response(body: ErrorBody) -> Response {
     response
 }
 
-/// Maps a rejection's status to ours; 415 and other client errors become 400.
+/// Maps a rejection's status to ours, with the message in the API's words.
 fn from_rejection(status: StatusCode, message: String) -> Error {
     match status {
         StatusCode::PAYLOAD_TOO_LARGE => {
             Error::PayloadTooLarge("the request body is larger than 1 MiB".into())
         }
-        StatusCode::UNPROCESSABLE_ENTITY => Error::Unprocessable(message),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::UnsupportedMediaType(
+            "the body must be JSON, sent as Content-Type: application/json".into(),
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => Error::Unprocessable(plain_words(&message)),
         s if s.is_server_error() => Error::Internal(message),
-        _ => Error::BadRequest(message),
+        _ => Error::BadRequest(plain_words(&message)),
     }
+}
+
+/// Phrases of axum's and serde's messages that speak of Rust, and what to say instead.
+const RUST_PHRASES: [(&str, &str); 12] = [
+    ("Failed to deserialize the JSON body into the target type: ", ""),
+    ("Failed to parse the request body as JSON: ", "the body is not valid JSON: "),
+    ("Failed to deserialize query string: ", "bad query string: "),
+    ("Failed to deserialize query string", "bad query string"),
+    ("Invalid URL: ", "bad path: "),
+    ("expected a sequence", "expected an array"),
+    ("expected a map", "expected an object"),
+    ("expected a boolean", "expected true or false"),
+    ("expected a borrowed string", "expected a string"),
+    ("invalid type: sequence", "invalid type: array"),
+    ("invalid type: map", "invalid type: object"),
+    ("invalid type: unit value", "invalid type: null"),
+];
+
+/// Rust's number types, as serde names them after "expected", and what JSON calls them.
+const RUST_NUMBERS: [(&str, &str); 10] = [
+    ("u8", "a whole number from 0 to 255"),
+    ("u16", "a whole number from 0 to 65535"),
+    ("u32", "a whole number from 0 to 4294967295"),
+    ("u64", "a whole number of 0 or more"),
+    ("usize", "a whole number of 0 or more"),
+    ("i32", "a whole number"),
+    ("i64", "a whole number"),
+    ("isize", "a whole number"),
+    ("f64", "a number"),
+    ("f32", "a number"),
+];
+
+/// A rejection's message in the API's words: serde's "expected struct X" and "expected enum X"
+/// become "an object" and "one of the allowed values", its Rust number types what JSON calls
+/// them, and axum's framing is dropped.
+pub fn plain_words(message: &str) -> String {
+    let mut text = message.to_string();
+    for (rust, json) in RUST_PHRASES {
+        text = text.replace(rust, json);
+    }
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let after_expected = i > 0 && words[i - 1] == "expected";
+        let w = words[i];
+        if after_expected && (w == "struct" || w == "enum") && i + 1 < words.len() {
+            let tail: String =
+                words[i + 1].chars().skip_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let plain = if w == "struct" { "an object" } else { "one of the allowed values" };
+            out.push(format!("{plain}{tail}"));
+            i += 2;
+            continue;
+        }
+        let core = w.trim_end_matches([',', '.', ';', ':']);
+        match RUST_NUMBERS.iter().find(|(rust, _)| after_expected && *rust == core) {
+            Some((_, json)) => out.push(format!("{json}{}", &w[core.len()..])),
+            None => out.push(w.to_string()),
+        }
+        i += 1;
+    }
+    out.join(" ")
 }
 
 impl From<JsonRejection> for Error {
@@ -192,7 +283,9 @@ mod tests {
             (ErrorCode::PayloadTooLarge, 413),
             (ErrorCode::Unprocessable, 422),
             (ErrorCode::TooManyRequests, 429),
+            (ErrorCode::UnsupportedMediaType, 415),
             (ErrorCode::Internal, 500),
+            (ErrorCode::Unavailable, 503),
         ];
         for (code, status) in cases {
             assert_eq!(status_of(code).as_u16(), status, "{code:?}");
@@ -200,10 +293,49 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_media_type_becomes_bad_request() {
+    fn the_wrong_content_type_is_415_and_too_large_is_413() {
         let e = from_rejection(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Expected JSON".into());
-        assert!(matches!(e, Error::BadRequest(_)));
+        assert!(matches!(e, Error::UnsupportedMediaType(_)));
+        assert_eq!(e.body().error, ErrorCode::UnsupportedMediaType);
         let e = from_rejection(StatusCode::PAYLOAD_TOO_LARGE, "length limit".into());
         assert!(matches!(e, Error::PayloadTooLarge(_)));
+    }
+
+    #[test]
+    fn messages_name_json_not_rust() {
+        let cases = [
+            (
+                "Failed to deserialize the JSON body into the target type: invalid type: integer `5`, \
+                 expected struct PushRequest at line 1 column 1",
+                "invalid type: integer `5`, expected an object at line 1 column 1",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: events[0].seq: invalid type: \
+                 string \"x\", expected u64 at line 1 column 90",
+                "events[0].seq: invalid type: string \"x\", expected a whole number of 0 or more at line 1 column 90",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: invalid type: map, expected a sequence",
+                "invalid type: object, expected an array",
+            ),
+            ("expected enum EventBody.", "expected one of the allowed values."),
+            (
+                "unknown variant `x`, expected one of `a`, `b`",
+                "unknown variant `x`, expected one of `a`, `b`",
+            ),
+            ("missing field `device_id`", "missing field `device_id`"),
+            (
+                "invalid value: integer `-1`, expected u8,",
+                "invalid value: integer `-1`, expected a whole number from 0 to 255,",
+            ),
+        ];
+        for (rust, plain) in cases {
+            assert_eq!(plain_words(rust), plain, "{rust}");
+        }
+        for (rust, _) in RUST_NUMBERS {
+            let out = plain_words(&format!("expected {rust}"));
+            assert!(!out.contains(&format!(" {rust}")), "{rust} left in {out}");
+        }
+        assert_eq!(plain_words("a note about u64 and struct Foo"), "a note about u64 and struct Foo");
     }
 }

@@ -19,9 +19,11 @@
 
 pub mod api;
 pub mod auth;
+pub mod checks;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod login_guard;
 pub mod openapi;
 pub mod ratelimit;
 pub mod static_files;
@@ -30,10 +32,18 @@ pub mod store;
 pub use error::Error;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::http::StatusCode;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Semaphore, watch};
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 /// How the server is set up.
@@ -49,6 +59,37 @@ pub struct Config {
     pub refresh_ttl: chrono::Duration,
     /// Requests per bearer token; `None` turns the limit off.
     pub rate_limit: Option<ratelimit::RateLimit>,
+    /// How long a client may be slow, and how many may be connected at once.
+    pub connections: Connections,
+    /// Log-in attempts per client address, right or wrong; `None` turns this bucket off (the
+    /// waits after failed log-ins and the cap on password checks always hold).
+    pub login_rate: Option<ratelimit::RateLimit>,
+}
+
+/// What a connection may cost the server: a client that sends nothing, half a header or half a
+/// body is cut off, and past `max` connections the server stops accepting until one closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Connections {
+    /// To send a request's whole header, and the longest a kept-alive connection may sit idle
+    /// between requests (hyper counts both from the same clock).
+    pub header_read: Duration,
+    /// The longest pause in a request body between two pieces of it.
+    pub body_idle: Duration,
+    /// A whole request, its body included, until the answer starts: past it, 408.
+    pub request: Duration,
+    /// Connections open at once; the rest wait in the kernel's queue.
+    pub max: usize,
+}
+
+impl Connections {
+    /// A phone on a weak signal sends a 1 MiB push in well under a minute, or it is dropped
+    /// anyway and retries; 10 s of silence is not a phone still typing.
+    pub const DEFAULT: Connections = Connections {
+        header_read: Duration::from_secs(10),
+        body_idle: Duration::from_secs(10),
+        request: Duration::from_secs(60),
+        max: 1024,
+    };
 }
 
 impl Config {
@@ -65,6 +106,8 @@ impl Config {
             token_ttl: Self::DEFAULT_TOKEN_TTL,
             refresh_ttl: Self::DEFAULT_REFRESH_TTL,
             rate_limit: Some(ratelimit::RateLimit::DEFAULT),
+            connections: Connections::DEFAULT,
+            login_rate: Some(login_guard::ATTEMPTS),
         }
     }
 
@@ -79,37 +122,104 @@ pub struct AppState {
     pub db: db::Db,
     pub config: Arc<Config>,
     pub limiter: Arc<ratelimit::Limiter>,
+    pub login_guard: Arc<login_guard::LoginGuard>,
+    pub checks: Arc<checks::Checks>,
 }
 
 impl AppState {
     /// Opens (or creates) the database at `config.db_path` and brings its schema up to date.
     pub fn open(config: &Config) -> Result<AppState, Error> {
-        let conn = db::open(&config.db_path)?;
         Ok(AppState {
-            db: db::Db::new(conn),
+            db: db::Db::open(&config.db_path)?,
             config: Arc::new(config.clone()),
             limiter: Arc::new(ratelimit::Limiter::new(config.rate_limit)),
+            login_guard: Arc::new(login_guard::LoginGuard::new(config.login_rate)),
+            checks: Arc::new(checks::Checks::default()),
         })
     }
 }
 
 /// The whole application: `/api/v1`, the OpenAPI document, and the static app when configured.
 pub fn router(state: AppState) -> Router {
+    let limits = state.config.connections;
     let static_dir = state.config.static_dir.clone().filter(|d| d.is_dir());
     let app = api::router(state);
     let app = match static_dir {
         Some(dir) => app.fallback_service(static_files::service(&dir)),
         None => app.fallback(api::no_app),
     };
-    app.layer(CompressionLayer::new()).layer(TraceLayer::new_for_http())
+    app.layer(CompressionLayer::new())
+        .layer(RequestBodyTimeoutLayer::new(limits.body_idle))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request))
+        .layer(TraceLayer::new_for_http())
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` completes, then finishes the requests
-/// in flight and returns.
+/// in flight and returns. Each connection is HTTP/1.1 with the [`Connections`] limits of the
+/// configuration, and its requests carry the peer's address (`ConnectInfo<SocketAddr>`). The
+/// sign-off checks' worker ([`checks::worker`]) runs alongside.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let limits = state.config.connections;
+    let checks = tokio::spawn(checks::worker(state.clone()));
+    let app = router(state);
+    let slots = Arc::new(Semaphore::new(limits.max.max(1)));
+    // Dropped to ask every connection to finish; each holds a receiver until it has.
+    let (stop, stopping) = watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => slot.map_err(std::io::Error::other)?,
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of descriptors or a connection reset before it was taken: wait a
+                    // moment rather than spin, then go on.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = app.clone().map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req.map(axum::body::Body::new)
+        });
+        let mut stopping = stopping.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(TokioTimer::new()).header_read_timeout(limits.header_read).keep_alive(true);
+            let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                result = conn.as_mut() => {
+                    if let Err(e) = result {
+                        tracing::debug!(error = %e, %peer, "connection ended");
+                    }
+                }
+                _ = stopping.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    if let Err(e) = conn.await {
+                        tracing::debug!(error = %e, %peer, "connection ended while shutting down");
+                    }
+                }
+            }
+            drop(stopping);
+        });
+    }
+    drop(listener);
+    drop(stopping);
+    let _ = stop.send(());
+    stop.closed().await;
+    checks.abort();
+    Ok(())
 }

@@ -34,6 +34,10 @@ struct Args {
     /// Requests per bearer token: `PER_SECOND/BURST` (default 20/60), or `off`.
     #[arg(long, env = "ONSITE_RATE_LIMIT", default_value = "20/60", value_parser = parse_rate_limit)]
     rate_limit: RateLimitArg,
+    /// Log-in attempts per client address: `PER_SECOND/BURST` (default 1/30), or `off`. Waits
+    /// after failed log-ins and the cap on password checks hold either way.
+    #[arg(long, env = "ONSITE_LOGIN_RATE", default_value = "1/30", value_parser = parse_rate_limit)]
+    login_rate: RateLimitArg,
 }
 
 #[derive(Clone, Debug)]
@@ -107,6 +111,7 @@ async fn run(args: Args) -> Result<(), String> {
     let config = Config {
         static_dir,
         rate_limit: args.rate_limit.0,
+        login_rate: args.login_rate.0,
         token_ttl: chrono::Duration::minutes(i64::from(args.access_ttl_minutes)),
         ..Config::new(&db_path)
     };

@@ -190,7 +190,8 @@ fn add_domain_rules(doc: &mut Value) {
         schemas,
         "Signature",
         "strokes",
-        json!({"type": "array", "maxItems": MAX_STROKES, "items": {"type": "array", "items": {"type": "integer", "format": "int32"}}}),
+        // At least one stroke of at least one point: an empty signature is refused (422).
+        json!({"type": "array", "minItems": 1, "maxItems": MAX_STROKES, "items": {"type": "array", "minItems": 2, "items": {"type": "integer", "format": "int32"}}}),
     );
 
     use onsite_core::wire::{MAX_LOGIN, MAX_PASSWORD, MAX_TOKEN};
@@ -227,6 +228,7 @@ fn add_domain_rules(doc: &mut Value) {
         }
     }
     add_rate_limit_answers(doc);
+    add_media_type_answers(doc);
     require_rfc3339(doc);
     let schemas = &mut doc["components"]["schemas"];
     // Sequence numbers start at 1 and are stored as SQLite integers.
@@ -254,6 +256,22 @@ fn add_rate_limit_answers(doc: &mut Value) {
             && let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
         {
             responses.insert("429".into(), answer.clone());
+        }
+    }
+}
+
+/// Every operation that reads a JSON body answers 415 to a body of another content type.
+fn add_media_type_answers(doc: &mut Value) {
+    let answer = json!({
+        "description": "The body is not `application/json`",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    });
+    let ops = doc["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
+    for op in ops.filter_map(Value::as_object_mut).flat_map(|ops| ops.values_mut()) {
+        if op.get("requestBody").is_some()
+            && let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
+        {
+            responses.insert("415".into(), answer.clone());
         }
     }
 }
@@ -342,7 +360,11 @@ mod tests {
         assert_eq!(schemas["VanIssue"]["properties"]["qty"]["not"]["const"], 0);
         assert_eq!(schemas["LoginRequest"]["properties"]["password"]["maxLength"], 1024);
         assert!(doc["paths"]["/api/v1/sync/push"]["post"]["responses"]["429"].is_object());
-        assert!(doc["paths"]["/api/v1/auth/login"]["post"]["responses"]["429"].is_null());
+        // Log-in has no token, but answers 429 to too many failures (documented by its handler).
+        assert!(doc["paths"]["/api/v1/auth/login"]["post"]["responses"]["429"].is_object());
+        assert!(doc["paths"]["/api/v1/auth/login"]["post"]["responses"]["503"].is_object());
+        assert!(doc["paths"]["/api/v1/sync/push"]["post"]["responses"]["415"].is_object());
+        assert!(doc["paths"]["/api/v1/sync/pull"]["get"]["responses"]["415"].is_null());
         assert_eq!(schemas["Part"]["properties"]["sku"]["maxLength"], 64);
         // Every variant of EventBody is a schema: none got a null `properties` by patching.
         for variant in schemas["EventBody"]["oneOf"].as_array().into_iter().flatten() {

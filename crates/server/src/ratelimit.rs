@@ -1,20 +1,22 @@
-//! A token bucket per bearer token, in memory: over the limit, `429 too_many_requests` with
-//! `Retry-After`.
+//! A token bucket per bearer token and per account, in memory: over the limit,
+//! `429 too_many_requests` with `Retry-After`.
 //!
-//! The key is the SHA-256 of the presented token (the same hash the database keeps), so the
-//! limiter holds no usable token. Requests without a bearer token, and the routes that take none
+//! The token's key is the SHA-256 of the presented token (the same hash the database keeps), so
+//! the limiter holds no usable token; it is checked here, before the token is looked up. The
+//! account's bucket ([`Limiter::check_account`]) is taken once the token is known to be the
+//! account's, so that logging in again for a fresh token does not reset the limit. Requests without a bearer token, and the routes that take none
 //! (login, refresh, the OpenAPI document), are not limited here. Buckets are per process: a restart forgets them, which errs
 //! towards letting a phone sync. The map is swept of full (idle) buckets when it grows large, so
 //! garbage tokens cannot grow it without bound.
 
 use crate::AppState;
 use crate::auth::token_hash;
-use crate::error::error_response;
+use crate::error::Error;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::middleware::Next;
-use axum::response::Response;
-use onsite_core::wire::{ErrorBody, ErrorCode};
+use axum::response::{IntoResponse, Response};
+use onsite_core::UserId;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -75,6 +77,14 @@ impl Limiter {
             Err((wait as u64).clamp(1, 3600))
         }
     }
+
+    /// Takes one request from the account's bucket (the same size as a token's).
+    pub fn check_account(&self, user: UserId) -> Result<(), Error> {
+        self.check(&format!("account:{user}"), Instant::now()).map_err(|wait| Error::TooManyRequests {
+            message: format!("too many requests for this account: retry after {wait} s"),
+            retry_after: wait,
+        })
+    }
 }
 
 /// The routes that take no token: never limited here, even when a client sends one anyway (the
@@ -97,13 +107,11 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
     if let Some(token) = token
         && let Err(wait) = state.limiter.check(&token_hash(token), Instant::now())
     {
-        let mut response = error_response(ErrorBody {
-            error: ErrorCode::TooManyRequests,
+        return Error::TooManyRequests {
             message: format!("too many requests for this token: retry after {wait} s"),
-            events: Vec::new(),
-        });
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return response;
+            retry_after: wait,
+        }
+        .into_response();
     }
     next.run(request).await
 }

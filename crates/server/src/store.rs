@@ -8,9 +8,11 @@
 use crate::db::{current_rev, fmt_time, parse_id, parse_time};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
+use onsite_core::event::EventKind;
 use onsite_core::event::canonical_order;
 use onsite_core::flags::Raised;
 use onsite_core::parts::{MOVEMENT_TAGS, Part, VanStock};
+use onsite_core::report::Progress;
 use onsite_core::status::derive_status;
 use onsite_core::steps::Step;
 use onsite_core::wire::{EventWire, Flag, FlagKind, JobDetail, JobWire, Role, User, Window};
@@ -205,7 +207,8 @@ pub fn event_by_id(conn: &Connection, id: EventId) -> Result<Option<StoredEvent>
     row.map(parse_event).transpose()
 }
 
-/// Stores a new event at change number `rev`.
+/// Stores a new event at change number `rev`, with what finishing checks keep of it (a step
+/// settled).
 pub fn insert_event(
     conn: &Connection,
     event: &VisitEvent,
@@ -229,6 +232,51 @@ pub fn insert_event(
         fmt_time(received_at),
         rev,
     ])?;
+    if let EventKind::StepDone { step } | EventKind::StepSkipped { step, .. } = &event.kind {
+        conn.prepare_cached("INSERT OR IGNORE INTO settled_steps (job_id, step) VALUES (?1, ?2)")?
+            .execute(params![event.job_id.to_string(), step])?;
+    }
+    Ok(())
+}
+
+/// What finishing `job` depends on, as stored now: one lookup per step of its checklist and one
+/// for a fee, whatever the length of its history.
+pub fn progress(conn: &Connection, job: &Job) -> Result<Progress> {
+    let id = job.id.to_string();
+    let mut settled = conn.prepare_cached("SELECT 1 FROM settled_steps WHERE job_id = ?1 AND step = ?2")?;
+    let mut progress = Progress::default();
+    for step in job.checklist().iter() {
+        if settled.exists(params![id, step.id])? {
+            progress.settled.insert(step.id.clone());
+        }
+    }
+    progress.fee_collected = conn
+        .prepare_cached("SELECT 1 FROM events WHERE job_id = ?1 AND type = 'fee_collected' LIMIT 1")?
+        .exists(params![id])?;
+    Ok(progress)
+}
+
+/// Queues a sign-off for the check of its hash (see [`crate::checks`]).
+pub fn queue_sign_off_check(conn: &Connection, event: &VisitEvent) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO sign_off_checks (event_id, job_id) VALUES (?1, ?2)")?
+        .execute(params![event.id.to_string(), event.job_id.to_string()])?;
+    Ok(())
+}
+
+/// Up to `limit` queued sign-off checks: the sign-off's event id and its job.
+pub fn queued_sign_off_checks(conn: &Connection, limit: usize) -> Result<Vec<(EventId, JobId)>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = conn
+        .prepare_cached("SELECT event_id, job_id FROM sign_off_checks ORDER BY job_id LIMIT ?1")?
+        .query_map(params![limit], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.iter().map(|(e, j)| Ok((parse_id(e)?, parse_id(j)?))).collect()
+}
+
+/// Removes a sign-off from the queue of checks.
+pub fn sign_off_checked(conn: &Connection, event: EventId) -> Result<()> {
+    conn.prepare_cached("DELETE FROM sign_off_checks WHERE event_id = ?1")?
+        .execute(params![event.to_string()])?;
     Ok(())
 }
 

@@ -191,8 +191,9 @@ impl World {
                 let (mine, theirs) =
                     (format!("/api/v1/jobs/{}", self.alices_job), format!("/api/v1/jobs/{}", self.bobs_job));
                 self.expect(alice, &get, &mine, None, S::OK).await;
-                self.expect(alice, &get, &theirs, None, S::FORBIDDEN).await;
-                self.expect(bob, &get, &mine, None, S::FORBIDDEN).await;
+                // Another engineer's job answers as one that does not exist: 404, not 403.
+                self.expect(alice, &get, &theirs, None, S::NOT_FOUND).await;
+                self.expect(bob, &get, &mine, None, S::NOT_FOUND).await;
                 self.expect(desk, &get, &theirs, None, S::OK).await;
                 let missing = format!("/api/v1/jobs/{}", uuid::Uuid::new_v4());
                 self.expect(alice, &get, &missing, None, S::NOT_FOUND).await;

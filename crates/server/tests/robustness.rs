@@ -41,7 +41,9 @@ async fn malformed_or_mistyped_bodies_are_4xx_json() {
     error_body(unknown_type, StatusCode::UNPROCESSABLE_ENTITY).await;
 
     let no_content_type = s.client.post(&push).bearer_auth(&alice).body("{}").send().await.unwrap();
-    error_body(no_content_type, StatusCode::BAD_REQUEST).await;
+    // A body without the JSON content type: 415, not a parser's complaint.
+    let err = error_body(no_content_type, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+    assert_eq!(err.error, onsite_core::wire::ErrorCode::UnsupportedMediaType);
 
     let bad_login =
         s.client.post(s.url("/api/v1/auth/login")).json(&json!({"login": 1})).send().await.unwrap();

@@ -212,9 +212,10 @@ async fn an_engineer_cannot_read_another_engineers_job() {
     let s = Server::start().await;
     let (desk, alice) = (s.login(DISPATCHER).await, s.login(ALICE).await);
     let bobs = s.create_job(&desk, Some(BOB)).await;
+    // As if it did not exist: the answer does not tell that the id is a job (attack.rs too).
     let body =
-        error_body(s.get(&alice, &format!("/api/v1/jobs/{}", bobs.id)).await, StatusCode::FORBIDDEN).await;
-    assert_eq!(body.error, ErrorCode::Forbidden);
+        error_body(s.get(&alice, &format!("/api/v1/jobs/{}", bobs.id)).await, StatusCode::NOT_FOUND).await;
+    assert_eq!(body.error, ErrorCode::NotFound);
     let missing = format!("/api/v1/jobs/{}", uuid::Uuid::new_v4());
     error_body(s.get(&alice, &missing).await, StatusCode::NOT_FOUND).await;
 }

@@ -269,6 +269,8 @@ async fn a_sign_off_with_a_wrong_hash_is_applied_and_flagged_altered() {
     }
     events.push(sign.clone());
     s.push_ok(&alice, phone.device, &events).await;
+    // The hash is checked after the push commits, off the write path.
+    s.settle().await;
 
     let detail = s.detail(&desk, job.id).await;
     assert_eq!(detail.status, JobStatus::Completed);
@@ -296,6 +298,7 @@ async fn a_covered_event_changed_in_the_database_later_shows_as_altered() {
     events.extend(phone.all_steps(&job, 35));
     events.push(phone.sign_off(&job, &events, 50, draft()));
     s.push_ok(&alice, phone.device, &events).await;
+    s.settle().await;
     let before = s.detail(&desk, job.id).await;
     assert_eq!(before.report.sign_off.map(|l| l.verification), Some(Verification::Intact));
 

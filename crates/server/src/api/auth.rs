@@ -8,11 +8,17 @@ use crate::auth::{
 };
 use crate::db::now;
 use crate::error::{ApiJson, Error, Result};
+use crate::login_guard::too_many;
 use crate::store;
+use axum::extract::ConnectInfo;
+use axum::extract::FromRequestParts;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use onsite_core::wire::{ErrorBody, LoginRequest, MAX_TOKEN, RefreshRequest, Session, User};
 use rusqlite::OptionalExtension;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
 
 /// Logs in with a login and password; answers an access token for the other endpoints and a
 /// refresh token for `/api/v1/auth/refresh`.
@@ -26,27 +32,45 @@ use rusqlite::OptionalExtension;
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Wrong login or password (one message for both)", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 415, description = "A body that is not `application/json`", body = ErrorBody),
         (status = 422, description = "JSON of the wrong shape, or a login or password over its length", body = ErrorBody),
+        (status = 429, description = "Too many failed log-ins for this account or from this address, or too many \
+            attempts from this address: wait `Retry-After` seconds", body = ErrorBody),
+        (status = 503, description = "Too many log-ins being checked at once: wait `Retry-After` seconds", body = ErrorBody),
     )
 )]
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<ApiJson<Session>> {
     req.validate().map_err(Error::Unprocessable)?;
+    let guard = &state.login_guard;
+    guard.check(&req.login, addr, Instant::now()).map_err(too_many)?;
+    let turn = guard.hash_turn().await?;
+    // Checked again with the turn: the failures of the log-ins this one waited behind count.
+    guard.check_failures(&req.login, addr, Instant::now()).map_err(too_many)?;
     // Look up, then verify off the database lock: argon2 is slow on purpose.
     let login = req.login.clone();
-    let found = state.db.run(move |conn| store::user_by_login(conn, &login)).await?;
+    let found = state.db.read(move |conn| store::user_by_login(conn, &login)).await?;
     let password = req.password;
-    let user = tokio::task::spawn_blocking(move || match found {
-        None => {
-            burn_verification(&password);
-            Err(Error::Unauthorized(BAD_LOGIN.into()))
-        }
-        Some(found) if verify_password(&password, &found.password_hash)? => Ok(found.user),
-        Some(_) => Err(Error::Unauthorized(BAD_LOGIN.into())),
+    let checked = tokio::task::spawn_blocking(move || -> Result<Option<User>> {
+        Ok(match found {
+            None => {
+                burn_verification(&password);
+                None
+            }
+            Some(found) if verify_password(&password, &found.password_hash)? => Some(found.user),
+            Some(_) => None,
+        })
     })
-    .await??;
+    .await?;
+    drop(turn);
+    let Some(user) = checked? else {
+        guard.failed(&req.login, addr, Instant::now());
+        return Err(Error::Unauthorized(BAD_LOGIN.into()));
+    };
+    guard.succeeded(&req.login);
     let ttl = state.config.lifetimes();
     let session = state.db.run(move |conn| issue_session(conn, &user, &new_family(), now(), ttl)).await?;
     tracing::info!(login = %session.user.login, "logged in");
@@ -124,4 +148,15 @@ pub async fn logout(State(state): State<AppState>, me: CurrentUser) -> Result<St
 )]
 pub async fn me(me: CurrentUser) -> ApiJson<User> {
     ApiJson(me.user)
+}
+
+/// The client's address (the TCP peer's), when the server was started by [`crate::serve`].
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> std::result::Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
 }

@@ -9,7 +9,7 @@
 //! previous engineer's pull drops the job.
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Dispatcher};
 use crate::db::{next_rev, now};
 use crate::error::{ApiJson, ApiPath, ApiQuery, Error, Result};
 use crate::store::{self, JOB_COLUMNS};
@@ -47,10 +47,9 @@ fn invalid(e: onsite_core::job::JobError) -> Error {
 )]
 pub async fn create(
     State(state): State<AppState>,
-    me: CurrentUser,
+    Dispatcher(me): Dispatcher,
     ApiJson(new): ApiJson<NewJob>,
 ) -> Result<(StatusCode, ApiJson<JobWire>)> {
-    me.require(Role::Dispatcher)?;
     let wire = state
         .db
         .run(move |conn| {
@@ -96,11 +95,10 @@ pub async fn create(
 )]
 pub async fn assign(
     State(state): State<AppState>,
-    me: CurrentUser,
+    Dispatcher(me): Dispatcher,
     ApiPath(id): ApiPath<JobId>,
     ApiJson(req): ApiJson<AssignRequest>,
 ) -> Result<ApiJson<JobWire>> {
-    me.require(Role::Dispatcher)?;
     req.validate().map_err(Error::Unprocessable)?;
     let wire = state
         .db
@@ -144,8 +142,8 @@ pub async fn assign(
         (status = 200, description = "The job; `report` is computed now, re-verifying the sign-off", body = JobDetail),
         (status = 400, description = "A job id that is not a UUID", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "An engineer asking for another engineer's job", body = ErrorBody),
-        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 404, description = "No such job, or (to an engineer) one not assigned to them: an engineer \
+            cannot tell another's job from one that does not exist", body = ErrorBody),
     )
 )]
 pub async fn get(
@@ -156,12 +154,13 @@ pub async fn get(
     let user = me.user.clone();
     let detail = state
         .db
-        .run(move |conn| {
-            let job = store::load_job(conn, id)?.ok_or_else(|| Error::NotFound("no such job".into()))?;
-            if user.role == Role::Engineer && job.assignee != Some(user.id) {
-                return Err(Error::Forbidden("this job is not assigned to you".into()));
-            }
-            store::job_detail(conn, job, now())
+        .read(move |conn| {
+            // One read transaction: the job, its events and its flags agree.
+            let tx = conn.transaction()?;
+            let job = store::load_job(&tx, id)?
+                .filter(|job| user.role != Role::Engineer || job.assignee == Some(user.id))
+                .ok_or_else(|| Error::NotFound("no such job".into()))?;
+            store::job_detail(&tx, job, now())
         })
         .await?;
     Ok(ApiJson(detail))
@@ -192,23 +191,30 @@ pub struct JobsQuery {
     params(JobsQuery),
     responses(
         (status = 200, description = "The matching jobs (none when the engineer is unknown)", body = Vec<JobDetail>),
-        (status = 400, description = "An unknown status or SLA state, or a filter that is not true or false", body = ErrorBody),
+        (status = 400, description = "An unknown status or SLA state, an engineer login over its length, or a filter that is not true or false", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not a dispatcher", body = ErrorBody),
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
-    me: CurrentUser,
+    _me: Dispatcher,
     ApiQuery(query): ApiQuery<JobsQuery>,
 ) -> Result<ApiJson<Vec<JobDetail>>> {
-    me.require(Role::Dispatcher)?;
     let status = match query.status.as_deref() {
         None => None,
         Some(s) => {
             Some(JobStatus::parse(s).ok_or_else(|| Error::BadRequest(format!("unknown status {s:?}")))?)
         }
     };
+    if let Some(login) = query.engineer.as_deref()
+        && login.chars().count() > onsite_core::wire::MAX_LOGIN
+    {
+        return Err(Error::BadRequest(format!(
+            "the engineer's login is longer than {} characters",
+            onsite_core::wire::MAX_LOGIN
+        )));
+    }
     if let Some(s) = query.sla.as_deref()
         && !SlaState::NAMES.contains(&s)
     {
@@ -219,7 +225,7 @@ pub async fn list(
     }
     let jobs = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let now = now();
             let engineer = match query.engineer.as_deref() {
                 None => None,
@@ -273,8 +279,7 @@ fn flagged(detail: &JobDetail) -> bool {
         (status = 403, description = "Not a dispatcher", body = ErrorBody),
     )
 )]
-pub async fn engineers(State(state): State<AppState>, me: CurrentUser) -> Result<ApiJson<Vec<User>>> {
-    me.require(Role::Dispatcher)?;
-    let list = state.db.run(|conn| store::engineers(conn)).await?;
+pub async fn engineers(State(state): State<AppState>, _me: Dispatcher) -> Result<ApiJson<Vec<User>>> {
+    let list = state.db.read(|conn| store::engineers(conn)).await?;
     Ok(ApiJson(list))
 }

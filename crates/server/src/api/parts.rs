@@ -8,7 +8,7 @@
 //! at. Rules (what a valid part or issue is) are the core's.
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Dispatcher};
 use crate::db::{next_rev, now};
 use crate::error::{ApiJson, ApiPath, Error, Result};
 use crate::store;
@@ -30,7 +30,7 @@ use rusqlite::{Connection, TransactionBehavior};
     )
 )]
 pub async fn list(State(state): State<AppState>, _me: CurrentUser) -> Result<ApiJson<Vec<Part>>> {
-    let parts = state.db.run(|conn| store::parts(conn)).await?;
+    let parts = state.db.read(|conn| store::parts(conn)).await?;
     Ok(ApiJson(parts))
 }
 
@@ -55,11 +55,10 @@ pub async fn list(State(state): State<AppState>, _me: CurrentUser) -> Result<Api
 )]
 pub async fn put(
     State(state): State<AppState>,
-    me: CurrentUser,
+    Dispatcher(me): Dispatcher,
     ApiPath(sku): ApiPath<String>,
     ApiJson(part): ApiJson<Part>,
 ) -> Result<ApiJson<Part>> {
-    me.require(Role::Dispatcher)?;
     if part.sku != sku {
         return Err(Error::Unprocessable(format!(
             "the body's sku {:?} is not the sku of the path {sku:?}",
@@ -117,11 +116,10 @@ fn engineer_in_path(conn: &Connection, login: &str) -> Result<User> {
 )]
 pub async fn issue(
     State(state): State<AppState>,
-    me: CurrentUser,
+    Dispatcher(me): Dispatcher,
     ApiPath(login): ApiPath<String>,
     ApiJson(issue): ApiJson<VanIssue>,
 ) -> Result<ApiJson<VanStock>> {
-    me.require(Role::Dispatcher)?;
     issue.validate().map_err(|e| Error::Unprocessable(e.to_string()))?;
     let (part, qty) = (issue.part.clone(), issue.qty);
     let van = state
@@ -172,7 +170,7 @@ pub async fn van(
     }
     let van = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             // One read transaction: the count and its change number agree.
             let tx = conn.transaction()?;
             let engineer = engineer_in_path(&tx, &login)?;

@@ -30,6 +30,8 @@ pub struct Server {
     pub url: String,
     pub client: reqwest::Client,
     pub config: Config,
+    /// The server's own state, for what the tests wait on ([`Server::settle`]).
+    pub state: AppState,
     pub dir: Option<TempDir>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -82,13 +84,14 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, state, async move {
+        let task = tokio::spawn(serve(listener, state.clone(), async move {
             let _ = rx.await;
         }));
         Server {
             url: format!("http://{addr}"),
             client: reqwest::Client::new(),
             config,
+            state,
             dir: None,
             shutdown: Some(tx),
             task: Some(task),
@@ -117,6 +120,11 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.url)
+    }
+
+    /// Waits until the checks made after pushes (sign-offs' hashes) are done.
+    pub async fn settle(&self) {
+        onsite_server::checks::drain(&self.state).await.expect("sign-off checks");
     }
 
     pub fn db_path(&self) -> PathBuf {
