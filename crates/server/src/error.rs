@@ -236,11 +236,106 @@ impl From<PathRejection> for Error {
     }
 }
 
-/// `axum::Json`, answering its rejections with an [`ErrorBody`]: malformed JSON is 400, JSON
-/// of the wrong shape or types is 422, a body over the limit is 413.
-#[derive(Debug, Clone, FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
+/// A JSON body, read as the OpenAPI document describes it, and a JSON answer. Rejections
+/// answer an [`ErrorBody`]: a body that is not `application/json` is 415, malformed JSON 400,
+/// JSON of the wrong shape or types 422 (naming where: `events[0].seq: ...`), a body over the
+/// limit 413.
+///
+/// A whole number written with a fraction of zero (`418.0`) is a JSON Schema `integer`, so it
+/// is read as one; serde alone refuses it. Only a body that fails for that reason is read a
+/// second time, so a push pays nothing for it.
+#[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<mime_type::Essence>().ok())
+            .is_some_and(|m| m.is_json());
+        if !json {
+            return Err(from_rejection(StatusCode::UNSUPPORTED_MEDIA_TYPE, String::new()));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| from_rejection(r.status(), r.body_text()))?;
+        read_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Reads a JSON body (see [`ApiJson`]).
+pub fn read_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    let first = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes));
+    let err = match first {
+        Ok(value) => return Ok(value),
+        Err(err) => err,
+    };
+    if err.inner().is_data() && err.inner().to_string().contains("floating point") {
+        let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| json_error(&e, ""))?;
+        whole_numbers(&mut value);
+        return serde_path_to_error::deserialize(value)
+            .map_err(|e| json_error(e.inner(), &e.path().to_string()));
+    }
+    Err(json_error(err.inner(), &err.path().to_string()))
+}
+
+/// A serde error as the API says it: where, then what.
+fn json_error(err: &serde_json::Error, path: &str) -> Error {
+    let what = plain_words(&err.to_string());
+    let message = if path.is_empty() || path == "." { what } else { format!("{path}: {what}") };
+    if err.is_syntax() || err.is_eof() || err.is_io() {
+        Error::BadRequest(format!("the body is not valid JSON: {message}"))
+    } else {
+        Error::Unprocessable(message)
+    }
+}
+
+/// Turns every number with a fraction of zero that fits a 64-bit integer into that integer.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && n.is_f64())
+                && f >= i64::MIN as f64
+                && f < i64::MAX as f64
+            {
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+/// Just enough of a media type to tell JSON: `application/json`, `application/x+json`, with
+/// any parameters.
+mod mime_type {
+    pub struct Essence(String);
+
+    impl std::str::FromStr for Essence {
+        type Err = ();
+        fn from_str(s: &str) -> Result<Self, ()> {
+            let essence = s.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            if essence.contains('/') { Ok(Essence(essence)) } else { Err(()) }
+        }
+    }
+
+    impl Essence {
+        pub fn is_json(&self) -> bool {
+            let Some((kind, sub)) = self.0.split_once('/') else { return false };
+            kind == "application" && (sub == "json" || sub.ends_with("+json"))
+        }
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {
@@ -299,6 +394,46 @@ mod tests {
         assert_eq!(e.body().error, ErrorCode::UnsupportedMediaType);
         let e = from_rejection(StatusCode::PAYLOAD_TOO_LARGE, "length limit".into());
         assert!(matches!(e, Error::PayloadTooLarge(_)));
+    }
+
+    #[test]
+    fn whole_numbers_with_a_zero_fraction_are_integers() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Push {
+            seq: u64,
+            qty: i64,
+            strokes: Vec<Vec<i32>>,
+        }
+        let read: Push = read_json(br#"{"seq": 418.0, "qty": -418.0, "strokes": [[1.0, 2]]}"#).expect("read");
+        assert_eq!(read, Push { seq: 418, qty: -418, strokes: vec![vec![1, 2]] });
+        let half = read_json::<Push>(br#"{"seq": 418.5, "qty": 1, "strokes": []}"#);
+        assert!(matches!(&half, Err(Error::Unprocessable(m)) if m.starts_with("seq: ")), "{half:?}");
+        let broken = read_json::<Push>(b"{\"seq\": ");
+        assert!(
+            matches!(&broken, Err(Error::BadRequest(m)) if m.starts_with("the body is not valid JSON")),
+            "{broken:?}"
+        );
+        let nested = read_json::<Push>(br#"{"seq": 1, "qty": 1, "strokes": [["x"]]}"#);
+        assert!(
+            matches!(&nested, Err(Error::Unprocessable(m)) if m.starts_with("strokes[0][0]: ")),
+            "{nested:?}"
+        );
+    }
+
+    #[test]
+    fn json_media_types_are_told_apart() {
+        for (mime, json) in [
+            ("application/json", true),
+            ("application/json; charset=utf-8", true),
+            ("Application/JSON", true),
+            ("application/problem+json", true),
+            ("text/plain", false),
+            ("application/x-www-form-urlencoded", false),
+            ("json", false),
+        ] {
+            let is = mime.parse::<mime_type::Essence>().is_ok_and(|m| m.is_json());
+            assert_eq!(is, json, "{mime}");
+        }
     }
 
     #[test]
