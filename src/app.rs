@@ -3,7 +3,7 @@
 use crate::components::{NoticeBanner, SyncBar, TopBar, UpdatePrompt};
 use crate::hooks::{self, Update};
 use crate::pages::{JobPage, JobsPage, LoginPage, NotFound, ReportPage, SignOffPage};
-use crate::state::{Auth, Clock, I18n, Jobs, Notice, Stock, set_document_lang, store_error_text};
+use crate::state::{Auth, Clock, I18n, Jobs, Notice, Stock, set_document_lang, store_error};
 use crate::sync::Sync;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -23,7 +23,7 @@ pub fn App(staged: bool) -> impl IntoView {
     let clock = Clock::new();
     let sync = Sync::new();
     if let Some(e) = jobs_err.or(auth_err).or(stock_err) {
-        notice.error(store_error_text(i18n.lang.get_untracked(), &e));
+        notice.error(store_error(&e));
     }
     provide_context(i18n);
     provide_context(notice);
@@ -37,7 +37,7 @@ pub fn App(staged: bool) -> impl IntoView {
 
     // Listening in the task that loaded the stores, so no other tab's write and no change of
     // network can fall between the two and be missed.
-    hooks::use_other_tabs(jobs, notice, i18n);
+    hooks::use_other_tabs(jobs, notice);
     hooks::use_connectivity(sync, update);
 
     // The service worker, persistent storage, the clock, this tab's writer slot and the sync
@@ -47,10 +47,9 @@ pub fn App(staged: bool) -> impl IntoView {
         hooks::use_persistent_storage();
         hooks::use_clock(clock, Duration::from_secs(1));
         // This tab's writer slot (its own device id and counter while other tabs are open).
-        let lang = i18n.lang.get_untracked();
         leptos::task::spawn_local(async move {
             if let Err(e) = jobs.claim_writer().await {
-                notice.error(store_error_text(lang, &e));
+                notice.error(store_error(&e));
             }
         });
         sync.start(jobs, auth, stock);

@@ -175,13 +175,16 @@ messages! {
     Undo => "撤销", "Undo";
     RateSpeed => "响应速度", "Response speed";
     RateAttitude => "服务态度", "Service attitude";
-    RateResult => "处理结果", "Result";
+    RateResult => "对处理结果的满意度", "Satisfaction with the result";
+    Engineer => "工程师", "Engineer";
+    FinishedAt => "完成时间", "Finished";
+    SigningFor => "签字确认的工作", "The work you are signing for";
     Comment => "用户意见（可选）", "Comment (optional)";
     Submit => "确认并完成", "Confirm and finish";
     NeedSignature => "请先签名", "Please sign first";
     NeedName => "请填写用户姓名", "Please enter the customer's name";
     NeedRatings => "请为三项评分", "Please give all three ratings";
-    Blocked => "还不能完成：{list}", "Cannot finish yet: {list}";
+    Blocked => "还有 {n} 项未完成，先完成：{first}", "{n} left before finishing. First: {first}";
     FeeMissing => "未记录收费", "no fee recorded";
     Report => "完工报告", "Completion report";
     ViewReport => "查看完工报告", "View report";
@@ -252,16 +255,16 @@ pub fn status(lang: Lang, status: JobStatus) -> &'static str {
 
 pub fn action(lang: Lang, action: Action) -> &'static str {
     match (action, lang) {
-        (Action::Contact, Lang::Zh) => "已联系用户",
-        (Action::Contact, Lang::En) => "Customer contacted",
-        (Action::Depart, Lang::Zh) => "出发",
-        (Action::Depart, Lang::En) => "Departed",
-        (Action::Arrive, Lang::Zh) => "已到场",
-        (Action::Arrive, Lang::En) => "Arrived",
-        (Action::Complete, Lang::Zh) => "完成",
-        (Action::Complete, Lang::En) => "Completed",
-        (Action::CouldNotComplete, Lang::Zh) => "无法完成",
-        (Action::CouldNotComplete, Lang::En) => "Could not complete",
+        (Action::Contact, Lang::Zh) => "标记已联系",
+        (Action::Contact, Lang::En) => "Mark contacted",
+        (Action::Depart, Lang::Zh) => "开始出发",
+        (Action::Depart, Lang::En) => "Set off",
+        (Action::Arrive, Lang::Zh) => "确认到场",
+        (Action::Arrive, Lang::En) => "Confirm arrival",
+        (Action::Complete, Lang::Zh) => "完成工单",
+        (Action::Complete, Lang::En) => "Complete the job",
+        (Action::CouldNotComplete, Lang::Zh) => "报告无法完成",
+        (Action::CouldNotComplete, Lang::En) => "Report cannot complete",
         (Action::AddNote, Lang::Zh) => "添加备注",
         (Action::AddNote, Lang::En) => "Add note",
         (Action::SignOff, Lang::Zh) => "完成并签字",
@@ -402,6 +405,11 @@ pub fn parse_yuan(text: &str) -> Option<i64> {
 }
 
 /// A time of day in the phone's zone; with the date when it is not today.
+/// A time with its date, as a report prints it: "2026-12-03 14:05", in both languages.
+pub fn date_time(at: DateTime<Utc>, offset: FixedOffset) -> String {
+    at.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string()
+}
+
 pub fn time(lang: Lang, at: DateTime<Utc>, now: DateTime<Utc>, offset: FixedOffset) -> String {
     let local = at.with_timezone(&offset);
     if local.date_naive() == now.with_timezone(&offset).date_naive() {

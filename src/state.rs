@@ -286,11 +286,32 @@ pub enum Tone {
     Error,
 }
 
-/// The message banner. An error stays until closed; a confirmation goes by itself after
-/// [`Notice::INFO_FOR`].
+/// A message for a person, worded when it is shown: switching the language rewords a message
+/// already on screen.
+#[derive(Clone)]
+pub struct Words(std::sync::Arc<dyn Fn(Lang) -> String + Send + Sync>);
+
+impl Words {
+    pub fn new(word: impl Fn(Lang) -> String + Send + Sync + 'static) -> Self {
+        Words(std::sync::Arc::new(word))
+    }
+    pub fn text(&self, lang: Lang) -> String {
+        (self.0)(lang)
+    }
+}
+
+impl From<Msg> for Words {
+    fn from(msg: Msg) -> Self {
+        Words::new(move |lang| msg.text(lang).to_string())
+    }
+}
+
+/// The messages. An error stays until closed; a confirmation goes by itself after
+/// [`Notice::INFO_FOR`]. Errors show at the top; confirmations in the sync bar, where they
+/// cover nothing (see [`Notice::confirmation`]).
 #[derive(Clone, Copy)]
 pub struct Notice {
-    pub current: RwSignal<Option<(Tone, String)>>,
+    current: RwSignal<Option<(Tone, Words)>>,
     /// A confirmation's timer: clears only its own message (a later message cancels it).
     clear_info: Debounce,
 }
@@ -301,12 +322,12 @@ impl Notice {
     pub fn new() -> Self {
         Notice { current: RwSignal::new(None), clear_info: Debounce::new() }
     }
-    pub fn error(&self, text: impl Into<String>) {
+    pub fn error(&self, words: impl Into<Words>) {
         self.clear_info.cancel();
-        self.current.set(Some((Tone::Error, text.into())));
+        self.current.set(Some((Tone::Error, words.into())));
     }
-    pub fn info(&self, text: impl Into<String>) {
-        self.current.set(Some((Tone::Info, text.into())));
+    pub fn info(&self, words: impl Into<Words>) {
+        self.current.set(Some((Tone::Info, words.into())));
         let current = self.current;
         self.clear_info.after(Notice::INFO_FOR, move || {
             current.try_set(None);
@@ -314,6 +335,14 @@ impl Notice {
     }
     pub fn clear(&self) {
         self.current.set(None);
+    }
+    /// The error shown now, in `lang` (tracked).
+    pub fn error_text(&self, lang: Lang) -> Option<String> {
+        self.current.with(|c| c.as_ref().filter(|(t, _)| *t == Tone::Error).map(|(_, w)| w.text(lang)))
+    }
+    /// The confirmation shown now, in `lang` (tracked).
+    pub fn confirmation(&self, lang: Lang) -> Option<String> {
+        self.current.with(|c| c.as_ref().filter(|(t, _)| *t == Tone::Info).map(|(_, w)| w.text(lang)))
     }
 }
 
@@ -333,6 +362,18 @@ pub fn store_error_text(lang: Lang, err: &StoreError) -> String {
         StoreError::Rule(e) => crate::i18n::not_saved(lang, e),
         StoreError::NoSuchJob => Msg::JobNotFound.text(lang).to_string(),
     }
+}
+
+/// A storage failure, worded when shown.
+pub fn store_error(err: &StoreError) -> Words {
+    let err = err.clone();
+    Words::new(move |lang| store_error_text(lang, &err))
+}
+
+/// A record refused by a rule, worded when shown.
+pub fn not_saved(err: &onsite_core::event::EventError) -> Words {
+    let err = err.clone();
+    Words::new(move |lang| crate::i18n::not_saved(lang, &err))
 }
 
 /// "Now", and the phone's offset from UTC.

@@ -1,10 +1,12 @@
 //! The buttons that record the visit, offered by `onsite_core::status::available_actions`.
-//! Actions that need words (a note, a reason, an escalation) open a short form first; finishing
-//! checks `onsite_core::report::can_finish` and then either records the completion or opens the
-//! customer sign-off.
+//! Actions that need words (a note, a reason, an escalation) open a short form first, brought
+//! into view and focused; finishing checks `onsite_core::report::can_finish` and then either
+//! records the completion or opens the customer sign-off, or, when something still blocks it,
+//! says how many things and takes the engineer to the first of them.
 
+use crate::hooks::use_reveal;
 use crate::i18n::{self, Msg};
-use crate::state::{I18n, Jobs, Notice, store_error_text};
+use crate::state::{I18n, Jobs, Notice, Words, not_saved, store_error};
 use crate::sync::Sync;
 use chrono::Utc;
 use leptos::prelude::*;
@@ -55,20 +57,32 @@ fn action_id(action: Action) -> &'static str {
     }
 }
 
-/// "Cannot finish yet: shoe covers, speed test, no fee recorded".
-pub fn blockers_text(lang: i18n::Lang, job: &LocalJob, blockers: &[Blocker]) -> String {
-    let checklist = job.job.checklist();
-    let names: Vec<String> = blockers
-        .iter()
-        .map(|b| match b {
-            Blocker::Step { id } => checklist
-                .iter()
-                .find(|s| s.id == *id)
-                .map_or_else(|| id.clone(), |s| i18n::step_title(lang, s).to_string()),
-            Blocker::Fee => Msg::FeeMissing.text(lang).to_string(),
-        })
-        .collect();
-    Msg::Blocked.text(lang).replace("{list}", &names.join("、"))
+/// "3 left before finishing. First: Shoe covers": how many things block finishing, and the first
+/// of them by name (no list: it would run over the page, joined in one language's way).
+pub fn blocked_words(job: &LocalJob, blockers: &[Blocker]) -> Words {
+    let first = blockers.first().map(|b| match b {
+        Blocker::Step { id } => {
+            job.job.checklist().iter().find(|s| s.id == *id).cloned().ok_or_else(|| id.clone())
+        }
+        Blocker::Fee => Err(String::new()),
+    });
+    let n = blockers.len();
+    Words::new(move |lang| {
+        let first = match &first {
+            Some(Ok(step)) => i18n::step_title(lang, step).to_string(),
+            Some(Err(id)) if !id.is_empty() => id.clone(),
+            _ => Msg::FeeMissing.text(lang).to_string(),
+        };
+        Msg::Blocked.text(lang).replace("{n}", &n.to_string()).replace("{first}", &first)
+    })
+}
+
+/// Where the engineer settles a blocker: the step's "done" button, or the fee's amount.
+fn blocker_selector(blocker: &Blocker) -> String {
+    match blocker {
+        Blocker::Step { id } => format!("[data-step-done=\"{}\"]", id.replace('"', "")),
+        Blocker::Fee => "#fee-amount".to_string(),
+    }
 }
 
 #[component]
@@ -78,16 +92,16 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
     let notice = expect_context::<Notice>();
     let sync = expect_context::<Sync>();
     let navigate = use_navigate();
+    let reveal = use_reveal();
     let open = RwSignal::new(None::<Action>);
     let text = RwSignal::new(String::new());
     let target = RwSignal::new(EscalationTarget::Senior);
 
     let record = move |action: Action, words: String| {
-        let lang = i18n.lang.get_untracked();
         let Some(kind) = event_for(action, words, target.get_untracked()) else { return };
         // Checked here to word the rule in the engineer's language (storage checks it again).
         if let Err(e) = kind.validate() {
-            notice.error(i18n::not_saved(lang, &e));
+            notice.error(not_saved(&e));
             return;
         }
         spawn_local(async move {
@@ -95,26 +109,28 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
                 Ok(true) => {
                     open.set(None);
                     text.set(String::new());
-                    notice.info(Msg::Saved.text(lang));
+                    notice.info(Msg::Saved);
                     sync.soon();
                 }
                 // A double tap: the first tap stores it and says so.
                 Ok(false) => {}
-                Err(e) => notice.error(store_error_text(lang, &e)),
+                Err(e) => notice.error(store_error(&e)),
             }
         });
     };
 
     // Finishing needs the required steps settled (and a renewal's fee) first.
     let finish_allowed = move || {
-        let lang = i18n.lang.get_untracked();
         job.with_untracked(|j| {
             let j = j.as_ref()?;
             let events: Vec<_> = j.events.iter().map(|l| l.event.clone()).collect();
             match can_finish(&j.job, &events) {
                 Ok(_) => Some(()),
                 Err(blockers) => {
-                    notice.error(blockers_text(lang, j, &blockers));
+                    notice.error(blocked_words(j, &blockers));
+                    if let Some(first) = blockers.first() {
+                        reveal.selector(blocker_selector(first));
+                    }
                     None
                 }
             }
@@ -130,6 +146,8 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
         } else if needs_words(action).is_some() {
             open.set(Some(action));
             text.set(String::new());
+            // The form opens at the foot of the page: bring it to the engineer, ready to type.
+            reveal.selector("form.words #words".to_string());
         } else {
             record(action, String::new());
         }

@@ -1,7 +1,7 @@
 //! A renewal's fee: the amount collected (in yuan, stored in fen) and the receipt number.
 
 use crate::i18n::{self, Msg};
-use crate::state::{I18n, Jobs, Notice, store_error_text};
+use crate::state::{I18n, Jobs, Notice, not_saved, store_error};
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -38,9 +38,8 @@ pub fn FeeForm(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<bo
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let lang = i18n.lang.get_untracked();
         let Some(fen) = i18n::parse_yuan(&amount.get_untracked()).filter(|f| *f > 0) else {
-            notice.error(Msg::BadAmount.text(lang));
+            notice.error(Msg::BadAmount);
             return;
         };
         let kind = EventKind::FeeCollected {
@@ -48,7 +47,7 @@ pub fn FeeForm(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<bo
             receipt_no: receipt.get_untracked().trim().to_string(),
         };
         if let Err(e) = kind.validate() {
-            notice.error(i18n::not_saved(lang, &e));
+            notice.error(not_saved(&e));
             return;
         }
         spawn_local(async move {
@@ -56,12 +55,12 @@ pub fn FeeForm(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<bo
                 Ok(true) => {
                     amount.set(String::new());
                     receipt.set(String::new());
-                    notice.info(Msg::Saved.text(lang));
+                    notice.info(Msg::Saved);
                     sync.soon();
                 }
                 // A double tap: the first tap stores it and says so.
                 Ok(false) => {}
-                Err(e) => notice.error(store_error_text(lang, &e)),
+                Err(e) => notice.error(store_error(&e)),
             }
         });
     };

@@ -4,7 +4,7 @@ use crate::components::sla_list::{sla_text, state_class};
 use crate::i18n::{self, Msg};
 use crate::state::{Clock, I18n, Jobs};
 use leptos::prelude::*;
-use onsite_core::sla::{self, SlaState};
+use onsite_core::sla;
 use onsite_core::sync::LocalJob;
 
 #[component]
@@ -26,19 +26,14 @@ pub fn JobCard(job: LocalJob) -> impl IntoView {
     let deadlines = sla::deadlines(&job.job);
     let events: Vec<_> = job.events.iter().map(|l| l.event.clone()).collect();
 
-    // The deadline that matters now: the first still running, or else the first missed.
+    // The deadline that matters now (core's rule: a missed one before any still running).
     let pressing = move || {
         let now = clock.now.get();
-        let states: Vec<(sla::Deadline, SlaState)> =
-            deadlines.iter().map(|d| (*d, sla::state(d, &events, now))).collect();
-        let running =
-            states.iter().find(|(_, s)| matches!(s, SlaState::OnTrack { .. } | SlaState::DueSoon { .. }));
-        let missed = states.iter().find(|(_, s)| matches!(s, SlaState::Missed { at: None }));
-        running.or(missed).map(|(d, s)| {
+        sla::most_urgent(&deadlines, &events, now).map(|(d, s)| {
             let lang = i18n.lang.get();
             (
-                format!("{} · {}", i18n::sla(lang, d.kind), sla_text(lang, s, now, clock.offset.get())),
-                state_class(s),
+                format!("{} · {}", i18n::sla(lang, d.kind), sla_text(lang, &s, now, clock.offset.get())),
+                state_class(&s),
             )
         })
     };

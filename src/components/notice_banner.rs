@@ -1,7 +1,9 @@
-//! The message banner, plus the standing warnings: records set aside, login expired.
+//! The error banner, plus the standing warnings: records set aside, login expired. Errors are
+//! worded when shown, so they follow a switch of language. Confirmations ("saved") show in the
+//! sync bar instead, where they cover nothing.
 
 use crate::i18n::{self, Msg};
-use crate::state::{Auth, I18n, Jobs, Notice, Tone};
+use crate::state::{Auth, I18n, Jobs, Notice};
 use crate::sync::Sync;
 use leptos::prelude::*;
 use onsite_core::sync::skew_matters;
@@ -28,11 +30,9 @@ pub fn NoticeBanner() -> impl IntoView {
 
     view! {
         <div class="notices" aria-live="polite">
-            {move || notice.current.get().map(|(tone, text)| {
-                let class = match tone { Tone::Info => "notice info", Tone::Error => "notice error" };
-                let role = match tone { Tone::Info => "status", Tone::Error => "alert" };
+            {move || notice.error_text(i18n.lang.get()).map(|text| {
                 view! {
-                    <div class=class role=role>
+                    <div class="notice error" role="alert">
                         <span>{text}</span>
                         <button class="ghost small" on:click=move |_| notice.clear() aria-label=move || i18n.t(Msg::Close)>"×"</button>
                     </div>

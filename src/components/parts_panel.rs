@@ -3,7 +3,7 @@
 //! holds is allowed after a warning, and the server flags it to the service desk.
 
 use crate::i18n::{self, Msg};
-use crate::state::{I18n, Jobs, Notice, Stock, store_error_text};
+use crate::state::{I18n, Jobs, Notice, Stock, not_saved, store_error};
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,12 +35,12 @@ pub fn PartsPanel(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal
         let Some(part) = selected() else { return };
         let Ok(n) = qty.get_untracked().trim().parse::<u32>() else {
             let range = EventError::OutOfRange("qty", 1, i64::from(MAX_QTY));
-            notice.error(i18n::not_saved(lang, &range));
+            notice.error(not_saved(&range));
             return;
         };
         let serial_no = serial.get_untracked().trim().to_string();
         if part.serialised && serial_no.is_empty() {
-            notice.error(Msg::SerialRequired.text(lang));
+            notice.error(Msg::SerialRequired);
             return;
         }
         if used && let UseCheck::Short { have, want } = check_use(&counts.get_untracked(), &part.sku, n) {
@@ -60,7 +60,7 @@ pub fn PartsPanel(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal
             EventKind::PartReturned { part: part.sku.clone(), qty: n, serial: serial_opt }
         };
         if let Err(e) = kind.validate() {
-            notice.error(i18n::not_saved(lang, &e));
+            notice.error(not_saved(&e));
             return;
         }
         spawn_local(async move {
@@ -68,12 +68,12 @@ pub fn PartsPanel(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal
                 Ok(true) => {
                     serial.set(String::new());
                     qty.set("1".into());
-                    notice.info(Msg::Saved.text(lang));
+                    notice.info(Msg::Saved);
                     sync.soon();
                 }
                 // A double tap: the first tap stores it and says so.
                 Ok(false) => {}
-                Err(e) => notice.error(store_error_text(lang, &e)),
+                Err(e) => notice.error(store_error(&e)),
             }
         });
     };

@@ -2,7 +2,7 @@
 //! come from `onsite_core::steps`; the checklist is the service desk's or the built-in one.
 
 use crate::i18n::{self, Msg};
-use crate::state::{Clock, I18n, Jobs, Notice, store_error_text};
+use crate::state::{Clock, I18n, Jobs, Notice, not_saved, store_error};
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,9 +22,8 @@ pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<b
     let reason = RwSignal::new(String::new());
 
     let record = move |kind: EventKind| {
-        let lang = i18n.lang.get_untracked();
         if let Err(e) = kind.validate() {
-            notice.error(i18n::not_saved(lang, &e));
+            notice.error(not_saved(&e));
             return;
         }
         spawn_local(async move {
@@ -36,7 +35,7 @@ pub fn StepList(job_id: JobId, job: Signal<Option<LocalJob>>, editable: Signal<b
                 }
                 // A double tap: the first tap stores it and says so.
                 Ok(false) => {}
-                Err(e) => notice.error(store_error_text(lang, &e)),
+                Err(e) => notice.error(store_error(&e)),
             }
         });
     };

@@ -1,8 +1,11 @@
 //! The sync status: pending count, last successful sync, last error, and "Sync now".
 //! "All synced" shows only when nothing is pending, which only a server acknowledgement makes so.
+//! A confirmation ("saved on this phone") shows here for a few seconds, in place of the last
+//! sync time: at the foot of the screen, it covers nothing. There is no sync bar before anyone
+//! has logged in.
 
 use crate::i18n::{self, Msg};
-use crate::state::{Clock, I18n, Jobs};
+use crate::state::{Auth, Clock, I18n, Jobs, Notice};
 use crate::sync::Sync;
 use leptos::prelude::*;
 
@@ -12,6 +15,10 @@ pub fn SyncBar() -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let sync = expect_context::<Sync>();
     let clock = expect_context::<Clock>();
+    let notice = expect_context::<Notice>();
+    let auth = expect_context::<Auth>();
+    let location = leptos_router::hooks::use_location();
+    let shown = move || auth.session.with(Option::is_some) && location.pathname.with(|p| p != "/login");
 
     let pending = Memo::new(move |_| jobs.pending());
     let rejected = Memo::new(move |_| jobs.rejected());
@@ -45,6 +52,7 @@ pub fn SyncBar() -> impl IntoView {
     };
 
     view! {
+        <Show when=shown>
         <footer class="sync-bar" data-testid="sync-bar">
             <div class="sync-text">
                 <strong data-testid="sync-summary" data-pending=move || pending.get().to_string()>{summary}</strong>
@@ -56,7 +64,10 @@ pub fn SyncBar() -> impl IntoView {
                         {move || i18n.t(Msg::RejectedN).replace("{n}", &rejected.get().to_string())}
                     </span>
                 </Show>
-                <small>{last}</small>
+                {move || match notice.confirmation(i18n.lang.get()) {
+                    Some(text) => view! { <small class="confirmation" role="status">{text}</small> }.into_any(),
+                    None => view! { <small>{last}</small> }.into_any(),
+                }}
                 {move || error().map(|e| {
                     let title = e.clone();
                     view! { <small class="error-text" role="alert" title=title>{e}</small> }
@@ -66,5 +77,6 @@ pub fn SyncBar() -> impl IntoView {
                 {move || i18n.t(Msg::SyncNow)}
             </button>
         </footer>
+        </Show>
     }
 }

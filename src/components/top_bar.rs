@@ -2,7 +2,7 @@
 
 use crate::api;
 use crate::i18n::Msg;
-use crate::state::{Auth, I18n, Jobs, Notice, store_error_text};
+use crate::state::{Auth, I18n, Jobs, Notice, store_error};
 use crate::storage::Store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,7 +18,7 @@ pub fn TopBar() -> impl IntoView {
 
     let switch_lang = move |_| {
         if let Err(e) = i18n.switch() {
-            notice.error(store_error_text(i18n.lang.get_untracked(), &e));
+            notice.error(store_error(&e));
         }
     };
     let log_out = move |_| {
@@ -41,7 +41,7 @@ pub fn TopBar() -> impl IntoView {
                 }
                 navigate("/login", Default::default());
             }
-            Err(e) => notice.error(store_error_text(lang, &e)),
+            Err(e) => notice.error(store_error(&e)),
         }
     };
 

@@ -6,7 +6,7 @@
 //! (under the write lock): a tab's copy is a replica, and the events are only ever added.
 
 use crate::locks;
-use crate::state::{I18n, Jobs, Notice, store_error_text};
+use crate::state::{Jobs, Notice, store_error};
 use crate::storage::Store;
 use crate::storage::StoreError;
 use crate::sync::load_merged;
@@ -15,9 +15,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::ids::JobId;
 
-pub fn use_other_tabs(jobs: Jobs, notice: Notice, i18n: I18n) {
+pub fn use_other_tabs(jobs: Jobs, notice: Notice) {
     // In the engineer's language, as every storage failure is shown.
-    let show = move |err: StoreError| notice.error(store_error_text(i18n.lang.get_untracked(), &err));
+    let show = move |err: StoreError| notice.error(store_error(&err));
     let handle = window_event_listener(ev::storage, move |e: web_sys::StorageEvent| {
         let Some(key) = e.key() else {
             // storage.clear() in another tab: re-read everything.

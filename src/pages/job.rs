@@ -1,7 +1,9 @@
 //! `/jobs/:id`: one job: the work-order form, call and map links, service levels, the event
 //! history, and the actions that record the visit.
 
-use crate::components::{ActionPanel, EventHistory, FeeForm, PartsPanel, SlaList, StepList};
+use crate::components::{
+    ActionPanel, EventHistory, FeeForm, PartsPanel, SlaList, StepList, sla_text, state_class,
+};
 use crate::i18n::{self, Msg};
 use crate::state::{Clock, I18n, Jobs};
 use leptos::prelude::*;
@@ -52,6 +54,20 @@ fn JobView(id: JobId, job: Signal<Option<onsite_core::sync::LocalJob>>) -> impl 
             job.with(|j| j.as_ref().and_then(|j| f(&j.job)).map(|t| i18n::time(lang, t, now, offset)))
         }
     };
+    // The deadline that matters now (core's rule), in the header with the kind and the customer.
+    let pressing = move || {
+        let now = clock.now.get();
+        job.with(|j| {
+            let j = j.as_ref()?;
+            let deadlines = onsite_core::sla::deadlines(&j.job);
+            let (d, s) = onsite_core::sla::most_urgent(&deadlines, j.events.iter().map(|l| &l.event), now)?;
+            let lang = i18n.lang.get();
+            Some((
+                format!("{} · {}", i18n::sla(lang, d.kind), sla_text(lang, &s, now, clock.offset.get())),
+                state_class(&s),
+            ))
+        })
+    };
     let tel = move || job.with(|j| j.as_ref().map(|j| j.job.tel_href()).unwrap_or_default());
     let map = move || {
         job.with(|j| {
@@ -74,8 +90,14 @@ fn JobView(id: JobId, job: Signal<Option<onsite_core::sync::LocalJob>>) -> impl 
                 {move || i18n::status(i18n.lang.get(), status.get())}
             </span>
         </header>
+        <p class="address-line">{field(|j| Some(j.address.clone()))}</p>
+        {move || pressing().map(|(text, class)| view! { <p class=class data-testid="job-pressing">{text}</p> })}
         <Show when=move || job.with(|j| j.as_ref().is_some_and(|j| j.removed))>
             <p class="notice error" role="alert">{move || i18n.t(Msg::Removed)}</p>
+        </Show>
+        // A finished job's report is what the engineer comes back for: first, at hand.
+        <Show when=move || status.get().is_closed()>
+            <a class="button primary wide" href=format!("/jobs/{id}/report") data-testid="view-report">{move || i18n.t(Msg::ViewReport)}</a>
         </Show>
         <div class="quick-links">
             <a class="button secondary" href=tel>{move || i18n.t(Msg::Call)}</a>
@@ -91,7 +113,6 @@ fn JobView(id: JobId, job: Signal<Option<onsite_core::sync::LocalJob>>) -> impl 
                 {row(Msg::Contact, Box::new(field(|j| Some(j.contact.clone()))))}
                 {row(Msg::Phone, Box::new(field(|j| Some(j.phone.clone()))))}
                 {row(Msg::Wechat, Box::new(field(|j| j.wechat.clone())))}
-                {row(Msg::Address, Box::new(field(|j| Some(j.address.clone()))))}
                 {row(Msg::Device, Box::new(field(|j| {
                     match (&j.device_name, &j.device_description) {
                         (Some(n), Some(d)) => Some(format!("{n} · {d}")),
@@ -106,9 +127,6 @@ fn JobView(id: JobId, job: Signal<Option<onsite_core::sync::LocalJob>>) -> impl 
                 {row(Msg::Appointment, Box::new(when(|j| j.appointment.map(|w| w.start))))}
             </dl>
         </section>
-        <Show when=move || status.get().is_closed()>
-            <a class="button primary wide" href=format!("/jobs/{id}/report") data-testid="view-report">{move || i18n.t(Msg::ViewReport)}</a>
-        </Show>
         <StepList job_id=id job editable=working/>
         <PartsPanel job_id=id job editable=working/>
         <Show when=move || job.with(|j| j.as_ref().is_some_and(|j| j.job.kind.collects_fee()))>

@@ -3,9 +3,9 @@
 //! signature drawn from its strokes, the ratings, and the record's hash. It prints to A4
 //! (`@media print` in the stylesheet) and can be shared.
 
-use crate::components::sla_text;
+use crate::components::{sla_text, work_sections};
 use crate::i18n::{self, Lang, Msg};
-use crate::state::{Clock, I18n, Jobs, Notice, Stock};
+use crate::state::{Auth, Clock, I18n, Jobs, Notice, Stock, Words};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -13,7 +13,7 @@ use onsite_core::ids::JobId;
 use onsite_core::parts::Part;
 use onsite_core::report::{VisitReport, report};
 use onsite_core::signoff::Verification;
-use onsite_core::steps::StepState;
+use onsite_core::sla;
 use onsite_core::sync::LocalJob;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -102,6 +102,22 @@ async fn share(title: String, text: String) -> Result<Option<Msg>, JsValue> {
 
 use wasm_bindgen::JsCast;
 
+/// When the job was finished (completed, or found it could not be): its last such event.
+fn finished_at(job: &LocalJob) -> Option<chrono::DateTime<chrono::Utc>> {
+    use onsite_core::EventKind;
+    job.events
+        .iter()
+        .map(|l| &l.event)
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::Completed { .. } | EventKind::CouldNotComplete { .. } | EventKind::SignedOff(_)
+            )
+        })
+        .map(|e| e.device_time)
+        .max()
+}
+
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let i18n = expect_context::<I18n>();
@@ -109,14 +125,17 @@ pub fn ReportPage() -> impl IntoView {
     let clock = expect_context::<Clock>();
     let stock = expect_context::<Stock>();
     let notice = expect_context::<Notice>();
+    let auth = expect_context::<Auth>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<JobId>().ok())));
     let job = Signal::derive(move || id.get().and_then(|id| jobs.job(id)));
+    // Made again when the job changes, not at every tick of the clock (it re-verifies the
+    // sign-off's SHA-256): the clock moves only the running deadlines' rows, below.
     let data = Memo::new(move |_| {
         job.with(|j| {
             j.as_ref().map(|j| {
                 let events: Vec<_> = j.events.iter().map(|l| l.event.clone()).collect();
-                report(&j.job, &events, clock.now.get())
+                report(&j.job, &events, clock.now.get_untracked())
             })
         })
     });
@@ -129,7 +148,7 @@ pub fn ReportPage() -> impl IntoView {
         let title = format!("{} {}", Msg::Report.text(lang), j.job.customer);
         spawn_local(async move {
             match share(title, text).await {
-                Ok(Some(msg)) => notice.info(msg.text(lang)),
+                Ok(Some(msg)) => notice.info(msg),
                 Ok(None) => {}
                 Err(e) => {
                     // A share the engineer cancelled is an AbortError: nothing to report.
@@ -139,7 +158,9 @@ pub fn ReportPage() -> impl IntoView {
                         .unwrap_or_default();
                     if name != "AbortError" {
                         // The browser's error name cannot be translated: only a detail.
-                        notice.error(i18n::with_detail(lang, Msg::ShareFailed.text(lang), &name));
+                        notice.error(Words::new(move |lang| {
+                            i18n::with_detail(lang, Msg::ShareFailed.text(lang), &name)
+                        }));
                     }
                 }
             }
@@ -151,8 +172,10 @@ pub fn ReportPage() -> impl IntoView {
             <a class="back no-print" href=move || id.get().map(|id| format!("/jobs/{id}")).unwrap_or_default()>"‹ " {move || i18n.t(Msg::Back)}</a>
             {move || {
                 let lang = i18n.lang.get();
-                let (now, offset) = (clock.now.get(), clock.offset.get());
-                let t = move |at| i18n::time(lang, at, now, offset);
+                let offset = clock.offset.get();
+                // A report is read later and printed: every time with its date.
+                let t = move |at| i18n::date_time(at, offset);
+                let engineer = auth.session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.user.name, s.user.login)));
                 let (Some(j), Some(r)) = (job.get(), data.get()) else {
                     return view! { <p>{Msg::JobNotFound.text(lang)}</p> }.into_any();
                 };
@@ -163,6 +186,12 @@ pub fn ReportPage() -> impl IntoView {
                         <h1>{Msg::Report.text(lang)}</h1>
                         <p><strong>{i18n::kind(lang, j.job.kind)}</strong>" · "<span data-testid="report-status" data-status=r.status.as_str()>{i18n::status(lang, r.status)}</span></p>
                     </header>
+                    <section>
+                        <dl class="report-fields">
+                            {field(Msg::Engineer, engineer)}
+                            {field(Msg::FinishedAt, r.sign_off.as_ref().map(|s| t(s.at)).or_else(|| finished_at(&j).map(t)))}
+                        </dl>
+                    </section>
                     <section>
                         <dl class="report-fields">
                             {field(Msg::Customer, Some(j.job.customer.clone()))}
@@ -181,63 +210,26 @@ pub fn ReportPage() -> impl IntoView {
                         <h2>{Msg::Sla.text(lang)}</h2>
                         <table class="report-table">
                             <tbody>
-                                {r.sla.iter().map(|l| view! {
-                                    <tr data-sla=l.state.name()>
-                                        <td>{i18n::sla(lang, l.deadline.kind)}</td>
-                                        <td>{format!("{} {}", Msg::Due.text(lang), t(l.deadline.due))}</td>
-                                        <td>{sla_text(lang, &l.state, now, offset)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </section>
-                    <section>
-                        <h2>{Msg::Steps.text(lang)}</h2>
-                        <table class="report-table">
-                            <tbody>
-                                {r.steps.iter().map(|l| {
-                                    let (mark, detail) = match &l.state {
-                                        StepState::Open => ("–", String::new()),
-                                        StepState::Done { at } => ("✓", t(*at)),
-                                        StepState::Skipped { at, reason } => ("↷", format!("{} · {reason}", t(*at))),
+                                {r.sla.iter().map(|l| {
+                                    let deadline = l.deadline;
+                                    let state = move || {
+                                        let now = clock.now.get();
+                                        job.with(|j| j.as_ref().map(|j| sla::state(&deadline, j.events.iter().map(|e| &e.event), now)))
+                                            .map(|s| sla_text(lang, &s, now, offset))
                                     };
-                                    view! { <tr><td>{mark}</td><td>{i18n::step_title(lang, &l.step).to_string()}</td><td>{detail}</td></tr> }
+                                    view! {
+                                        <tr data-sla=l.state.name()>
+                                            <td>{i18n::sla(lang, l.deadline.kind)}</td>
+                                            <td>{format!("{} {}", Msg::Due.text(lang), t(l.deadline.due))}</td>
+                                            // Only a running deadline's text changes with the clock.
+                                            <td>{state}</td>
+                                        </tr>
+                                    }
                                 }).collect_view()}
                             </tbody>
                         </table>
                     </section>
-                    <section>
-                        <h2>{Msg::Parts.text(lang)}</h2>
-                        {if r.parts.is_empty() { Some(view! { <p class="muted">{Msg::NoParts.text(lang)}</p> }) } else { None }}
-                        <ul>
-                            {r.parts.iter().map(|l| view! {
-                                <li data-testid="report-part">
-                                    {i18n::part_name(lang, &catalogue, &l.part).to_string()}
-                                    {format!(" × {}", l.used)}
-                                    {(l.returned > 0).then(|| format!(" ({} {})", Msg::Returned.text(lang), l.returned))}
-                                    {(!l.serials.is_empty()).then(|| format!(" · {}", l.serials.join(", ")))}
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                    {(!r.fees.is_empty()).then(|| view! {
-                        <section>
-                            <h2>{Msg::Fee.text(lang)}</h2>
-                            <ul>{r.fees.iter().map(|f| view! { <li>{format!("{} · {} · {}", i18n::money(f.amount_fen), f.receipt_no, t(f.at))}</li> }).collect_view()}</ul>
-                        </section>
-                    })}
-                    {(!r.escalations.is_empty()).then(|| view! {
-                        <section>
-                            <h2>{Msg::Escalations.text(lang)}</h2>
-                            <ul>{r.escalations.iter().map(|e| view! { <li>{format!("{} · {} · {}", i18n::escalation(lang, e.to), e.reason, t(e.at))}</li> }).collect_view()}</ul>
-                        </section>
-                    })}
-                    {(!r.notes.is_empty()).then(|| view! {
-                        <section>
-                            <h2>{Msg::Notes.text(lang)}</h2>
-                            <ul>{r.notes.iter().map(|n| view! { <li>{format!("{} · {}", t(n.at), n.text)}</li> }).collect_view()}</ul>
-                        </section>
-                    })}
+                    {work_sections(lang, &r, &catalogue, t)}
                     {r.sign_off.clone().map(|s| {
                         let intact = s.verification == Verification::Intact;
                         view! {

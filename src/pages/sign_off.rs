@@ -1,10 +1,14 @@
-//! `/jobs/:id/sign-off`: the customer signs the work off. The engineer writes the result; the
-//! customer writes their name, signs, and rates response speed, attitude and result. Recording
-//! seals the record held on the phone at that moment (`onsite_core::signoff::seal`).
+//! `/jobs/:id/sign-off`: the customer signs the work off. The page first shows the work they
+//! sign for (the work order and every step, part, fee and note held now: what the seal covers,
+//! in the report's own words). The engineer writes the result; the customer writes their name,
+//! signs, and rates response speed, attitude and the result. A missing field is said in the
+//! app's words and brought into view (never the browser's bubble). Recording seals the record
+//! held on the phone at that moment (`onsite_core::signoff::seal`).
 
-use crate::components::{RatingInput, SignaturePad, Strokes};
+use crate::components::{RatingInput, SignaturePad, Strokes, work_sections};
+use crate::hooks::use_reveal;
 use crate::i18n::{self, Msg};
-use crate::state::{I18n, Jobs, Notice, store_error_text};
+use crate::state::{Clock, I18n, Jobs, Notice, Stock, Words, store_error};
 use crate::storage::StoreError;
 use crate::sync::Sync;
 use chrono::Utc;
@@ -15,6 +19,31 @@ use onsite_core::EventKind;
 use onsite_core::ids::JobId;
 use onsite_core::report::can_finish;
 use onsite_core::signoff::{Ratings, SignOff, Signature, seal};
+
+/// What a sign-off still lacks, by field: the message, and where to take the engineer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Missing {
+    Name,
+    Signature,
+    Ratings,
+}
+
+impl Missing {
+    fn msg(self) -> Msg {
+        match self {
+            Missing::Name => Msg::NeedName,
+            Missing::Signature => Msg::NeedSignature,
+            Missing::Ratings => Msg::NeedRatings,
+        }
+    }
+    fn selector(self) -> &'static str {
+        match self {
+            Missing::Name => "#signer",
+            Missing::Signature => "[data-testid=signature-pad]",
+            Missing::Ratings => "[data-rating] [role=radio][aria-checked=false]",
+        }
+    }
+}
 
 #[component]
 pub fn SignOffPage() -> impl IntoView {
@@ -34,7 +63,18 @@ pub fn SignOffPage() -> impl IntoView {
     let speed = RwSignal::new(0u8);
     let attitude = RwSignal::new(0u8);
     let rating_result = RwSignal::new(0u8);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Words>);
+    let reveal = use_reveal();
+    let clock = expect_context::<Clock>();
+    let stock = expect_context::<Stock>();
+    // What the customer signs for: the job as held now (it changes only if the engineer goes
+    // back and records more).
+    let signing_for = Memo::new(move |_| {
+        let job = id.get().and_then(|id| jobs.job(id))?;
+        let events: Vec<_> = job.events.iter().map(|l| l.event.clone()).collect();
+        let report = onsite_core::report::report(&job.job, &events, clock.now.get_untracked());
+        Some((job, report))
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -48,16 +88,17 @@ pub fn SignOffPage() -> impl IntoView {
             result: rating_result.get_untracked(),
         };
         let problem = if signer.get_untracked().trim().is_empty() {
-            Some(Msg::NeedName)
+            Some(Missing::Name)
         } else if signature.is_empty() {
-            Some(Msg::NeedSignature)
+            Some(Missing::Signature)
         } else if [ratings.speed, ratings.attitude, ratings.result].contains(&0) {
-            Some(Msg::NeedRatings)
+            Some(Missing::Ratings)
         } else {
             None
         };
         if let Some(p) = problem {
-            error.set(Some(p.text(lang).to_string()));
+            error.set(Some(p.msg().into()));
+            reveal.selector(p.selector().to_string());
             return;
         }
         let draft = SignOff {
@@ -75,9 +116,9 @@ pub fn SignOffPage() -> impl IntoView {
                 .record_with(job_id, Utc::now(), move |job| {
                     let held: Vec<_> = job.events.iter().map(|l| l.event.clone()).collect();
                     if let Err(blockers) = can_finish(&job.job, &held) {
-                        return Err(StoreError::Invalid(crate::components::blockers_text(
-                            lang, job, &blockers,
-                        )));
+                        return Err(StoreError::Invalid(
+                            crate::components::blocked_words(job, &blockers).text(lang),
+                        ));
                     }
                     let kind = EventKind::SignedOff(seal(&job.job, &held, draft));
                     // Worded here in the engineer's language; storage checks it again.
@@ -87,11 +128,11 @@ pub fn SignOffPage() -> impl IntoView {
                 .await;
             match recorded {
                 Ok(()) => {
-                    notice.info(Msg::Saved.text(lang));
+                    notice.info(Msg::Saved);
                     sync.soon();
                     navigate(&format!("/jobs/{job_id}/report"), Default::default());
                 }
-                Err(e) => error.set(Some(store_error_text(lang, &e))),
+                Err(e) => error.set(Some(store_error(&e))),
             }
         });
     };
@@ -100,13 +141,30 @@ pub fn SignOffPage() -> impl IntoView {
         <section class="page sign-off">
             <a class="back" href=move || id.get().map(|id| format!("/jobs/{id}")).unwrap_or_default()>"‹ " {move || i18n.t(Msg::Back)}</a>
             <h1>{move || i18n.t(Msg::SignOff)}</h1>
-            <p class="muted">{move || id.get().and_then(|id| jobs.job(id)).map(|j| format!("{} · {}", j.job.customer, j.job.address))}</p>
-            <form on:submit=submit>
+            <section class="signing-for" aria-labelledby="signing-for-h" data-testid="signing-for">
+                <h2 id="signing-for-h">{move || i18n.t(Msg::SigningFor)}</h2>
+                {move || signing_for.get().map(|(j, r)| {
+                    let lang = i18n.lang.get();
+                    let offset = clock.offset.get_untracked();
+                    let catalogue = stock.catalogue.get();
+                    let field = |label: Msg, value: Option<String>| value.map(|v| view! { <dt>{label.text(lang)}</dt><dd>{v}</dd> });
+                    view! {
+                        <dl class="report-fields">
+                            {field(Msg::Customer, Some(j.job.customer.clone()))}
+                            {field(Msg::Address, Some(j.job.address.clone()))}
+                            {field(Msg::Device, j.job.device_name.clone())}
+                            {field(Msg::Fault, Some(j.job.fault.clone()))}
+                        </dl>
+                        {work_sections(lang, &r, &catalogue, move |at| i18n::date_time(at, offset))}
+                    }
+                })}
+            </section>
+            <form on:submit=submit novalidate>
                 <label for="result">{move || i18n.t(Msg::Result)}</label>
                 <textarea id="result" rows="3" placeholder=move || i18n.t(Msg::ResultPlaceholder)
                     prop:value=move || result.get() on:input=move |ev| result.set(event_target_value(&ev))></textarea>
                 <label for="signer">{move || i18n.t(Msg::SignerName)}</label>
-                <input id="signer" autocomplete="off" required prop:value=move || signer.get() on:input=move |ev| signer.set(event_target_value(&ev))/>
+                <input id="signer" autocomplete="off" aria-required="true" prop:value=move || signer.get() on:input=move |ev| signer.set(event_target_value(&ev))/>
                 <p class="pad-label">{move || i18n.t(Msg::Signature)}</p>
                 <SignaturePad strokes size label=Signal::derive(move || i18n.t(Msg::Signature).to_string())/>
                 <div class="row">
@@ -118,7 +176,7 @@ pub fn SignOffPage() -> impl IntoView {
                 <RatingInput value=rating_result id="rate-result" label=Signal::derive(move || i18n.t(Msg::RateResult).to_string())/>
                 <label for="comment">{move || i18n.t(Msg::Comment)}</label>
                 <textarea id="comment" rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
-                {move || error.get().map(|e| view! { <p class="error-text" role="alert">{e}</p> })}
+                {move || error.get().map(|e| view! { <p class="error-text" role="alert">{e.text(i18n.lang.get())}</p> })}
                 <button type="submit" class="primary wide" data-testid="submit-sign-off">{move || i18n.t(Msg::Submit)}</button>
             </form>
         </section>

@@ -98,6 +98,7 @@ await page.waitForURL(/\/sign-off$/);
 await page.locator('#result').fill('已处理完毕，测速 950M');
 await page.locator('#signer').fill('陈晓明');
 {
+  await page.getByTestId('signature-pad').scrollIntoViewIfNeeded();
   const box = await page.getByTestId('signature-pad').boundingBox();
   const path = [[0.1, 0.6], [0.2, 0.3], [0.3, 0.7], [0.45, 0.35], [0.6, 0.65], [0.8, 0.4]];
   await page.mouse.move(box.x + box.width * path[0][0], box.y + box.height * path[0][1]);

@@ -144,6 +144,8 @@ export async function tourEveryPage(page: Page, request: APIRequestContext, loca
 
 /** A short signature drawn with the mouse on the sign-off pad. */
 export async function drawSignature(page: Page) {
+  // The pad is under the summary of the work: scrolled to first, as the customer would.
+  await page.getByTestId('signature-pad').scrollIntoViewIfNeeded();
   const box = (await page.getByTestId('signature-pad').boundingBox())!;
   const points = [[20, 70], [45, 40], [60, 85], [85, 45], [110, 90], [140, 50], [175, 80], [210, 60]];
   await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);

@@ -87,6 +87,8 @@ async function signOff(page: Page, draw: () => Promise<void>) {
   await expect(page).toHaveURL(/\/sign-off$/);
   await page.locator('#result').fill('已处理完毕，测速 950M');
   await page.locator('#signer').fill('陈晓明');
+  // The pad is under the summary of the work: the customer scrolls to it, then signs.
+  await page.getByTestId('signature-pad').scrollIntoViewIfNeeded();
   const scrollBefore = await page.evaluate(() => window.scrollY);
   await draw();
   expect(await page.evaluate(() => window.scrollY)).toBe(scrollBefore); // drawing never scrolls
@@ -168,7 +170,7 @@ test('a full repair visit, offline from arrival to sign-off, drawn with a mouse'
 
   // Finishing is refused while required steps are open.
   await page.locator('[data-action=sign-off]').click();
-  await expect(page.getByRole('alert').first()).toContainText(/还不能完成|Cannot finish yet/);
+  await expect(page.getByRole('alert').first()).toContainText(/还有 \d+ 项未完成|left before finishing/);
   await expect(page).not.toHaveURL(/sign-off/);
 
   await doAllSteps(page, { id: 'shoe_covers', reason: '用户说不用穿鞋套' });

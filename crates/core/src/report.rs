@@ -119,12 +119,9 @@ impl Progress {
 
     /// Takes one more event into account.
     pub fn add(&mut self, kind: &EventKind) {
-        match kind {
-            EventKind::StepDone { step } | EventKind::StepSkipped { step, .. } => {
-                self.settled.insert(step.clone());
-            }
-            EventKind::FeeCollected { .. } => self.fee_collected = true,
-            _ => {}
+        self.settled.extend(crate::steps::settles(kind).into_iter().map(str::to_string));
+        if matches!(kind, EventKind::FeeCollected { .. }) {
+            self.fee_collected = true;
         }
     }
 

@@ -140,6 +140,34 @@ pub fn state<'a>(
     }
 }
 
+/// How pressing a deadline in this state is: lower is more urgent; `None` when it no longer
+/// asks anything of the engineer (met, or missed and met since).
+fn urgency(state: &SlaState) -> Option<(u8, i64)> {
+    match state {
+        // Missed and still not met: before anything still running.
+        SlaState::Missed { at: None } => Some((0, 0)),
+        SlaState::DueSoon { remaining_secs } => Some((1, *remaining_secs)),
+        SlaState::OnTrack { remaining_secs } => Some((2, *remaining_secs)),
+        SlaState::Met { .. } | SlaState::Missed { at: Some(_) } => None,
+    }
+}
+
+/// The deadline that matters most now, with its state: a missed one not yet met (the longest
+/// overdue first) outranks any still running; among running ones, the one with least time
+/// left. `None` when every deadline is settled. The job card and the job's header show it.
+pub fn most_urgent<'a>(
+    deadlines: &[Deadline],
+    events: impl IntoIterator<Item = &'a VisitEvent> + Clone,
+    now: DateTime<Utc>,
+) -> Option<(Deadline, SlaState)> {
+    deadlines
+        .iter()
+        .map(|d| (*d, state(d, events.clone(), now)))
+        .filter_map(|(d, s)| urgency(&s).map(|u| (u, d.due, d, s)))
+        .min_by_key(|(u, due, _, _)| (*u, *due))
+        .map(|(_, _, d, s)| (d, s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +231,75 @@ mod tests {
         ];
         for (name, events, now, want) in cases {
             assert_eq!(state(&d, &events, now), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_most_urgent_deadline_is_a_missed_one_before_any_running() {
+        // A repair dispatched at 09:00: contact due 09:10, on site due 10:00.
+        let contact = Deadline { kind: SlaKind::Contact, from: at(9, 0), due: at(9, 10) };
+        let on_site = Deadline { kind: SlaKind::OnSite, from: at(9, 0), due: at(10, 0) };
+        let finish = Deadline { kind: SlaKind::Finish, from: at(9, 0), due: at(9, 0) + Duration::days(2) };
+        let none: Vec<VisitEvent> = vec![];
+        let contacted = |m| vec![ev(1, 1, 1, m, EventKind::CustomerContacted)];
+        let arrived = vec![ev(1, 1, 1, 5, EventKind::Arrived)];
+        let kind = |r: Option<(Deadline, SlaState)>| r.map(|(d, s)| (d.kind, s.name()));
+        let cases: Vec<(&str, Vec<Deadline>, Vec<VisitEvent>, DateTime<Utc>, Option<(SlaKind, &str)>)> = vec![
+            (
+                "fresh: the one due first",
+                vec![on_site, contact],
+                none.clone(),
+                at(9, 1),
+                Some((SlaKind::Contact, "on_track")),
+            ),
+            (
+                "contact due soon",
+                vec![contact, on_site],
+                none.clone(),
+                at(9, 9),
+                Some((SlaKind::Contact, "due_soon")),
+            ),
+            // The bug of issue 15: a card said "finish · 46 h left" while contact was missed.
+            (
+                "missed outranks running",
+                vec![finish, contact],
+                none.clone(),
+                at(9, 30),
+                Some((SlaKind::Contact, "missed")),
+            ),
+            (
+                "missed outranks due soon",
+                vec![contact, on_site],
+                none.clone(),
+                at(9, 50),
+                Some((SlaKind::Contact, "missed")),
+            ),
+            (
+                "two missed: the longest overdue",
+                vec![on_site, contact],
+                none.clone(),
+                at(11, 0),
+                Some((SlaKind::Contact, "missed")),
+            ),
+            (
+                "met ones step aside",
+                vec![contact, on_site],
+                contacted(3),
+                at(9, 30),
+                Some((SlaKind::OnSite, "on_track")),
+            ),
+            (
+                "missed but met since is history",
+                vec![contact, on_site],
+                contacted(20),
+                at(9, 30),
+                Some((SlaKind::OnSite, "on_track")),
+            ),
+            ("all met", vec![contact, on_site], arrived.clone(), at(9, 30), None),
+            ("no deadlines", vec![], none.clone(), at(9, 30), None),
+        ];
+        for (name, deadlines, events, now, want) in cases {
+            assert_eq!(kind(most_urgent(&deadlines, &events, now)), want, "{name}");
         }
     }
 

@@ -140,6 +140,21 @@ impl StepState {
     }
 }
 
+/// The steps a fee recorded with its receipt settles: the fee form is these two steps of a
+/// renewal (收取续费, 开具票据), so the engineer records them once, not twice.
+pub const SETTLED_BY_FEE: [&str; 2] = ["fee_collected", "receipt"];
+
+/// The steps an event settles: a step done or skipped names its own; a fee recorded settles
+/// [`SETTLED_BY_FEE`]. Every reader of step states goes through this one rule (the phone's
+/// checklist, finishing, the report, and the server's kept progress).
+pub fn settles(kind: &EventKind) -> Vec<&str> {
+    match kind {
+        EventKind::StepDone { step } | EventKind::StepSkipped { step, .. } => vec![step.as_str()],
+        EventKind::FeeCollected { .. } => SETTLED_BY_FEE.to_vec(),
+        _ => Vec::new(),
+    }
+}
+
 /// The state of every step of a checklist, in checklist order.
 pub fn step_states<'a>(
     checklist: &'a [Step],
@@ -151,14 +166,12 @@ pub fn step_states<'a>(
         .map(|s| {
             let state = ordered
                 .iter()
-                .filter_map(|e| match &e.kind {
-                    EventKind::StepDone { step } if *step == s.id => {
-                        Some(StepState::Done { at: e.device_time })
+                .filter(|e| settles(&e.kind).contains(&s.id.as_str()))
+                .map(|e| match &e.kind {
+                    EventKind::StepSkipped { reason, .. } => {
+                        StepState::Skipped { at: e.device_time, reason: reason.clone() }
                     }
-                    EventKind::StepSkipped { step, reason } if *step == s.id => {
-                        Some(StepState::Skipped { at: e.device_time, reason: reason.clone() })
-                    }
-                    _ => None,
+                    _ => StepState::Done { at: e.device_time },
                 })
                 .next_back()
                 .unwrap_or(StepState::Open);
@@ -197,6 +210,29 @@ pub fn validate_checklist(steps: &[Step]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fee_recorded_settles_the_renewals_fee_steps_and_nothing_else_does() {
+        use crate::event::tests::ev;
+        let fee = EventKind::FeeCollected { amount_fen: 12_800, receipt_no: "R-001".into() };
+        let table: Vec<(EventKind, Vec<&str>)> = vec![
+            (EventKind::StepDone { step: "knock".into() }, vec!["knock"]),
+            (EventKind::StepSkipped { step: "shoe_covers".into(), reason: "r".into() }, vec!["shoe_covers"]),
+            (fee.clone(), vec!["fee_collected", "receipt"]),
+            (EventKind::Arrived, vec![]),
+            (EventKind::NoteAdded { text: "收了费".into() }, vec![]),
+        ];
+        for (kind, want) in table {
+            assert_eq!(settles(&kind), want, "{kind:?}");
+        }
+        let renewal = default_checklist(crate::job::JobKind::Renewal);
+        let events = [ev(1, 1, 1, 30, fee)];
+        let states = step_states(&renewal, &events);
+        let state = |id: &str| states.iter().find(|(s, _)| s.id == id).map(|(_, st)| st.clone());
+        assert!(matches!(state("fee_collected"), Some(StepState::Done { .. })));
+        assert!(matches!(state("receipt"), Some(StepState::Done { .. })));
+        assert_eq!(state("knock"), Some(StepState::Open));
+    }
     use crate::event::tests::ev;
 
     #[test]

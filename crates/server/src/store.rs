@@ -8,7 +8,6 @@
 use crate::db::{current_rev, fmt_time, parse_id, parse_time};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
-use onsite_core::event::EventKind;
 use onsite_core::event::canonical_order;
 use onsite_core::flags::Raised;
 use onsite_core::parts::{MOVEMENT_TAGS, Part, VanStock};
@@ -232,7 +231,7 @@ pub fn insert_event(
         fmt_time(received_at),
         rev,
     ])?;
-    if let EventKind::StepDone { step } | EventKind::StepSkipped { step, .. } = &event.kind {
+    for step in onsite_core::steps::settles(&event.kind) {
         conn.prepare_cached("INSERT OR IGNORE INTO settled_steps (job_id, step) VALUES (?1, ?2)")?
             .execute(params![event.job_id.to_string(), step])?;
     }
