@@ -177,6 +177,7 @@ messages! {
     RateAttitude => "服务态度", "Service attitude";
     RateResult => "对处理结果的满意度", "Satisfaction with the result";
     Engineer => "工程师", "Engineer";
+    More => "更多", "More";
     FinishedAt => "完成时间", "Finished";
     SigningFor => "签字确认的工作", "The work you are signing for";
     Comment => "用户意见（可选）", "Comment (optional)";

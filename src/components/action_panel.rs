@@ -57,6 +57,13 @@ fn action_id(action: Action) -> &'static str {
     }
 }
 
+/// The action bar's rows: the actions that move the visit on, in full; the asides (a note,
+/// escalating, giving up) behind "More" while there is a next step to give the room to.
+fn split(actions: &[Action]) -> (Vec<Action>, Vec<Action>) {
+    let (next, asides): (Vec<Action>, Vec<Action>) = actions.iter().partition(|a| a.moves_visit_on());
+    if next.is_empty() { (asides, Vec::new()) } else { (next, asides) }
+}
+
 /// "3 left before finishing. First: Shoe covers": how many things block finishing, and the first
 /// of them by name (no list: it would run over the page, joined in one language's way).
 pub fn blocked_words(job: &LocalJob, blockers: &[Blocker]) -> Words {
@@ -94,6 +101,7 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
     let navigate = use_navigate();
     let reveal = use_reveal();
     let open = RwSignal::new(None::<Action>);
+    let more = RwSignal::new(false);
     let text = RwSignal::new(String::new());
     let target = RwSignal::new(EscalationTarget::Senior);
 
@@ -138,6 +146,7 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
     };
 
     let press = move |action: Action| {
+        more.set(false);
         if matches!(action, Action::SignOff | Action::Complete) && finish_allowed().is_none() {
             return;
         }
@@ -159,6 +168,17 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
         let kind = job.with(|j| j.as_ref().map(|j| j.job.kind));
         kind.map(|kind| available_actions(kind, status.get()).to_vec()).unwrap_or_default()
     });
+
+    let rows = Memo::new(move |_| split(&actions.get()));
+    let button = move |action: Action| {
+        let class = if action.moves_visit_on() { "primary" } else { "secondary" };
+        let press = press.clone();
+        view! {
+            <button class=class data-action=action_id(action) on:click=move |_| press(action)>
+                {move || i18n::action(i18n.lang.get(), action)}
+            </button>
+        }
+    };
 
     view! {
         {move || open.get().and_then(|action| needs_words(action).map(|(label, placeholder)| view! {
@@ -185,22 +205,21 @@ pub fn ActionPanel(job_id: JobId, job: Signal<Option<LocalJob>>, status: Signal<
             </form>
         }))}
         <nav class="action-bar" aria-label=move || i18n.t(Msg::Status)>
-            <For
-                each=move || actions.get()
-                key=|action| *action
-                children=move |action| {
-                    let class = match action {
-                        Action::AddNote | Action::CouldNotComplete | Action::Escalate => "secondary",
-                        _ => "primary",
-                    };
-                    let press = press.clone();
-                    view! {
-                        <button class=class data-action=action_id(action) on:click=move |_| press(action)>
-                            {move || i18n::action(i18n.lang.get(), action)}
-                        </button>
-                    }
-                }
-            />
+            {let button = button.clone(); move || (more.get() && !rows.with(|(_, asides)| asides.is_empty())).then(|| view! {
+                <div class="more-actions" id="more-actions">
+                    <For each=move || rows.get().1 key=|action| *action children=button.clone()/>
+                </div>
+            })}
+            <div class="next-actions">
+                <For each=move || rows.get().0 key=|action| *action children=button.clone()/>
+                <Show when=move || !rows.with(|(_, asides)| asides.is_empty())>
+                    <button type="button" class="secondary more" data-action="more"
+                        aria-expanded=move || more.get().to_string() aria-controls="more-actions"
+                        on:click=move |_| more.update(|m| *m = !*m)>
+                        {move || i18n.t(Msg::More)}
+                    </button>
+                </Show>
+            </div>
         </nav>
     }
 }

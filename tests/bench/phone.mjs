@@ -86,11 +86,13 @@ for (let n = await page.locator('[data-step-done]').count(); n > 0; n = await pa
     }
   }
 }
-await page.locator('[data-action=escalate]').click();
+if (!(await page.locator('.action-bar [data-action=escalate]').isVisible())) await page.locator('[data-action=more]').click();
+await page.locator('.action-bar [data-action=escalate]').click();
 await page.getByLabel(/厂家|Vendor/).check();
 await page.locator('#words').fill('光猫固件需厂家远程升级');
 await page.getByTestId('save-words').click();
-await page.locator('[data-action=note]').click();
+if (!(await page.locator('.action-bar [data-action=note]').isVisible())) await page.locator('[data-action=more]').click();
+await page.locator('.action-bar [data-action=note]').click();
 await page.locator('#words').fill('用户要求下周回访');
 await page.getByTestId('save-words').click();
 await page.locator('[data-action=sign-off]').click();

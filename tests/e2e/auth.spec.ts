@@ -2,13 +2,13 @@
 // whose access token is stale (offline for days, or refused by the server) syncs without
 // logging in again, and nothing pending is lost.
 import { test, expect } from '@playwright/test';
-import { logIn, pendingCount, syncNow } from './helpers';
+import { logIn, pendingCount, syncNow, act } from './helpers';
 
 test('a refused access token is renewed with the refresh token and the outbox syncs', async ({ page }) => {
   await logIn(page, 'li.lei');
   await page.route('**/api/v1/sync/push', (route) => route.abort());
   await page.getByTestId('job-card').first().click();
-  await page.locator('[data-action=note]').click();
+  await act(page, 'note');
   await page.locator('#words').fill('令牌过期前的记录');
   await page.getByTestId('save-words').click();
   await expect.poll(() => pendingCount(page)).toBe(1);

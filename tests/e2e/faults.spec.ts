@@ -3,7 +3,7 @@
 // applied twice. Cases 1 (a batch twice, out of order) and 3 (kill -9 mid-push) run natively
 // against the real server, in crates/server/tests/sync.rs and crash.rs.
 import { test, expect, Page, APIRequestContext, BrowserContext } from '@playwright/test';
-import { logIn, dispatch, jobDetail, pendingCount, shellCached, storedEventIds, syncNow, token, openJob } from './helpers';
+import { logIn, dispatch, jobDetail, pendingCount, shellCached, storedEventIds, syncNow, token, openJob, act } from './helpers';
 
 /** Opens the job of `customer` from the list, from the list page. */
 async function openJobFromList(page: Page, customer: string) {
@@ -21,7 +21,7 @@ async function offlineOnNewJob(page: Page, context: BrowserContext, request: API
 }
 
 async function addNote(page: Page, text: string) {
-  await page.locator('[data-action=note]').click();
+  await act(page, 'note');
   await page.locator('#words').fill(text);
   await page.getByTestId('save-words').click();
   await expect(page.locator('#words')).toHaveCount(0);

@@ -13,6 +13,14 @@ export async function logIn(page: Page, login: string) {
   await expect(page.getByTestId('job-card').first()).toBeVisible();
 }
 
+/** Taps an action of the action bar: an aside (note, escalate, cannot complete) is behind
+ *  "More" while the visit has a next step, so "More" is opened first when the action is hidden. */
+export async function act(page: Page, action: string) {
+  const button = page.locator(`.action-bar [data-action=${action}]`);
+  if (!(await button.isVisible())) await page.locator('[data-action=more]').click();
+  await button.click();
+}
+
 export async function token(request: APIRequestContext, login: string): Promise<string> {
   const res = await request.post('/api/v1/auth/login', { data: { login, password: PASSWORD } });
   expect(res.status()).toBe(200);

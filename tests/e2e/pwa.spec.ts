@@ -3,7 +3,7 @@
 // leads to the "new version" prompt and then the update, with pending events still there.
 import { test, expect, chromium } from '@playwright/test';
 import * as os from 'os';
-import { logIn, shellCached, pendingCount } from './helpers';
+import { logIn, shellCached, pendingCount, act } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -83,7 +83,7 @@ test('a new build shows the update prompt and updates with the pending events ke
     // Keep an event pending: the server does not answer pushes for now.
     await page.route('**/api/v1/sync/push', (route) => route.abort());
     await page.getByTestId('job-card').first().click();
-    await page.locator('[data-action=note]').click();
+    await act(page, 'note');
     await page.locator('#words').fill('升级前的记录');
     await page.getByTestId('save-words').click();
     await expect.poll(() => pendingCount(page)).toBe(1);

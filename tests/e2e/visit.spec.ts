@@ -3,7 +3,7 @@
 // pointer events (mouse in one, touch in the other), ratings; then sync, and read the report
 // back from the server; and print the report to PDF.
 import { test, expect, Page, CDPSession } from '@playwright/test';
-import { logIn, dispatch, jobDetail, pendingCount, syncNow, shellCached, storedEventIds, tickAllSteps, openJob } from './helpers';
+import { logIn, dispatch, jobDetail, pendingCount, syncNow, shellCached, storedEventIds, tickAllSteps, openJob, act } from './helpers';
 import * as fs from 'fs';
 
 async function openNewJob(page: Page, customer: string) {
@@ -175,11 +175,11 @@ test('a full repair visit, offline from arrival to sign-off, drawn with a mouse'
 
   await doAllSteps(page, { id: 'shoe_covers', reason: '用户说不用穿鞋套' });
   await usePart(page, 'serialised', 1, 'HWTC12345678');
-  await page.locator('[data-action=escalate]').click();
+  await act(page, 'escalate');
   await page.getByLabel(/厂家|Vendor/).check();
   await page.locator('#words').fill('光猫固件需厂家远程升级');
   await page.getByTestId('save-words').click();
-  await page.locator('[data-action=note]').click();
+  await act(page, 'note');
   await page.locator('#words').fill('用户要求下周回访');
   await page.getByTestId('save-words').click();
 

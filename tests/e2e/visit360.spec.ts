@@ -42,6 +42,7 @@ for (const { locale, zh } of LANGS) {
       await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
       await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
       await page.evaluate(() => window.scrollTo(0, 0));
+      await page.getByRole('button', { name: zh ? '更多' : 'More' }).click();
       await page.getByRole('button', { name: zh ? '添加备注' : 'Add note' }).click();
       const words = page.getByLabel(zh ? '备注' : 'Note', { exact: true });
       await expect(words).toBeFocused();
@@ -52,6 +53,7 @@ for (const { locale, zh } of LANGS) {
       const { id } = await openNewJob(page, request, 'renewal', zh);
       await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
       await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
       await page.locator('#fee-amount').fill('128');
       await page.locator('#fee-receipt').fill('R-42');
       await page.locator('.fees form button[type=submit]').click();
@@ -70,6 +72,7 @@ for (const { locale, zh } of LANGS) {
       const { id } = await openNewJob(page, request, 'repair', zh);
       await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
       await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
       await tickAllSteps(page);
       await page.goto(`/jobs/${id}/sign-off`);
       await page.locator('#signer').fill(zh ? '陈静' : 'Chen Jing');
@@ -87,6 +90,7 @@ for (const { locale, zh } of LANGS) {
       const { id } = await openNewJob(page, request, 'repair', zh);
       await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
       await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
       await tickAllSteps(page);
       await page.goto(`/jobs/${id}/sign-off`);
       await page.getByTestId('submit-sign-off').click();
@@ -103,6 +107,7 @@ for (const { locale, zh } of LANGS) {
       await openNewJob(page, request, 'repair', zh);
       await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
       await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
       await page.getByRole('button', { name: zh ? '完成并签字' : 'Finish & sign-off' }).click();
       const alert = page.getByRole('alert').first();
       await expect(alert).toContainText(zh ? /还有 \d+ 项未完成/ : /\d+ left before finishing/);
@@ -134,6 +139,7 @@ for (const { locale, zh } of LANGS) {
       await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
       await page.getByRole('button', { name: zh ? '开始出发' : 'Set off' }).click();
       await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
       const status = page.getByTestId('job-status');
       await expect(status).toHaveText(zh ? '已到场' : 'On site');
       await expect(page.getByRole('button', { name: zh ? '已到场' : 'On site', exact: true })).toHaveCount(0);
@@ -164,6 +170,7 @@ for (const { locale, zh } of LANGS) {
       await openNewJob(page, request, 'renewal', zh);
       await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
       await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
       await page.locator('#fee-amount').fill('88');
       await page.locator('#fee-receipt').fill('R-7');
       await page.locator('.fees form button[type=submit]').click();
@@ -175,6 +182,8 @@ for (const { locale, zh } of LANGS) {
       const { id } = await openNewJob(page, request, 'repair', zh);
       await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
       await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+      await page.getByRole('button', { name: zh ? '更多' : 'More' }).click();
       await page.getByRole('button', { name: zh ? '升级' : 'Escalate' }).click();
       for (const radio of await page.getByRole('radio').all()) {
         const box = (await radio.evaluate((e) => { const r = (e.closest('label') ?? e).getBoundingClientRect(); return [r.width, r.height]; }));
@@ -182,6 +191,7 @@ for (const { locale, zh } of LANGS) {
         expect((await radio.boundingBox())!.width).toBeGreaterThanOrEqual(24);
       }
       await page.getByRole('button', { name: zh ? '取消' : 'Cancel' }).click();
+      await page.getByRole('button', { name: zh ? '更多' : 'More' }).click();
       await page.getByRole('button', { name: zh ? '报告无法完成' : 'Report cannot complete' }).click();
       await page.locator('#words').fill(zh ? '用户不在家' : 'Nobody home');
       await page.getByTestId('save-words').click();
@@ -193,3 +203,40 @@ for (const { locale, zh } of LANGS) {
     });
   });
 }
+
+test.describe('taps', () => {
+  test.use({ locale: 'zh-CN', viewport: { width: 360, height: 740 } });
+
+  // Every tap a person makes, from the log-in page to the signed report: a tap on a control,
+  // a tap into a field before typing, and the signature as one. Printed as a figure for the
+  // closing note; the test fails if the count grows past today's.
+  test('a full repair visit from log-in to signed, counted in taps', async ({ page, request }) => {
+    const customer = `计数 ${Date.now() % 1_000_000}`;
+    await dispatch(request, 'repair', customer, 'li.lei');
+    let taps = 0;
+    const tap = async (l: ReturnType<Page['locator']>) => { taps++; await l.click(); };
+    const type = async (l: ReturnType<Page['locator']>, text: string) => { taps++; await l.fill(text); };
+    await page.goto('/login');
+    await type(page.getByLabel('账号'), 'li.lei');
+    await type(page.getByLabel('密码'), PASSWORD);
+    await tap(page.getByRole('button', { name: '登录' }));
+    await tap(page.getByTestId('job-card').filter({ hasText: customer }));
+    await tap(page.getByRole('button', { name: '标记已联系' }));
+    await tap(page.getByRole('button', { name: '确认到场' }));
+    await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+    const done = page.locator('[data-step-done]');
+    for (let n = await done.count(); n > 0; n = await done.count()) {
+      await tap(done.first());
+      await expect(done).toHaveCount(n - 1);
+    }
+    await tap(page.getByRole('button', { name: '完成并签字' }));
+    await type(page.locator('#signer'), '陈静');
+    taps++;
+    await drawSignature(page);
+    for (const r of ['rate-speed', 'rate-attitude', 'rate-result']) await tap(page.locator(`[data-rating=${r}] [data-value="5"]`));
+    await tap(page.getByTestId('submit-sign-off'));
+    await expect(page.getByTestId('report-hash')).toBeVisible();
+    console.log(`[figure] taps for a full repair visit, log-in to signed: ${taps}`);
+    expect(taps).toBeLessThanOrEqual(25);
+  });
+});

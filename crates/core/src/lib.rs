@@ -19,6 +19,8 @@
 //! - [`signoff`]: the customer's signature and ratings, and the hash that seals the record.
 //! - [`report`]: everything about a visit in one value, for the report page and the desk.
 //! - [`flags`]: what the server flags to the service desk as events arrive (never refusing them).
+//! - [`retention`]: how long a finished job stays on the phone, and what leaves first when
+//!   storage runs short (by the server's time, never the phone's alone).
 
 pub mod board;
 pub mod event;
@@ -27,6 +29,7 @@ pub mod ids;
 pub mod job;
 pub mod parts;
 pub mod report;
+pub mod retention;
 pub mod signoff;
 pub mod sla;
 pub mod status;

@@ -105,7 +105,17 @@ pub enum Action {
     AddNote,
 }
 
-/// The actions offered for a job of `kind` in `status`, in the order the buttons show.
+impl Action {
+    /// Whether the action moves the visit on (contact, set off, arrive, finish): these are the
+    /// next steps, shown first and in full; the others (a note, escalating, giving up) are
+    /// asides, kept one tap away so the visit's next step has the room.
+    pub const fn moves_visit_on(self) -> bool {
+        matches!(self, Action::Contact | Action::Depart | Action::Arrive | Action::Complete | Action::SignOff)
+    }
+}
+
+/// The actions offered for a job of `kind` in `status`, in the order the buttons show: the ones
+/// that move the visit on first, the next of them first of all.
 pub fn available_actions(kind: crate::job::JobKind, status: JobStatus) -> &'static [Action] {
     use Action::*;
     let signs = crate::signoff::requires_sign_off(kind);
@@ -130,6 +140,35 @@ mod tests {
     use super::*;
     use crate::event::tests::ev;
     use EventKind as K;
+
+    #[test]
+    fn the_next_step_comes_first_and_asides_last_in_every_status() {
+        use crate::job::JobKind;
+        for kind in JobKind::ALL {
+            for status in JobStatus::ALL {
+                let actions = available_actions(kind, status);
+                let first_aside = actions.iter().position(|a| !a.moves_visit_on()).unwrap_or(actions.len());
+                assert!(
+                    actions[first_aside..].iter().all(|a| !a.moves_visit_on()),
+                    "{kind:?} {status:?}: {actions:?}"
+                );
+                assert!(actions.contains(&Action::AddNote), "a note is always possible");
+            }
+        }
+        let table = [
+            (Action::Contact, true),
+            (Action::Depart, true),
+            (Action::Arrive, true),
+            (Action::Complete, true),
+            (Action::SignOff, true),
+            (Action::Escalate, false),
+            (Action::CouldNotComplete, false),
+            (Action::AddNote, false),
+        ];
+        for (action, on) in table {
+            assert_eq!(action.moves_visit_on(), on, "{action:?}");
+        }
+    }
 
     fn note() -> EventKind {
         K::NoteAdded { text: "n".into() }
