@@ -2,8 +2,11 @@
 
 use crate::components::{NoticeBanner, SyncBar, TopBar, UpdatePrompt};
 use crate::hooks::{self, Update};
-use crate::pages::{JobPage, JobsPage, LoginPage, NotFound, ReportPage, SignOffPage};
-use crate::state::{Auth, Clock, I18n, Jobs, Notice, Stock, set_document_lang, store_error};
+use crate::i18n::Msg;
+use crate::pages::{AboutPage, JobPage, JobsPage, LoginPage, NotFound, ReportPage, SignOffPage};
+use crate::state::{
+    Auth, Clock, Deployment, I18n, Jobs, Notice, Stock, Words, set_document_lang, store_error,
+};
 use crate::sync::Sync;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -22,6 +25,7 @@ pub fn App(staged: bool) -> impl IntoView {
     let (stock, stock_err) = Stock::load();
     let clock = Clock::new();
     let sync = Sync::new();
+    let deployment = Deployment::load();
     if let Some(e) = jobs_err.or(auth_err).or(stock_err) {
         notice.error(store_error(&e));
     }
@@ -32,6 +36,7 @@ pub fn App(staged: bool) -> impl IntoView {
     provide_context(clock);
     provide_context(sync);
     provide_context(stock);
+    provide_context(deployment);
     let update = Update::default();
     provide_context(update);
 
@@ -51,8 +56,22 @@ pub fn App(staged: bool) -> impl IntoView {
             if let Err(e) = jobs.claim_writer().await {
                 notice.error(store_error(&e));
             }
+            // Finished jobs past their period leave, and more if storage is short: say so
+            // then, so the engineer knows why the done list is shorter.
+            let policy = deployment.policy();
+            match crate::locks::exclusive(crate::locks::WRITE, move || jobs.prune(policy)).await {
+                Ok(Ok(pruned)) if pruned.short && pruned.jobs > 0 => notice.info(Words::new(move |lang| {
+                    Msg::StorageFreed
+                        .text(lang)
+                        .replace("{n}", &pruned.jobs.to_string())
+                        .replace("{kb}", &(pruned.bytes / 1024).to_string())
+                })),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => notice.error(store_error(&e)),
+                Err(e) => notice.error(store_error(&crate::storage::StoreError::Unavailable(e.to_string()))),
+            }
         });
-        sync.start(jobs, auth, stock);
+        sync.start(jobs, auth, stock, deployment);
     };
 
     let stage = RwSignal::new(if staged { Stage::Contexts } else { Stage::Page });
@@ -92,6 +111,7 @@ pub fn App(staged: bool) -> impl IntoView {
                             <Routes fallback=|| view! { <NotFound/> }>
                                 <Route path=path!("/") view=JobsPage/>
                                 <Route path=path!("/login") view=LoginPage/>
+                                <Route path=path!("/about") view=AboutPage/>
                                 <Route path=path!("/jobs/:id") view=JobPage/>
                                 <Route path=path!("/jobs/:id/sign-off") view=SignOffPage/>
                                 <Route path=path!("/jobs/:id/report") view=ReportPage/>

@@ -178,6 +178,15 @@ messages! {
     RateResult => "对处理结果的满意度", "Satisfaction with the result";
     Engineer => "工程师", "Engineer";
     More => "更多", "More";
+    StorageFreed => "存储空间不足：已从本机移除 {n} 个最早完成的工单（{kb} KB），服务器仍保存完整记录", "Storage was short: {n} of the oldest finished jobs ({kb} KB) left this phone; the server keeps them";
+    StorageWarn => "本机存储已用 {p}%：已完成的工单会按最早的先移除", "Storage {p}% full on this phone: the oldest finished jobs will leave first";
+    About => "本机与存储", "This phone";
+    JobsHeld => "本机工单", "Jobs on this phone";
+    StorageUsed => "已用存储", "Storage used";
+    KeptFor => "已完成工单保留", "Finished jobs kept";
+    DaysN => "{n} 天", "{n} days";
+    AppVersion => "应用版本", "App version";
+    Company => "服务单位", "Company";
     FinishedAt => "完成时间", "Finished";
     SigningFor => "签字确认的工作", "The work you are signing for";
     Comment => "用户意见（可选）", "Comment (optional)";

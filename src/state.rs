@@ -29,6 +29,8 @@ pub struct Jobs {
     pub quarantined: RwSignal<Vec<String>>,
     /// The events being stored right now ([`Jobs::record`]): a double tap records once.
     recording: StoredValue<Vec<(JobId, EventKind)>>,
+    /// Bytes of storage in use, as last measured ([`Jobs::prune`]).
+    used: RwSignal<usize>,
 }
 
 impl Jobs {
@@ -38,6 +40,7 @@ impl Jobs {
             all: RwSignal::new(Vec::new()),
             quarantined: RwSignal::new(Vec::new()),
             recording: StoredValue::new(Vec::new()),
+            used: RwSignal::new(0),
         };
         let err = jobs.reload().err();
         (jobs, err)
@@ -98,6 +101,41 @@ impl Jobs {
                 false
             }
         }
+    }
+
+    /// Lets finished, fully synced jobs leave the phone (`onsite_core::retention`): those past
+    /// the deployment's period by the server's time last seen, and, when storage is short,
+    /// others oldest first until enough is free. Call under the write lock. Nothing unsynced,
+    /// refused or unfinished ever leaves.
+    pub fn prune(&self, policy: onsite_core::retention::Policy) -> Result<Pruned, StoreError> {
+        use onsite_core::retention::{Held, Pressure, pressure, server_time_seen, to_drop};
+        let sizes = Store::job_sizes()?;
+        let used = Store::bytes_used()?;
+        let free = match pressure(used, crate::storage::QUOTA_BYTES) {
+            Pressure::Short { free } => free,
+            Pressure::Fine | Pressure::Warn => 0,
+        };
+        let (held, server_now): (Vec<Held>, _) = self.all.with_untracked(|all| {
+            let held = all.iter().map(|j| Held::of(j, sizes.get(&j.job.id).copied().unwrap_or(0))).collect();
+            (held, server_time_seen(all))
+        });
+        let leaving = to_drop(&held, server_now, policy, free);
+        let mut pruned = Pruned { short: free > 0, ..Pruned::default() };
+        for id in &leaving {
+            Store::forget_job(*id)?;
+            pruned.jobs += 1;
+            pruned.bytes += sizes.get(id).copied().unwrap_or(0);
+        }
+        if !leaving.is_empty() {
+            self.all.try_update(|all| all.retain(|j| !leaving.contains(&j.job.id)));
+        }
+        self.used.try_set(used.saturating_sub(pruned.bytes));
+        Ok(pruned)
+    }
+
+    /// Bytes of storage in use, as last measured (tracked).
+    pub fn bytes_used(&self) -> usize {
+        self.used.get()
     }
 
     /// This tab's copy of a job, without tracking.
@@ -186,6 +224,53 @@ fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         // A mark is a measurement aid; failing to set one changes nothing.
         let _ = p.mark(name);
+    }
+}
+
+/// What a pruning of old jobs did ([`Jobs::prune`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub jobs: usize,
+    pub bytes: usize,
+    /// Storage was short: jobs still in their period left too.
+    pub short: bool,
+}
+
+/// The deployment's settings (company, retention), as last pulled.
+#[derive(Clone, Copy)]
+pub struct Deployment {
+    settings: RwSignal<Option<onsite_core::wire::Settings>>,
+}
+
+impl Deployment {
+    pub fn load() -> Self {
+        Deployment { settings: RwSignal::new(Store::settings()) }
+    }
+    /// Stores new settings, then shows them.
+    pub fn set(&self, settings: onsite_core::wire::Settings) -> Result<(), StoreError> {
+        if self.settings.with_untracked(|s| s.as_ref() == Some(&settings)) {
+            return Ok(());
+        }
+        Store::save_settings(&settings)?;
+        self.settings.try_set(Some(settings));
+        Ok(())
+    }
+    /// The company on the reports (tracked); `None` before the first pull.
+    pub fn company(&self) -> Option<String> {
+        self.settings.with(|s| s.as_ref().map(|s| s.company.clone()))
+    }
+    /// How long finished jobs stay (untracked).
+    pub fn policy(&self) -> onsite_core::retention::Policy {
+        self.settings.with_untracked(|s| {
+            s.as_ref().map_or(onsite_core::retention::Policy::DEFAULT, |s| {
+                onsite_core::retention::Policy::days(s.retention_days)
+            })
+        })
+    }
+    /// The retention period in days (tracked).
+    pub fn retention_days(&self) -> u32 {
+        self.settings
+            .with(|s| s.as_ref().map_or(onsite_core::retention::Policy::DEFAULT_DAYS, |s| s.retention_days))
     }
 }
 

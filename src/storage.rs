@@ -44,6 +44,11 @@ const LANG: &str = "onsite.v1.lang";
 const CATALOGUE: &str = "onsite.v1.catalogue";
 const VAN: &str = "onsite.v1.van";
 const HINT: &str = "onsite.v1.hint_dismissed";
+const SETTINGS: &str = "onsite.v1.settings";
+
+/// What the browser gives an origin, in bytes (UTF-16 code units × 2): Chromium 156 refused a
+/// write past 5.2 million characters; this counts 5 million, to leave room for the rest.
+pub const QUOTA_BYTES: usize = 10_000_000;
 
 /// What can go wrong with storage.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -402,6 +407,27 @@ impl Store {
 
     pub fn dismiss_hint() -> Result<(), StoreError> {
         Self::write_raw(HINT, "1")
+    }
+
+    /// The deployment's settings as last pulled (`None` before the first pull).
+    pub fn settings() -> Option<onsite_core::wire::Settings> {
+        Self::read(SETTINGS).ok().flatten()
+    }
+
+    pub fn save_settings(settings: &onsite_core::wire::Settings) -> Result<(), StoreError> {
+        Self::write(SETTINGS, settings)
+    }
+
+    /// Each stored job's size in bytes (key and value, as browsers count them).
+    pub fn job_sizes() -> Result<std::collections::HashMap<JobId, usize>, StoreError> {
+        let raw = Self::raw()?;
+        let mut sizes = std::collections::HashMap::new();
+        for key in Self::keys_with(JOB_PREFIX)? {
+            let Some(id) = key.strip_prefix(JOB_PREFIX).and_then(|id| id.parse().ok()) else { continue };
+            let value = raw.get_item(&key).map_err(map_js)?.unwrap_or_default();
+            sizes.insert(id, (key.encode_utf16().count() + value.encode_utf16().count()) * 2);
+        }
+        Ok(sizes)
     }
 
     pub fn lang() -> Option<String> {

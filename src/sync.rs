@@ -16,7 +16,7 @@
 use crate::api;
 use crate::debounce::Debounce;
 use crate::locks;
-use crate::state::{Auth, Jobs, Stock};
+use crate::state::{Auth, Deployment, Jobs, Stock};
 use crate::storage::{Store, StoreError, SyncRecord};
 use chrono::Utc;
 use futures::channel::mpsc::{UnboundedSender, unbounded};
@@ -104,7 +104,7 @@ impl Sync {
     }
 
     /// Starts the scheduler. Call once.
-    pub fn start(self, jobs: Jobs, auth: Auth, stock: Stock) {
+    pub fn start(self, jobs: Jobs, auth: Auth, stock: Stock, deployment: Deployment) {
         let (tx, mut rx) = unbounded::<()>();
         self.trigger.set_value(Some(tx));
         spawn_local(async move {
@@ -131,7 +131,7 @@ impl Sync {
                 // left to send): the outbox is never sent twice, nor a refresh token traded twice.
                 let this = self;
                 let round = locks::exclusive_async(locks::SYNC, move || async move {
-                    this.round(jobs, auth, stock).await
+                    this.round(jobs, auth, stock, deployment).await
                 })
                 .await
                 .unwrap_or_else(|e| Err(RoundError::Storage(StoreError::Unavailable(e.to_string()))));
@@ -139,6 +139,11 @@ impl Sync {
                     Ok(()) => {
                         failures = 0;
                         wait = PERIOD;
+                        // What the server now holds may leave the phone once its period is over.
+                        let policy = deployment.policy();
+                        if let Err(e) = locked(move || jobs.prune(policy)).await {
+                            self.record.update(|r| r.last_problem = Some(e.problem()));
+                        }
                     }
                     Err(RoundError::LoginAgain) => {
                         auth.expired.set(true);
@@ -156,7 +161,13 @@ impl Sync {
     /// One round: push everything pending, then pull everything new. An access token near its
     /// end is renewed first; a 401 renews it once and tries again; only a refused refresh asks
     /// the engineer to log in (and nothing is lost meanwhile).
-    async fn round(&self, jobs: Jobs, auth: Auth, stock: Stock) -> Result<(), RoundError> {
+    async fn round(
+        &self,
+        jobs: Jobs,
+        auth: Auth,
+        stock: Stock,
+        deployment: Deployment,
+    ) -> Result<(), RoundError> {
         // Another tab may have renewed the session (and so spent the refresh token this tab
         // holds) or logged out: the stored session is the one to use.
         let stored = Store::session()?;
@@ -167,10 +178,10 @@ impl Sync {
         self.progress.set((0, 0));
         let skew = RwSignal::new(None);
         let refreshed = std::cell::Cell::new(false);
-        let mut result = self.push_pull(jobs, auth, stock, skew, false, &refreshed).await;
+        let mut result = self.push_pull(jobs, auth, stock, deployment, skew, false, &refreshed).await;
         // The server refused a token this round had not renewed: renew once, try again.
         if result == Err(RoundError::LoginAgain) && !refreshed.get() {
-            result = self.push_pull(jobs, auth, stock, skew, true, &refreshed).await;
+            result = self.push_pull(jobs, auth, stock, deployment, skew, true, &refreshed).await;
         }
         self.running.set(false);
         let mut record = self.record.get_untracked();
@@ -199,13 +210,14 @@ impl Sync {
         jobs: Jobs,
         auth: Auth,
         stock: Stock,
+        deployment: Deployment,
         skew: RwSignal<Option<i64>>,
         force_refresh: bool,
         refreshed: &std::cell::Cell<bool>,
     ) -> Result<(), RoundError> {
         let token = token(auth, force_refresh, refreshed).await?;
         push_all(&token, jobs, self.progress, skew).await?;
-        pull_all(&token, jobs, stock, self.progress).await
+        pull_all(&token, jobs, stock, deployment, self.progress).await
     }
 }
 
@@ -501,6 +513,7 @@ async fn pull_all(
     token: &str,
     jobs: Jobs,
     stock: Stock,
+    deployment: Deployment,
     progress: RwSignal<(usize, usize)>,
 ) -> Result<(), RoundError> {
     loop {
@@ -511,7 +524,7 @@ async fn pull_all(
         })?;
         let received = page.jobs.len() + page.events.len() + page.removed.len();
         let (more, next) = (page.more, page.cursor);
-        locked(move || store_page(jobs, stock, page)).await?;
+        locked(move || store_page(jobs, stock, deployment, page)).await?;
         progress.update(|p| p.1 += received);
         if !more || next <= cursor {
             return Ok(());
@@ -520,7 +533,12 @@ async fn pull_all(
 }
 
 /// Stores one pulled page, then shows it; the cursor moves last. Runs under the write lock.
-fn store_page(jobs: Jobs, stock: Stock, page: onsite_core::wire::PullResponse) -> Result<(), StoreError> {
+fn store_page(
+    jobs: Jobs,
+    stock: Stock,
+    deployment: Deployment,
+    page: onsite_core::wire::PullResponse,
+) -> Result<(), StoreError> {
     for id in &page.removed {
         if let Some((mut job, _)) = load_merged(jobs, *id)? {
             match job.on_removed() {
@@ -558,6 +576,9 @@ fn store_page(jobs: Jobs, stock: Stock, page: onsite_core::wire::PullResponse) -
     if let Some(van) = &page.van {
         Store::save_van(van)?;
         stock.van.set(van.clone());
+    }
+    if let Some(settings) = page.settings.clone() {
+        deployment.set(settings)?;
     }
     let event_jobs: BTreeMap<JobId, ()> = page.events.iter().map(|e| (e.job_id, ())).collect();
     for id in event_jobs.into_keys() {

@@ -23,6 +23,19 @@ pub fn NoticeBanner() -> impl IntoView {
         Some(Msg::ClockSkew.text(lang).replace("{t}", &i18n::span(lang, secs.abs())))
     };
 
+    // Storage filling up: said well before it is full (onsite_core::retention::pressure).
+    let filling = move || {
+        use onsite_core::retention::{Pressure, pressure};
+        let used = jobs.bytes_used();
+        match pressure(used, crate::storage::QUOTA_BYTES) {
+            Pressure::Fine => None,
+            Pressure::Warn | Pressure::Short { .. } => {
+                let p = used * 100 / crate::storage::QUOTA_BYTES.max(1);
+                Some(i18n.t(Msg::StorageWarn).replace("{p}", &p.to_string()))
+            }
+        }
+    };
+
     let quarantined = move || {
         let n = jobs.quarantined.with(Vec::len);
         (n > 0).then(|| i18n.t(Msg::StorageCorrupt).replace("{n}", &n.to_string()))
@@ -39,6 +52,7 @@ pub fn NoticeBanner() -> impl IntoView {
                 }
             })}
             {move || quarantined().map(|text| view! { <div class="notice error" role="alert">{text}</div> })}
+            {move || filling().map(|text| view! { <div class="notice error" role="alert" data-testid="storage-warning">{text}</div> })}
             {move || skew().map(|text| view! { <div class="notice error" role="alert" data-testid="clock-skew">{text}</div> })}
             <Show when=move || auth.expired.get()>
                 <div class="notice error" role="alert">

@@ -48,7 +48,7 @@ pub fn TopBar() -> impl IntoView {
     view! {
         <header class="top-bar">
             <a class="brand" href="/">{move || i18n.t(Msg::AppName)}</a>
-            <span class="who">{move || auth.session.with(|s| s.as_ref().map(|s| s.user.name.clone()))}</span>
+            <a class="who" href="/about" title=move || i18n.t(Msg::About)>{move || auth.session.with(|s| s.as_ref().map(|s| s.user.name.clone()))}</a>
             <button class="ghost" on:click=switch_lang lang=move || i18n.lang.get().other().code()>
                 {move || i18n.t(Msg::Language)}
             </button>

@@ -1,5 +1,6 @@
 //! The screens, one file per route.
 
+mod about;
 mod job;
 mod jobs;
 mod login;
@@ -7,6 +8,7 @@ mod not_found;
 mod report;
 mod sign_off;
 
+pub use about::AboutPage;
 pub use job::JobPage;
 pub use jobs::JobsPage;
 pub use login::LoginPage;

@@ -5,7 +5,7 @@
 
 use crate::components::{sla_text, work_sections};
 use crate::i18n::{self, Lang, Msg};
-use crate::state::{Auth, Clock, I18n, Jobs, Notice, Stock, Words};
+use crate::state::{Auth, Clock, Deployment, I18n, Jobs, Notice, Stock, Words};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -126,6 +126,7 @@ pub fn ReportPage() -> impl IntoView {
     let stock = expect_context::<Stock>();
     let notice = expect_context::<Notice>();
     let auth = expect_context::<Auth>();
+    let deployment = expect_context::<Deployment>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<JobId>().ok())));
     let job = Signal::derive(move || id.get().and_then(|id| jobs.job(id)));
@@ -183,6 +184,7 @@ pub fn ReportPage() -> impl IntoView {
                 let field = |label: Msg, value: Option<String>| value.map(|v| view! { <dt>{label.text(lang)}</dt><dd>{v}</dd> });
                 view! {
                     <header>
+                        {deployment.company().map(|c| view! { <p class="company" data-testid="report-company">{c}</p> })}
                         <h1>{Msg::Report.text(lang)}</h1>
                         <p><strong>{i18n::kind(lang, j.job.kind)}</strong>" · "<span data-testid="report-status" data-status=r.status.as_str()>{i18n::status(lang, r.status)}</span></p>
                     </header>

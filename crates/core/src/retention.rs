@@ -25,7 +25,14 @@ pub struct Policy {
 }
 
 impl Policy {
-    pub const DEFAULT: Policy = Policy { keep_for: Duration::days(30) };
+    /// The default period, in days.
+    pub const DEFAULT_DAYS: u32 = 30;
+    pub const DEFAULT: Policy = Policy { keep_for: Duration::days(Self::DEFAULT_DAYS as i64) };
+
+    /// The period the deployment set (`Settings::retention_days`), at least one day.
+    pub fn days(days: u32) -> Policy {
+        Policy { keep_for: Duration::days(i64::from(days.max(1))) }
+    }
 }
 
 /// What the retention rule needs of one job held on the phone.

@@ -470,6 +470,19 @@ pub struct PullResponse {
     /// The engineer's van stock as the server counts it now; sent on every pull.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub van: Option<VanStock>,
+    /// The deployment's settings; sent on every pull (absent from older servers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+}
+
+/// What the service desk sets for its whole deployment, that the phone follows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Settings {
+    /// The company's name, printed on every visit report.
+    pub company: String,
+    /// Days a finished, fully synced job stays on the phone (the server keeps everything).
+    pub retention_days: u32,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -186,6 +186,7 @@ fn pull_response() {
                 rev: 57,
                 counts: [("ONT-HG8245".to_string(), 3), ("CAT6-M".to_string(), 120)].into(),
             }),
+            settings: Some(Settings { company: "杭州宽带服务有限公司".into(), retention_days: 30 }),
         },
     );
 }

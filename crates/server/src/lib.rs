@@ -64,6 +64,8 @@ pub struct Config {
     /// Log-in attempts per client address, right or wrong; `None` turns this bucket off (the
     /// waits after failed log-ins and the cap on password checks always hold).
     pub login_rate: Option<ratelimit::RateLimit>,
+    /// What the phones follow: the company on the reports, how long finished jobs stay.
+    pub settings: onsite_core::wire::Settings,
 }
 
 /// What a connection may cost the server: a client that sends nothing, half a header or half a
@@ -108,6 +110,10 @@ impl Config {
             rate_limit: Some(ratelimit::RateLimit::DEFAULT),
             connections: Connections::DEFAULT,
             login_rate: Some(login_guard::ATTEMPTS),
+            settings: onsite_core::wire::Settings {
+                company: "Onsite".into(),
+                retention_days: onsite_core::retention::Policy::DEFAULT_DAYS,
+            },
         }
     }
 

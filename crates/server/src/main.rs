@@ -38,6 +38,12 @@ struct Args {
     /// after failed log-ins and the cap on password checks hold either way.
     #[arg(long, env = "ONSITE_LOGIN_RATE", default_value = "1/30", value_parser = parse_rate_limit)]
     login_rate: RateLimitArg,
+    /// The company's name, printed on every visit report.
+    #[arg(long, env = "ONSITE_COMPANY", default_value = "Onsite", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    company: String,
+    /// Days a finished, fully synced job stays on the phones (the server keeps everything).
+    #[arg(long, env = "ONSITE_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    retention_days: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -112,6 +118,7 @@ async fn run(args: Args) -> Result<(), String> {
         static_dir,
         rate_limit: args.rate_limit.0,
         login_rate: args.login_rate.0,
+        settings: onsite_core::wire::Settings { company: args.company, retention_days: args.retention_days },
         token_ttl: chrono::Duration::minutes(i64::from(args.access_ttl_minutes)),
         ..Config::new(&db_path)
     };

@@ -342,7 +342,8 @@ pub async fn pull(
         return Err(Error::BadRequest("the cursor must not be negative".into()));
     }
     let user = me.user.id;
-    let page = state.db.read(move |conn| pull_changes(conn, user, query.cursor, PULL_PAGE)).await?;
+    let mut page = state.db.read(move |conn| pull_changes(conn, user, query.cursor, PULL_PAGE)).await?;
+    page.settings = Some(state.config.settings.clone());
     Ok(ApiJson(page))
 }
 
@@ -404,6 +405,7 @@ pub fn pull_changes(conn: &mut Connection, user: UserId, cursor: i64, page: usiz
         events: Vec::new(),
         catalogue,
         van: Some(van),
+        settings: None,
     };
     let mut page_events = Vec::new();
     for (_, change) in changes {
