@@ -178,6 +178,7 @@ messages! {
     RateResult => "对处理结果的满意度", "Satisfaction with the result";
     Engineer => "工程师", "Engineer";
     More => "更多", "More";
+    ShowMore => "显示更多", "Show more";
     StorageFreed => "存储空间不足：已从本机移除 {n} 个最早完成的工单（{kb} KB），服务器仍保存完整记录", "Storage was short: {n} of the oldest finished jobs ({kb} KB) left this phone; the server keeps them";
     StorageWarn => "本机存储已用 {p}%：已完成的工单会按最早的先移除", "Storage {p}% full on this phone: the oldest finished jobs will leave first";
     About => "本机与存储", "This phone";

@@ -9,6 +9,9 @@ use onsite_core::board::{self, Group};
 use onsite_core::ids::JobId;
 use onsite_core::sync::LocalJob;
 
+/// Done jobs shown at first, and added by each "show more".
+const DONE_PAGE: usize = 20;
+
 /// A card is re-made when one of these changes: the header (`rev`) or the events (status and
 /// deadlines follow from them). The pending badge follows the jobs by itself, so a sync's
 /// acknowledgements re-make no card.
@@ -32,12 +35,13 @@ pub fn JobsPage() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let clock = expect_context::<Clock>();
 
-    // Regrouped when jobs change, and when the local date may have changed (each clock tick).
-    // The groups hold each card's key, not the job: nothing is copied to regroup, and when no
-    // key changed the memo stays equal and the list is not touched.
+    // Regrouped when jobs change, and when the local day changes (not at every tick of the
+    // clock). The groups hold each card's key, not the job: nothing is copied to regroup, and
+    // when no key changed the memo stays equal and the list is not touched.
+    let today = Memo::new(move |_| board::local_day(clock.now.get(), clock.offset.get()));
     let grouped = Memo::new(move |_| {
-        let now = clock.now.get();
-        let offset = clock.offset.get();
+        let now = today.get();
+        let offset = clock.offset.get_untracked();
         jobs.all.with(|all| {
             let mut groups: [Vec<CardKey>; 3] = Default::default();
             let mut sorted: Vec<&LocalJob> = all.iter().collect();
@@ -50,9 +54,13 @@ pub fn JobsPage() -> impl IntoView {
                 };
                 groups[slot].push(CardKey::of(j));
             }
+            // Done: the most recent first; the list shows a page of them at a time.
+            groups[2].reverse();
             groups
         })
     });
+    // How many done jobs show: the list's cost follows the cards in view, not the history.
+    let done_shown = RwSignal::new(DONE_PAGE);
 
     let section = move |slot: usize, title: Msg, id: &'static str| {
         view! {
@@ -66,10 +74,19 @@ pub fn JobsPage() -> impl IntoView {
                     fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoJobs)}</p> }
                 >
                     <For
-                        each=move || grouped.with(|g| g[slot].clone())
+                        each=move || grouped.with(|g| {
+                            let shown = if slot == 2 { done_shown.get() } else { usize::MAX };
+                            g[slot].iter().take(shown).copied().collect::<Vec<_>>()
+                        })
                         key=|k| *k
                         children=move |k| jobs.job_untracked(k.id).map(|j| view! { <JobCard job=j/> })
                     />
+                    {move || (slot == 2 && grouped.with(|g| g[2].len()) > done_shown.get()).then(|| view! {
+                        <button class="secondary wide" data-testid="more-done"
+                            on:click=move |_| done_shown.update(|n| *n += DONE_PAGE)>
+                            {move || i18n.t(Msg::ShowMore)}
+                        </button>
+                    })}
                 </Show>
             </section>
         }

@@ -78,6 +78,12 @@ test('a year of history: the old leave at start, nothing unsynced does, and the 
   await expect.poll(async () => (await held(page, year.ids)).length, { timeout: 30_000 }).toBe(expected.length);
   expect(await held(page, [pending])).toEqual([pending]);
   console.log(`[figure] after retention: ${expected.length} of ${year.ids.length} kept`);
+  // The list's cost follows the cards in view: the done group shows a page at a time.
+  await page.goto('/');
+  const done = page.locator('[data-group=done] [data-testid=job-card]');
+  await expect(done).toHaveCount(20);
+  await page.getByRole('button', { name: /显示更多|Show more/ }).click();
+  await expect(done).toHaveCount(40);
 
   // A new job can be recorded and synced.
   const customer = `新单 ${Date.now() % 1_000_000}`;

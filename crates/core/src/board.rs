@@ -4,7 +4,7 @@
 
 use crate::job::Job;
 use crate::status::JobStatus;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Group {
@@ -16,12 +16,17 @@ pub enum Group {
     Done,
 }
 
-/// Which group a job belongs in.
-pub fn group(job: &Job, status: JobStatus, now: DateTime<Utc>, offset: FixedOffset) -> Group {
+/// The engineer's local date at `now`: what [`group`] depends on, so the list is regrouped when
+/// the day changes, not at every tick of the clock.
+pub fn local_day(now: DateTime<Utc>, offset: FixedOffset) -> NaiveDate {
+    now.with_timezone(&offset).date_naive()
+}
+
+/// Which group a job belongs in on the local day `today` (see [`local_day`]).
+pub fn group(job: &Job, status: JobStatus, today: NaiveDate, offset: FixedOffset) -> Group {
     if status.is_closed() {
         return Group::Done;
     }
-    let today = now.with_timezone(&offset).date_naive();
     match job.appointment {
         Some(w) if w.start.with_timezone(&offset).date_naive() > today => Group::Upcoming,
         _ => Group::Today,
@@ -64,7 +69,7 @@ mod tests {
         for (name, appointment, status, want) in cases {
             let mut job = sample(JobKind::Repair);
             job.appointment = appointment;
-            assert_eq!(group(&job, status, now, shanghai), want, "{name}");
+            assert_eq!(group(&job, status, local_day(now, shanghai), shanghai), want, "{name}");
         }
     }
 }
