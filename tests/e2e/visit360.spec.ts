@@ -26,6 +26,13 @@ async function openNewJob(page: Page, request: APIRequestContext, kind: string, 
   return { id, customer };
 }
 
+/** Contact, then arrival, by the buttons' labels: the job is on site. */
+async function onSite(page: Page, zh: boolean) {
+  await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
+  await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+}
+
 const inView = async (page: Page, selector: string) =>
   page.locator(selector).evaluate((e) => {
     const r = e.getBoundingClientRect();
@@ -38,9 +45,7 @@ for (const { locale, zh } of LANGS) {
 
     test(`1. a form opens in view and focused (${locale})`, async ({ page, request }) => {
       await openNewJob(page, request, 'repair', zh);
-      await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
-      await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
-      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+      await onSite(page, zh);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.getByRole('button', { name: zh ? '更多' : 'More' }).click();
       await page.getByRole('button', { name: zh ? '添加备注' : 'Add note' }).click();
@@ -51,9 +56,7 @@ for (const { locale, zh } of LANGS) {
 
     test(`2, 10. the customer sees what they sign for, and one field is called the result (${locale})`, async ({ page, request }) => {
       const { id } = await openNewJob(page, request, 'renewal', zh);
-      await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
-      await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
-      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+      await onSite(page, zh);
       await page.locator('#fee-amount').fill('128');
       await page.locator('#fee-receipt').fill('R-42');
       await page.locator('.fees form button[type=submit]').click();
@@ -70,9 +73,7 @@ for (const { locale, zh } of LANGS) {
 
     test(`3. the report names the engineer and the day (${locale})`, async ({ page, request }) => {
       const { id } = await openNewJob(page, request, 'repair', zh);
-      await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
-      await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
-      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+      await onSite(page, zh);
       await tickAllSteps(page);
       await page.goto(`/jobs/${id}/sign-off`);
       await page.locator('#signer').fill(zh ? '陈静' : 'Chen Jing');
@@ -88,9 +89,7 @@ for (const { locale, zh } of LANGS) {
 
     test(`4. an empty sign-off is told in the app's words, with the name field shown (${locale})`, async ({ page, request }) => {
       const { id } = await openNewJob(page, request, 'repair', zh);
-      await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
-      await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
-      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+      await onSite(page, zh);
       await tickAllSteps(page);
       await page.goto(`/jobs/${id}/sign-off`);
       await page.getByTestId('submit-sign-off').click();
@@ -105,9 +104,7 @@ for (const { locale, zh } of LANGS) {
 
     test(`5, 8. "cannot finish yet" is short, in one language, and takes you to the first open step (${locale})`, async ({ page, request }) => {
       await openNewJob(page, request, 'repair', zh);
-      await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
-      await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
-      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+      await onSite(page, zh);
       await page.getByRole('button', { name: zh ? '完成并签字' : 'Finish & sign-off' }).click();
       const alert = page.getByRole('alert').first();
       await expect(alert).toContainText(zh ? /还有 \d+ 项未完成/ : /\d+ left before finishing/);
@@ -168,9 +165,7 @@ for (const { locale, zh } of LANGS) {
 
     test(`13. a renewal's fee settles its fee steps (${locale})`, async ({ page, request }) => {
       await openNewJob(page, request, 'renewal', zh);
-      await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
-      await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
-      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+      await onSite(page, zh);
       await page.locator('#fee-amount').fill('88');
       await page.locator('#fee-receipt').fill('R-7');
       await page.locator('.fees form button[type=submit]').click();
@@ -180,9 +175,7 @@ for (const { locale, zh } of LANGS) {
 
     test(`14. a finished job's report link is at hand, and radio choices are big enough (${locale})`, async ({ page, request }) => {
       const { id } = await openNewJob(page, request, 'repair', zh);
-      await page.getByRole('button', { name: zh ? '标记已联系' : 'Mark contacted' }).click();
-      await page.getByRole('button', { name: zh ? '确认到场' : 'Confirm arrival' }).click();
-      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'on_site');
+      await onSite(page, zh);
       await page.getByRole('button', { name: zh ? '更多' : 'More' }).click();
       await page.getByRole('button', { name: zh ? '升级' : 'Escalate' }).click();
       for (const radio of await page.getByRole('radio').all()) {

@@ -250,14 +250,7 @@ fn add_rate_limit_answers(doc: &mut Value) {
         "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer", "minimum": 1}}},
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
     });
-    let ops = doc["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
-    for op in ops.filter_map(Value::as_object_mut).flat_map(|ops| ops.values_mut()) {
-        if op.get("security").is_some()
-            && let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
-        {
-            responses.insert("429".into(), answer.clone());
-        }
-    }
+    add_answer(doc, "security", "429", &answer);
 }
 
 /// Every operation that reads a JSON body answers 415 to a body of another content type.
@@ -266,12 +259,17 @@ fn add_media_type_answers(doc: &mut Value) {
         "description": "The body is not `application/json`",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
     });
+    add_answer(doc, "requestBody", "415", &answer);
+}
+
+/// Adds the answer `status` to every operation that has the key `having`.
+fn add_answer(doc: &mut Value, having: &str, status: &str, answer: &Value) {
     let ops = doc["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
     for op in ops.filter_map(Value::as_object_mut).flat_map(|ops| ops.values_mut()) {
-        if op.get("requestBody").is_some()
+        if op.get(having).is_some()
             && let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
         {
-            responses.insert("415".into(), answer.clone());
+            responses.insert(status.into(), answer.clone());
         }
     }
 }
