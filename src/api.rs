@@ -126,6 +126,21 @@ pub async fn pull(token: &str, cursor: i64) -> Result<PullResponse, ApiError> {
     resp.json::<PullResponse>().await.map_err(|_| ApiError::BadBody)
 }
 
+/// An engineer's own jobs with these words (customer, contact, phone or address), newest first,
+/// each with its visit report: the older work the phone no longer holds.
+pub async fn history(token: &str, words: &str) -> Result<Vec<onsite_core::wire::JobDetail>, ApiError> {
+    let query = String::from(js_sys::encode_uri_component(words.trim()));
+    let resp = Request::get(&url(&format!("/history?q={query}")))
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !resp.ok() {
+        return Err(read_error(resp).await);
+    }
+    resp.json().await.map_err(|_| ApiError::BadBody)
+}
+
 /// Revokes the token on the server; best effort (offline logout still logs out locally).
 pub async fn logout(token: &str) {
     if let Ok(req) =

@@ -3,7 +3,7 @@
 use crate::components::{NoticeBanner, SyncBar, TopBar, UpdatePrompt};
 use crate::hooks::{self, Update};
 use crate::i18n::Msg;
-use crate::pages::{AboutPage, JobPage, JobsPage, LoginPage, NotFound, ReportPage, SignOffPage};
+use crate::pages::{AboutPage, HistoryPage, JobPage, JobsPage, LoginPage, NotFound, ReportPage, SignOffPage};
 use crate::state::{
     Auth, Clock, Deployment, I18n, Jobs, Notice, Stock, Words, set_document_lang, store_error,
 };
@@ -112,6 +112,7 @@ pub fn App(staged: bool) -> impl IntoView {
                                 <Route path=path!("/") view=JobsPage/>
                                 <Route path=path!("/login") view=LoginPage/>
                                 <Route path=path!("/about") view=AboutPage/>
+                                <Route path=path!("/history") view=HistoryPage/>
                                 <Route path=path!("/jobs/:id") view=JobPage/>
                                 <Route path=path!("/jobs/:id/sign-off") view=SignOffPage/>
                                 <Route path=path!("/jobs/:id/report") view=ReportPage/>

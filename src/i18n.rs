@@ -179,6 +179,12 @@ messages! {
     Engineer => "工程师", "Engineer";
     More => "更多", "More";
     ShowMore => "显示更多", "Show more";
+    OlderJobs => "查找更早的工单", "Find older jobs";
+    HistoryWords => "客户、电话或地址", "Customer, phone or address";
+    Search => "查找", "Search";
+    NothingFound => "没有找到工单", "No jobs found";
+    HistoryOffline => "查找更早的工单需要网络", "Finding older jobs needs a connection";
+    HistoryFailed => "服务器无法完成查找，请稍后再试", "The server could not search; try again later";
     StorageFreed => "存储空间不足：已从本机移除 {n} 个最早完成的工单（{kb} KB），服务器仍保存完整记录", "Storage was short: {n} of the oldest finished jobs ({kb} KB) left this phone; the server keeps them";
     StorageWarn => "本机存储已用 {p}%：已完成的工单会按最早的先移除", "Storage {p}% full on this phone: the oldest finished jobs will leave first";
     About => "本机与存储", "This phone";

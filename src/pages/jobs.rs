@@ -102,6 +102,7 @@ pub fn JobsPage() -> impl IntoView {
                 {section(0, Msg::Today, "today")}
                 {section(1, Msg::Upcoming, "upcoming")}
                 {section(2, Msg::Done, "done")}
+                <a class="button secondary wide" href="/history">{move || i18n.t(Msg::OlderJobs)}</a>
             </div>
         </Show>
     }

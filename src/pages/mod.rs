@@ -1,6 +1,7 @@
 //! The screens, one file per route.
 
 mod about;
+mod history;
 mod job;
 mod jobs;
 mod login;
@@ -9,6 +10,7 @@ mod report;
 mod sign_off;
 
 pub use about::AboutPage;
+pub use history::HistoryPage;
 pub use job::JobPage;
 pub use jobs::JobsPage;
 pub use login::LoginPage;

@@ -145,6 +145,16 @@ export async function tourEveryPage(page: Page, request: APIRequestContext, loca
   await expect(page.getByTestId('report-hash')).toBeVisible();
   await at('report');
 
+  await page.goto('/about');
+  await expect(page.getByTestId('about')).toBeVisible();
+  await at('about');
+
+  await page.goto('/history');
+  await page.locator('#history-words').fill(customer);
+  await page.locator('.history form button[type=submit]').click();
+  await expect(page.getByTestId('history-item').first()).toBeVisible();
+  await at('history');
+
   await page.goto('/no/such/page');
   await expect(page.locator('section.page h1')).toBeVisible();
   await at('not-found');

@@ -128,3 +128,26 @@ test('storage full at start: the app opens, frees space and says what it did', a
   await page.goto('/about');
   await expect(page.getByTestId('storage-used')).toContainText('%');
 });
+
+test('older work on demand: a job the phone let go is found on the server and read as its report', async ({ page, request }) => {
+  const { id } = await finishedJob(page, request);
+  const customer = await page.evaluate((id) => JSON.parse(localStorage.getItem(`onsite.v1.job.${id}`)!).job.customer, id);
+  // The phone lets it go (as retention does after the period).
+  await page.evaluate((id) => localStorage.removeItem(`onsite.v1.job.${id}`), id);
+  await page.goto('/');
+  await page.getByRole('link', { name: /查找更早的工单|Find older jobs/ }).click();
+  await page.getByLabel(/客户、电话或地址|Customer, phone or address/).fill(customer);
+  await page.context().setOffline(true);
+  await page.getByRole('button', { name: /^(查找|Search)$/ }).click();
+  await expect(page.getByRole('alert')).toHaveText(/查找更早的工单需要网络|needs a connection/);
+  await page.context().setOffline(false);
+  await page.getByRole('button', { name: /^(查找|Search)$/ }).click();
+  const found = page.getByTestId('history-item');
+  await expect(found).toHaveCount(1);
+  await expect(found).toContainText(customer);
+  await found.getByRole('button', { name: /查看完工报告|View report/ }).click();
+  await expect(page.getByTestId('history-report')).toContainText('设备正常');
+  await expect(page.getByTestId('history-report').getByRole('button', { name: /打印|Print/ })).toBeVisible();
+  // Read, not stored again.
+  expect(await page.evaluate((id) => localStorage.getItem(`onsite.v1.job.${id}`), id)).toBeNull();
+});

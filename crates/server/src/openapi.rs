@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         api::jobs::get,
         api::jobs::assign,
         api::jobs::engineers,
+        api::jobs::history,
         api::parts::list,
         api::parts::put,
         api::parts::issue,

@@ -255,6 +255,33 @@ pub fn progress(conn: &Connection, job: &Job) -> Result<Progress> {
     Ok(progress)
 }
 
+/// An engineer's own jobs, newest report first: those whose customer, contact, phone or address
+/// holds `words` (as typed: `%` and `_` match themselves), reported within the days given.
+pub fn engineer_history(
+    conn: &Connection,
+    user: UserId,
+    words: Option<&str>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    limit: usize,
+) -> Result<Vec<JobWire>> {
+    let like = words.map(|w| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let day = |d: chrono::NaiveDate| fmt_time(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    let from = from.map(day);
+    let until = to.and_then(|d| d.succ_opt()).map(day);
+    query_jobs(
+        conn,
+        &format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE assignee = ?1 \
+             AND (?2 IS NULL OR customer LIKE ?2 ESCAPE '\\' OR contact LIKE ?2 ESCAPE '\\' \
+                  OR phone LIKE ?2 ESCAPE '\\' OR address LIKE ?2 ESCAPE '\\') \
+             AND (?3 IS NULL OR reported_at >= ?3) AND (?4 IS NULL OR reported_at < ?4) \
+             ORDER BY reported_at DESC, id LIMIT ?5"
+        ),
+        params![user.to_string(), like, from, until, i64::try_from(limit).unwrap_or(i64::MAX)],
+    )
+}
+
 /// Queues a sign-off for the check of its hash (see [`crate::checks`]).
 pub fn queue_sign_off_check(conn: &Connection, event: &VisitEvent) -> Result<()> {
     conn.prepare_cached("INSERT OR IGNORE INTO sign_off_checks (event_id, job_id) VALUES (?1, ?2)")?

@@ -210,6 +210,11 @@ impl World {
                 let pull = self.s.pull(bob, 0).await;
                 assert!(pull.jobs.iter().all(|j| j.id != self.alices_job), "bob never got alice's job");
             }
+            "GET /api/v1/history" => {
+                // An engineer's own jobs only: the desk has its own list.
+                self.expect(alice, &get, "/api/v1/history", None, S::OK).await;
+                self.expect(desk, &get, "/api/v1/history", None, S::FORBIDDEN).await;
+            }
             "GET /api/v1/engineers" => {
                 self.expect(alice, &get, "/api/v1/engineers", None, S::FORBIDDEN).await;
                 self.expect(desk, &get, "/api/v1/engineers", None, S::OK).await;

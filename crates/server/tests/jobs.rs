@@ -3,7 +3,8 @@
 mod common;
 
 use common::*;
-use onsite_core::wire::{ErrorCode, EventBody, JobDetail, User};
+use onsite_core::JobId;
+use onsite_core::wire::{ErrorCode, EventBody, JobDetail, JobWire, User};
 use onsite_core::{JobKind, JobStatus, Priority};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -123,4 +124,35 @@ async fn the_list_filters_by_engineer_and_status() {
     let detail = s.detail(&desk, a1.id).await;
     assert_eq!(detail.status, JobStatus::OnSite);
     assert!(detail.events[0].received_at.is_some());
+}
+
+#[tokio::test]
+async fn an_engineer_finds_their_own_older_jobs_and_nobody_elses() {
+    let s = Server::start().await;
+    let (desk, alice, bob) = (s.login(DISPATCHER).await, s.login(ALICE).await, s.login(BOB).await);
+    let mut mine = new_job(Some(ALICE));
+    mine["customer"] = json!("陈静 50% 折扣");
+    mine["address"] = json!("杭州市西湖区文三路 200 号");
+    let mine: JobWire = s.post(&desk, "/api/v1/jobs", &mine).await.json().await.expect("job");
+    let other = s.create_job(&desk, Some(BOB)).await;
+    let found = |token: String, query: String| {
+        let s = &s;
+        async move {
+            let res = s.get(&token, &format!("/api/v1/history{query}")).await;
+            assert_eq!(res.status(), StatusCode::OK, "{query}");
+            res.json::<Vec<JobDetail>>().await.expect("details").iter().map(|d| d.job.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found(alice.clone(), "".into()).await, vec![mine.id], "everything of hers, nothing of bob's");
+    assert_eq!(found(alice.clone(), "?q=%E6%96%87%E4%B8%89%E8%B7%AF".into()).await, vec![mine.id], "by address (文三路)");
+    assert_eq!(found(alice.clone(), "?q=50%25".into()).await, vec![mine.id], "a % is a %");
+    assert_eq!(found(alice.clone(), "?q=5_%25".into()).await, Vec::<JobId>::new(), "a _ is a _, not any character");
+    assert_eq!(found(alice.clone(), "?q=%E7%8E%8B%E4%BA%94".into()).await, Vec::<JobId>::new(), "words found nowhere (王五)");
+    assert_eq!(found(bob.clone(), "".into()).await, vec![other.id]);
+    assert_eq!(found(alice.clone(), "?from=2999-01-01".into()).await, Vec::<JobId>::new(), "by the day reported");
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(found(alice.clone(), format!("?from={today}&to={today}")).await, vec![mine.id]);
+    let long = format!("/api/v1/history?q={}", "字".repeat(101));
+    error_body(s.get(&alice, &long).await, StatusCode::BAD_REQUEST).await;
+    error_body(s.get(&alice, "/api/v1/history?from=yesterday").await, StatusCode::BAD_REQUEST).await;
 }

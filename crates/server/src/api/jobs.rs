@@ -9,7 +9,7 @@
 //! previous engineer's pull drops the job.
 
 use crate::AppState;
-use crate::auth::{CurrentUser, Dispatcher};
+use crate::auth::{CurrentUser, Dispatcher, Engineer};
 use crate::db::{next_rev, now};
 use crate::error::{ApiJson, ApiPath, ApiQuery, Error, Result};
 use crate::store::{self, JOB_COLUMNS};
@@ -282,4 +282,57 @@ fn flagged(detail: &JobDetail) -> bool {
 pub async fn engineers(State(state): State<AppState>, _me: Dispatcher) -> Result<ApiJson<Vec<User>>> {
     let list = state.db.read(|conn| store::engineers(conn)).await?;
     Ok(ApiJson(list))
+}
+
+/// The search of an engineer's own jobs.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// Words found in the customer's name, the contact, the phone or the address.
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// Only jobs reported on or after this day (`YYYY-MM-DD`, UTC).
+    pub from: Option<chrono::NaiveDate>,
+    /// Only jobs reported on or before this day (`YYYY-MM-DD`, UTC).
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// The most jobs one search answers.
+pub const HISTORY_LIMIT: usize = 30;
+
+/// An engineer's own jobs, newest report first, each with its visit report: the older work the
+/// phone no longer holds (it keeps finished jobs for the deployment's period only).
+#[utoipa::path(
+    get,
+    path = "/api/v1/history",
+    tag = "jobs",
+    security(("bearer" = [])),
+    params(HistoryQuery),
+    responses(
+        (status = 200, description = "At most 30 of the engineer's jobs, newest report first", body = Vec<JobDetail>),
+        (status = 400, description = "Words over 100 characters, or a day that is not YYYY-MM-DD", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not an engineer", body = ErrorBody),
+    )
+)]
+pub async fn history(
+    State(state): State<AppState>,
+    Engineer(me): Engineer,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> Result<ApiJson<Vec<JobDetail>>> {
+    let words = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_string);
+    if words.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        return Err(Error::BadRequest("the words are longer than 100 characters".into()));
+    }
+    let user = me.user.id;
+    let found = state
+        .db
+        .read(move |conn| {
+            let tx = conn.transaction()?;
+            let jobs = store::engineer_history(&tx, user, words.as_deref(), query.from, query.to, HISTORY_LIMIT)?;
+            let now = now();
+            jobs.into_iter().map(|job| store::job_detail(&tx, job, now)).collect::<Result<Vec<_>>>()
+        })
+        .await?;
+    Ok(ApiJson(found))
 }

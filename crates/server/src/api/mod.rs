@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/jobs/{id}", get(jobs::get))
         .route("/api/v1/jobs/{id}/assignee", put(jobs::assign))
         .route("/api/v1/engineers", get(jobs::engineers))
+        .route("/api/v1/history", get(jobs::history))
         .route("/api/v1/engineers/{login}/van", get(parts::van).post(parts::issue))
         .route("/api/v1/parts", get(parts::list))
         .route("/api/v1/parts/{sku}", put(parts::put))
