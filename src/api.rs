@@ -126,11 +126,22 @@ pub async fn pull(token: &str, cursor: i64) -> Result<PullResponse, ApiError> {
     resp.json::<PullResponse>().await.map_err(|_| ApiError::BadBody)
 }
 
-/// An engineer's own jobs with these words (customer, contact, phone or address), newest first,
-/// each with its visit report: the older work the phone no longer holds.
-pub async fn history(token: &str, words: &str) -> Result<Vec<onsite_core::wire::JobDetail>, ApiError> {
-    let query = String::from(js_sys::encode_uri_component(words.trim()));
-    let resp = Request::get(&url(&format!("/history?q={query}")))
+/// An engineer's own jobs with these words (customer, contact, phone or address), reported
+/// within the days given (`YYYY-MM-DD`, empty for none), newest first, each with its visit
+/// report: the older work the phone no longer holds.
+pub async fn history(
+    token: &str,
+    words: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<onsite_core::wire::JobDetail>, ApiError> {
+    let mut query = format!("q={}", String::from(js_sys::encode_uri_component(words.trim())));
+    for (name, day) in [("from", from), ("to", to)] {
+        if !day.trim().is_empty() {
+            query.push_str(&format!("&{name}={}", String::from(js_sys::encode_uri_component(day.trim()))));
+        }
+    }
+    let resp = Request::get(&url(&format!("/history?{query}")))
         .header("Authorization", &format!("Bearer {token}"))
         .send()
         .await

@@ -182,6 +182,8 @@ messages! {
     OlderJobs => "查找更早的工单", "Find older jobs";
     HistoryWords => "客户、电话或地址", "Customer, phone or address";
     Search => "查找", "Search";
+    FromDay => "报修日期从", "Reported from";
+    ToDay => "至", "Reported until";
     NothingFound => "没有找到工单", "No jobs found";
     HistoryOffline => "查找更早的工单需要网络", "Finding older jobs needs a connection";
     HistoryFailed => "服务器无法完成查找，请稍后再试", "The server could not search; try again later";

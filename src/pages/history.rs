@@ -1,5 +1,5 @@
 //! `/history`: the engineer's older work, looked up on the server (online only) by customer,
-//! phone or address: the jobs the phone let go after the deployment's period. A job found can
+//! phone or address, and the days it was reported: the jobs the phone let go after the deployment's period. A job found can
 //! be read as its report and printed; it is not stored on the phone again.
 
 use crate::api::{self, ApiError};
@@ -17,6 +17,8 @@ pub fn HistoryPage() -> impl IntoView {
     let clock = expect_context::<Clock>();
     let stock = expect_context::<Stock>();
     let words = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let found = RwSignal::new(None::<Vec<JobDetail>>);
     let problem = RwSignal::new(None::<Msg>);
@@ -31,7 +33,9 @@ pub fn HistoryPage() -> impl IntoView {
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
-            let result = api::history(&token, &words.get_untracked()).await;
+            let result =
+                api::history(&token, &words.get_untracked(), &from.get_untracked(), &to.get_untracked())
+                    .await;
             busy.set(false);
             match result {
                 Ok(list) => found.set(Some(list)),
@@ -85,6 +89,16 @@ pub fn HistoryPage() -> impl IntoView {
                 <label for="history-words">{move || i18n.t(Msg::HistoryWords)}</label>
                 <input id="history-words" type="search" autocomplete="off"
                     prop:value=move || words.get() on:input=move |ev| words.set(event_target_value(&ev))/>
+                <div class="row">
+                    <div>
+                        <label for="history-from">{move || i18n.t(Msg::FromDay)}</label>
+                        <input id="history-from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
+                    </div>
+                    <div>
+                        <label for="history-to">{move || i18n.t(Msg::ToDay)}</label>
+                        <input id="history-to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+                    </div>
+                </div>
                 <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.t(Msg::Search)}</button>
             </form>
             {move || problem.get().map(|m| view! { <p class="error-text" role="alert">{move || i18n.t(m)}</p> })}

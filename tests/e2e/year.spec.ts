@@ -144,6 +144,16 @@ test('older work on demand: a job the phone let go is found on the server and re
   await page.getByRole('button', { name: /^(查找|Search)$/ }).click();
   const found = page.getByTestId('history-item');
   await expect(found).toHaveCount(1);
+  // By the day reported too: a day long past finds nothing, today finds it.
+  await page.getByLabel(/报修日期从|Reported from/).fill('2020-01-01');
+  await page.getByLabel(/^(至|Reported until)$/).fill('2020-01-31');
+  await page.getByRole('button', { name: /^(查找|Search)$/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: /没有找到工单|No jobs found/ })).toBeVisible();
+  const today = new Date().toISOString().slice(0, 10);
+  await page.getByLabel(/报修日期从|Reported from/).fill(today);
+  await page.getByLabel(/^(至|Reported until)$/).fill(today);
+  await page.getByRole('button', { name: /^(查找|Search)$/ }).click();
+  await expect(found).toHaveCount(1);
   await expect(found).toContainText(customer);
   await found.getByRole('button', { name: /查看完工报告|View report/ }).click();
   await expect(page.getByTestId('history-report')).toContainText('设备正常');

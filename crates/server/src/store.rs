@@ -265,7 +265,8 @@ pub fn engineer_history(
     to: Option<chrono::NaiveDate>,
     limit: usize,
 ) -> Result<Vec<JobWire>> {
-    let like = words.map(|w| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let like =
+        words.map(|w| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
     let day = |d: chrono::NaiveDate| fmt_time(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
     let from = from.map(day);
     let until = to.and_then(|d| d.succ_opt()).map(day);

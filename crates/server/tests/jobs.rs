@@ -144,12 +144,28 @@ async fn an_engineer_finds_their_own_older_jobs_and_nobody_elses() {
         }
     };
     assert_eq!(found(alice.clone(), "".into()).await, vec![mine.id], "everything of hers, nothing of bob's");
-    assert_eq!(found(alice.clone(), "?q=%E6%96%87%E4%B8%89%E8%B7%AF".into()).await, vec![mine.id], "by address (文三路)");
+    assert_eq!(
+        found(alice.clone(), "?q=%E6%96%87%E4%B8%89%E8%B7%AF".into()).await,
+        vec![mine.id],
+        "by address (文三路)"
+    );
     assert_eq!(found(alice.clone(), "?q=50%25".into()).await, vec![mine.id], "a % is a %");
-    assert_eq!(found(alice.clone(), "?q=5_%25".into()).await, Vec::<JobId>::new(), "a _ is a _, not any character");
-    assert_eq!(found(alice.clone(), "?q=%E7%8E%8B%E4%BA%94".into()).await, Vec::<JobId>::new(), "words found nowhere (王五)");
+    assert_eq!(
+        found(alice.clone(), "?q=5_%25".into()).await,
+        Vec::<JobId>::new(),
+        "a _ is a _, not any character"
+    );
+    assert_eq!(
+        found(alice.clone(), "?q=%E7%8E%8B%E4%BA%94".into()).await,
+        Vec::<JobId>::new(),
+        "words found nowhere (王五)"
+    );
     assert_eq!(found(bob.clone(), "".into()).await, vec![other.id]);
-    assert_eq!(found(alice.clone(), "?from=2999-01-01".into()).await, Vec::<JobId>::new(), "by the day reported");
+    assert_eq!(
+        found(alice.clone(), "?from=2999-01-01".into()).await,
+        Vec::<JobId>::new(),
+        "by the day reported"
+    );
     let today = chrono::Utc::now().date_naive();
     assert_eq!(found(alice.clone(), format!("?from={today}&to={today}")).await, vec![mine.id]);
     let long = format!("/api/v1/history?q={}", "字".repeat(101));

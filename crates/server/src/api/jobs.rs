@@ -329,7 +329,8 @@ pub async fn history(
         .db
         .read(move |conn| {
             let tx = conn.transaction()?;
-            let jobs = store::engineer_history(&tx, user, words.as_deref(), query.from, query.to, HISTORY_LIMIT)?;
+            let jobs =
+                store::engineer_history(&tx, user, words.as_deref(), query.from, query.to, HISTORY_LIMIT)?;
             let now = now();
             jobs.into_iter().map(|job| store::job_detail(&tx, job, now)).collect::<Result<Vec<_>>>()
         })
