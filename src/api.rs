@@ -114,8 +114,9 @@ pub fn push(token: &str, body: String) -> impl std::future::Future<Output = RawA
     }
 }
 
-pub async fn pull(token: &str, cursor: i64) -> Result<PullResponse, ApiError> {
-    let resp = Request::get(&url(&format!("/sync/pull?cursor={cursor}")))
+/// GETs `path` (after `/api/v1`) with the token and reads the JSON answer.
+async fn get_json<T: serde::de::DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+    let resp = Request::get(&url(path))
         .header("Authorization", &format!("Bearer {token}"))
         .send()
         .await
@@ -123,7 +124,11 @@ pub async fn pull(token: &str, cursor: i64) -> Result<PullResponse, ApiError> {
     if !resp.ok() {
         return Err(read_error(resp).await);
     }
-    resp.json::<PullResponse>().await.map_err(|_| ApiError::BadBody)
+    resp.json::<T>().await.map_err(|_| ApiError::BadBody)
+}
+
+pub async fn pull(token: &str, cursor: i64) -> Result<PullResponse, ApiError> {
+    get_json(token, &format!("/sync/pull?cursor={cursor}")).await
 }
 
 /// An engineer's own jobs with these words (customer, contact, phone or address), reported
@@ -141,15 +146,7 @@ pub async fn history(
             query.push_str(&format!("&{name}={}", String::from(js_sys::encode_uri_component(day.trim()))));
         }
     }
-    let resp = Request::get(&url(&format!("/history?{query}")))
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    if !resp.ok() {
-        return Err(read_error(resp).await);
-    }
-    resp.json().await.map_err(|_| ApiError::BadBody)
+    get_json(token, &format!("/history?{query}")).await
 }
 
 /// Revokes the token on the server; best effort (offline logout still logs out locally).
