@@ -121,16 +121,20 @@ impl Jobs {
         });
         let leaving = to_drop(&held, server_now, policy, free);
         let mut pruned = Pruned { short: free > 0, ..Pruned::default() };
-        for id in &leaving {
+        let mut gone = std::collections::HashSet::new();
+        // A failed removal stops here, but the view still drops what storage no longer holds.
+        let result = leaving.iter().try_for_each(|id| {
             Store::forget_job(*id)?;
+            gone.insert(*id);
             pruned.jobs += 1;
             pruned.bytes += sizes.get(id).copied().unwrap_or(0);
-        }
-        if !leaving.is_empty() {
-            self.all.try_update(|all| all.retain(|j| !leaving.contains(&j.job.id)));
+            Ok(())
+        });
+        if !gone.is_empty() {
+            self.all.try_update(|all| all.retain(|j| !gone.contains(&j.job.id)));
         }
         self.used.try_set(used.saturating_sub(pruned.bytes));
-        Ok(pruned)
+        result.map(|()| pruned)
     }
 
     /// Bytes of storage in use, as last measured (tracked).

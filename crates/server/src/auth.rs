@@ -284,13 +284,18 @@ pub struct Engineer(pub CurrentUser);
 #[derive(Clone, Debug)]
 pub struct Dispatcher(pub CurrentUser);
 
+/// The current user, if they have `role`: 403 otherwise.
+async fn with_role(parts: &mut Parts, state: &AppState, role: Role) -> Result<CurrentUser> {
+    let me = CurrentUser::from_request_parts(parts, state).await?;
+    me.require(role)?;
+    Ok(me)
+}
+
 impl FromRequestParts<AppState> for Engineer {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let me = CurrentUser::from_request_parts(parts, state).await?;
-        me.require(Role::Engineer)?;
-        Ok(Engineer(me))
+        with_role(parts, state, Role::Engineer).await.map(Engineer)
     }
 }
 
@@ -298,9 +303,7 @@ impl FromRequestParts<AppState> for Dispatcher {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let me = CurrentUser::from_request_parts(parts, state).await?;
-        me.require(Role::Dispatcher)?;
-        Ok(Dispatcher(me))
+        with_role(parts, state, Role::Dispatcher).await.map(Dispatcher)
     }
 }
 
