@@ -45,6 +45,8 @@ pub fn App(staged: bool) -> impl IntoView {
     hooks::use_other_tabs(jobs, notice);
     hooks::use_connectivity(sync, update);
 
+    let stage = RwSignal::new(if staged { Stage::Contexts } else { Stage::Page });
+
     // The service worker, persistent storage, the clock, this tab's writer slot and the sync
     // scheduler: the app's live parts.
     let start_live = move || {
@@ -57,9 +59,15 @@ pub fn App(staged: bool) -> impl IntoView {
                 notice.error(store_error(&e));
             }
             // Finished jobs past their period leave, and more if storage is short: say so
-            // then, so the engineer knows why the done list is shorter.
+            // then, so the engineer knows why the done list is shorter. Once the page is on
+            // screen: letting a year of jobs go is housekeeping, not what the engineer waits for.
+            while stage.get_untracked() < Stage::Page {
+                after_paint().await;
+            }
+            after_paint().await;
             let policy = deployment.policy();
-            match crate::locks::exclusive(crate::locks::WRITE, move || jobs.prune(policy)).await {
+            let van_rev = stock.van_rev();
+            match crate::locks::exclusive(crate::locks::WRITE, move || jobs.prune(policy, van_rev)).await {
                 Ok(Ok(pruned)) if pruned.short && pruned.jobs > 0 => notice.info(Words::new(move |lang| {
                     Msg::StorageFreed
                         .text(lang)
@@ -74,7 +82,6 @@ pub fn App(staged: bool) -> impl IntoView {
         sync.start(jobs, auth, stock, deployment);
     };
 
-    let stage = RwSignal::new(if staged { Stage::Contexts } else { Stage::Page });
     if staged {
         // In a task of their own, under this component's owner (so their clean-ups are its),
         // before the next stage: timers of equal delay run in the order they were set.
@@ -169,6 +176,22 @@ fn advance(stage: RwSignal<Stage>) {
         },
         Duration::ZERO,
     );
+}
+
+/// Resolves once the browser has painted a frame after this call (a frame, then a task).
+async fn after_paint() {
+    let (done, painted) = futures::channel::oneshot::channel::<()>();
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                // The receiver is gone only if the app is; nothing to tell then.
+                let _ = done.send(());
+            },
+            Duration::ZERO,
+        );
+    });
+    // A dropped sender (the app torn down) ends the wait as well.
+    let _ = painted.await;
 }
 
 /// Removes the static shell `index.html` shows while the app loads.

@@ -11,7 +11,7 @@
 use crate::debounce::Debounce;
 use crate::i18n::{Lang, Msg};
 use crate::locks;
-use crate::storage::{Store, StoreError};
+use crate::storage::{Archived, Store, StoreError};
 use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 use onsite_core::event::EventKind;
@@ -22,9 +22,16 @@ use onsite_core::wire::Session;
 use std::collections::BTreeMap;
 
 /// The jobs on this phone.
+///
+/// Two kinds are held (see `storage`): the live ones, read at start, and the settled ones on the
+/// shelf, known at start by their keys alone and read only when shown or opened. `all` holds the
+/// live ones and the archived ones read so far; the shelf's index is [`Jobs::archive`]. The start
+/// and the job list so cost what is in view, not the year of history behind it.
 #[derive(Clone, Copy)]
 pub struct Jobs {
     pub all: RwSignal<Vec<LocalJob>>,
+    /// The shelf: settled jobs by key, the latest finish first.
+    archive: RwSignal<Vec<Archived>>,
     /// Keys of stored entries that could not be read and were set aside.
     pub quarantined: RwSignal<Vec<String>>,
     /// The events being stored right now ([`Jobs::record`]): a double tap records once.
@@ -38,6 +45,7 @@ impl Jobs {
     pub fn load() -> (Self, Option<StoreError>) {
         let jobs = Jobs {
             all: RwSignal::new(Vec::new()),
+            archive: RwSignal::new(Vec::new()),
             quarantined: RwSignal::new(Vec::new()),
             recording: StoredValue::new(Vec::new()),
             used: RwSignal::new(0),
@@ -46,11 +54,60 @@ impl Jobs {
         (jobs, err)
     }
 
-    /// Re-reads every job from storage (at start, and when another tab cleared storage).
+    /// Re-reads the live jobs and the shelf's keys from storage (at start, and when another tab
+    /// cleared storage).
     pub fn reload(&self) -> Result<(), StoreError> {
         let (list, _bad) = Store::load_jobs()?;
         self.all.set(list);
+        self.archive.set(Store::archived()?);
         self.quarantined.set(Store::quarantined()?);
+        Ok(())
+    }
+
+    /// Re-reads the shelf's keys (another tab archived or dropped a job).
+    pub fn reload_archive(&self) -> Result<(), StoreError> {
+        let archive = Store::archived()?;
+        self.archive.set(archive);
+        Ok(())
+    }
+
+    /// Reads the shelf's index (tracked).
+    pub fn with_archive<R>(&self, read: impl FnOnce(&[Archived]) -> R) -> R {
+        self.archive.with(|a| read(a))
+    }
+
+    /// How many jobs the phone holds, live and archived (tracked).
+    pub fn held(&self) -> usize {
+        self.all.with(|all| {
+            let shown: std::collections::HashSet<JobId> = all.iter().map(|j| j.job.id).collect();
+            all.len() + self.archive.with(|a| a.iter().filter(|a| !shown.contains(&a.id)).count())
+        })
+    }
+
+    /// A job as held, without putting it in view: this tab's copy, else the archived one read
+    /// now (a card of the done list).
+    pub fn peek(&self, id: JobId) -> Result<Option<LocalJob>, StoreError> {
+        if let Some(job) = self.job_untracked(id) {
+            return Ok(Some(job));
+        }
+        match self.archive.with_untracked(|a| a.iter().find(|a| a.id == id).cloned()) {
+            Some(archived) => Store::load_archived(&archived),
+            None => Ok(None),
+        }
+    }
+
+    /// Puts a job in view if it is not (an archived job opened, or one another tab stored).
+    pub fn open(&self, id: JobId) -> Result<(), StoreError> {
+        if self.all.with_untracked(|all| all.iter().any(|j| j.job.id == id)) {
+            return Ok(());
+        }
+        let found = match self.peek(id)? {
+            Some(job) => Some(job),
+            None => Store::load_job(id)?,
+        };
+        if let Some(job) = found {
+            self.put(job);
+        }
         Ok(())
     }
 
@@ -103,37 +160,102 @@ impl Jobs {
         }
     }
 
-    /// Lets finished, fully synced jobs leave the phone (`onsite_core::retention`): those past
-    /// the deployment's period by the server's time last seen, and, when storage is short,
-    /// others oldest first until enough is free. Call under the write lock. Nothing unsynced,
-    /// refused or unfinished ever leaves.
-    pub fn prune(&self, policy: onsite_core::retention::Policy) -> Result<Pruned, StoreError> {
+    /// Keeps the shelf (`storage` has the layout): merges into a live job any archived copy of
+    /// it, lets settled jobs leave the phone (`onsite_core::retention`: those past the
+    /// deployment's period by the server's time last seen, and, when storage is short, others
+    /// oldest first until enough is free), then archives the live jobs now settled. `van_rev` is
+    /// the revision of the van's count last pulled. Call under the write lock. Nothing
+    /// unsynced, refused, unfinished or not yet in the van's count ever leaves or is archived.
+    ///
+    /// Reads no archived value (their finish is in their keys) but those to merge.
+    pub fn prune(&self, policy: onsite_core::retention::Policy, van_rev: i64) -> Result<Pruned, StoreError> {
         use onsite_core::retention::{Held, Pressure, pressure, server_time_seen, to_drop};
-        let sizes = Store::job_sizes()?;
-        let used = Store::bytes_used()?;
-        let free = match pressure(used, crate::storage::QUOTA_BYTES) {
+        let foot = Store::footprint()?;
+        let live = foot.live_jobs();
+        let mut archive = foot.archived();
+        // An archived copy of a live job: another change made it live again (or archiving
+        // stopped half-way). The live copy gets whatever the archived one has, then it goes.
+        let (stale, kept): (Vec<Archived>, Vec<Archived>) =
+            archive.into_iter().partition(|a| live.contains(&a.id));
+        archive = kept;
+        for old in &stale {
+            if let (Some(mut job), Some(copy)) = (Store::load_job(old.id)?, Store::load_archived(old)?) {
+                if job.merge_replica(&copy) > 0 {
+                    Store::save_job(&job)?;
+                    self.put(job);
+                }
+            }
+            Store::remove_key(&old.key)?;
+        }
+
+        let free = match pressure(foot.total, crate::storage::QUOTA_BYTES) {
             Pressure::Short { free } => free,
             Pressure::Fine | Pressure::Warn => 0,
         };
-        let (held, server_now): (Vec<Held>, _) = self.all.with_untracked(|all| {
-            let held = all.iter().map(|j| Held::of(j, sizes.get(&j.job.id).copied().unwrap_or(0))).collect();
+        let (mut held, seen): (Vec<Held>, _) = self.all.with_untracked(|all| {
+            let on_phone = all.iter().filter(|j| live.contains(&j.job.id));
+            let held = on_phone.map(|j| Held::of(j, foot.of_job(j.job.id), van_rev)).collect();
             (held, server_time_seen(all))
         });
+        held.extend(archive.iter().map(|a| Held {
+            id: a.id,
+            finished_at: Some(a.finished_at),
+            all_acked: true,
+            size: foot.of(&a.key),
+        }));
+        // The server's time: its latest receive time held, live or (by the keys) archived.
+        let server_now = seen.max(archive.first().map(|a| a.finished_at));
         let leaving = to_drop(&held, server_now, policy, free);
         let mut pruned = Pruned { short: free > 0, ..Pruned::default() };
         let mut gone = std::collections::HashSet::new();
         // A failed removal stops here, but the view still drops what storage no longer holds.
-        let result = leaving.iter().try_for_each(|id| {
-            Store::forget_job(*id)?;
+        // A live job is judged again as storage holds it (this tab's copy may be behind another
+        // tab's write): it leaves, or goes to the shelf, only if that copy is settled too.
+        let settled_in_storage =
+            |id: JobId| -> Result<Option<(LocalJob, chrono::DateTime<Utc>)>, StoreError> {
+                let Some(stored) = Store::load_live(id)? else { return Ok(None) };
+                let h = Held::of(&stored, 0, van_rev);
+                Ok(match (h.may_leave(), h.finished_at) {
+                    (true, Some(at)) => Some((stored, at)),
+                    _ => None,
+                })
+            };
+        let mut result = leaving.iter().try_for_each(|id| {
+            match archive.iter().find(|a| a.id == *id) {
+                Some(a) => Store::remove_key(&a.key)?,
+                None if settled_in_storage(*id)?.is_some() => Store::forget_job(*id)?,
+                None => return Ok(()),
+            }
             gone.insert(*id);
             pruned.jobs += 1;
-            pruned.bytes += sizes.get(id).copied().unwrap_or(0);
+            pruned.bytes += held.iter().find(|h| h.id == *id).map_or(0, |h| h.size);
             Ok(())
         });
+        archive.retain(|a| !gone.contains(&a.id));
+
+        // What is settled now goes to the shelf (it stays in view: a page may show it).
+        if result.is_ok() {
+            let candidates: Vec<JobId> = self.all.with_untracked(|all| {
+                all.iter()
+                    .filter(|j| live.contains(&j.job.id) && !gone.contains(&j.job.id))
+                    .filter(|j| Held::of(j, 0, van_rev).may_leave())
+                    .map(|j| j.job.id)
+                    .collect()
+            });
+            result = candidates.into_iter().try_for_each(|id| {
+                if let Some((job, finished_at)) = settled_in_storage(id)? {
+                    archive.push(Store::archive(&job, finished_at)?);
+                }
+                Ok(())
+            });
+            archive.sort_by(|a, b| b.key.cmp(&a.key));
+        }
+
         if !gone.is_empty() {
             self.all.try_update(|all| all.retain(|j| !gone.contains(&j.job.id)));
         }
-        self.used.try_set(used.saturating_sub(pruned.bytes));
+        self.archive.try_set(archive);
+        self.used.try_set(foot.total.saturating_sub(pruned.bytes));
         result.map(|()| pruned)
     }
 
@@ -147,8 +269,12 @@ impl Jobs {
         self.all.with_untracked(|all| all.iter().find(|j| j.job.id == id).cloned())
     }
 
+    /// Takes a job out of view and off the shelf's index (it is gone from storage).
     pub fn drop_job(&self, id: JobId) {
         self.all.update(|all| all.retain(|j| j.job.id != id));
+        if self.archive.with_untracked(|a| a.iter().any(|a| a.id == id)) {
+            self.archive.update(|a| a.retain(|a| a.id != id));
+        }
     }
 
     /// Re-reads one job from storage into the view. Returns the merged copy when storage
@@ -298,6 +424,11 @@ impl Stock {
             },
             err,
         )
+    }
+
+    /// The revision of the van's count last pulled (untracked).
+    pub fn van_rev(&self) -> i64 {
+        self.van.with_untracked(|v| v.rev)
     }
 
     /// The van as it stands on this phone: the server's count adjusted by this phone's part

@@ -17,6 +17,13 @@
 //! - `onsite.v1.catalogue`: the parts catalogue; `onsite.v1.van`: the server's count of the van;
 //! - `onsite.v1.job.<uuid>`: one job, in the compact form of `onsite_core::stored` (format 2;
 //!   format 1, plain JSON, is still read and rewritten compactly at the next load);
+//! - `onsite.v1.archive.<finish>.<uuid>`: one settled job ([`Archived`]): finished, every event
+//!   acknowledged and its parts in the van's count, so nothing of it is needed to sync or count
+//!   the van. Its value is as under `job.`; the key alone says when it finished, so the app
+//!   starts, groups and lets old jobs leave without reading a single archived value. A job is
+//!   archived by writing this key, then removing the `job.` one; any change to it writes the
+//!   `job.` key again, and the live copy wins over an archived one of the same id (the next
+//!   [`crate::state::Jobs::prune`] merges the two and removes the archived one);
 //! - `onsite.v1.quarantine.<key>`: the raw text of an entry that could not be read, set aside.
 //!
 //! Failure rules: a full quota is [`StoreError::QuotaFull`] and the action is not recorded; an
@@ -35,6 +42,7 @@ use wasm_bindgen::JsValue;
 
 pub const PREFIX: &str = "onsite.v1.";
 const JOB_PREFIX: &str = "onsite.v1.job.";
+pub const ARCHIVE_PREFIX: &str = "onsite.v1.archive.";
 const QUARANTINE_PREFIX: &str = "onsite.v1.quarantine.";
 const DEVICE: &str = "onsite.v1.device";
 const SESSION: &str = "onsite.v1.session";
@@ -100,6 +108,66 @@ pub struct Quarantined {
     pub key: String,
     /// Whether it could be moved; if not (storage full) it stays where it was, untouched.
     pub moved: bool,
+}
+
+/// A settled job on the shelf, known by its key alone: `onsite.v1.archive.<finish>.<id>`, the
+/// finish (the server's receive time of the finishing event) as 13 digits of milliseconds since
+/// 1970, so the keys sort by finish.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Archived {
+    pub id: JobId,
+    pub finished_at: DateTime<Utc>,
+    pub key: String,
+}
+
+impl Archived {
+    pub fn new(id: JobId, finished_at: DateTime<Utc>) -> Self {
+        let ms = finished_at.timestamp_millis().clamp(0, 9_999_999_999_999);
+        Archived { id, finished_at, key: format!("{ARCHIVE_PREFIX}{ms:013}.{id}") }
+    }
+
+    /// Reads a key; `None` for anything not written by [`Archived::new`].
+    pub fn parse(key: &str) -> Option<Self> {
+        let (ms, id) = key.strip_prefix(ARCHIVE_PREFIX)?.split_once('.')?;
+        if ms.len() != 13 || !ms.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let finished_at = DateTime::from_timestamp_millis(ms.parse().ok()?)?;
+        let archived = Archived::new(id.parse().ok()?, finished_at);
+        (archived.key == key).then_some(archived)
+    }
+
+    /// The archive keys among `keys`, the latest finish first.
+    fn newest_first<'a>(keys: impl IntoIterator<Item = &'a String>) -> Vec<Archived> {
+        let mut all: Vec<Archived> = keys.into_iter().filter_map(|k| Archived::parse(k)).collect();
+        all.sort_by(|a, b| b.key.cmp(&a.key));
+        all
+    }
+}
+
+/// What Onsite's entries take in storage, read without copying a value into the app.
+#[derive(Clone, Debug, Default)]
+pub struct Footprint {
+    /// Every entry's size in bytes (key and value, UTF-16 code units × 2, as browsers count).
+    pub by_key: std::collections::HashMap<String, usize>,
+    pub total: usize,
+}
+
+impl Footprint {
+    pub fn of(&self, key: &str) -> usize {
+        self.by_key.get(key).copied().unwrap_or(0)
+    }
+    pub fn of_job(&self, id: JobId) -> usize {
+        self.of(&job_key(id))
+    }
+    /// The jobs stored under `job.` keys.
+    pub fn live_jobs(&self) -> std::collections::HashSet<JobId> {
+        self.by_key.keys().filter_map(|k| k.strip_prefix(JOB_PREFIX)?.parse().ok()).collect()
+    }
+    /// The settled jobs on the shelf, the latest finish first.
+    pub fn archived(&self) -> Vec<Archived> {
+        Archived::newest_first(self.by_key.keys())
+    }
 }
 
 /// The storage API. Stateless: localStorage is the state, so two tabs see the same data.
@@ -219,27 +287,82 @@ impl Store {
         Ok((jobs, bad))
     }
 
-    /// One job; an unreadable value is quarantined and reported as [`StoreError::Corrupt`].
+    /// One job: the live copy, else the archived one; an unreadable value is quarantined and
+    /// reported as [`StoreError::Corrupt`].
     pub fn load_job(id: JobId) -> Result<Option<LocalJob>, StoreError> {
-        let key = job_key(id);
-        let Some(text) = Self::read_raw(&key)? else { return Ok(None) };
+        match Self::load_at(&job_key(id))? {
+            Some(job) => Ok(Some(job)),
+            None => match Self::archived_of(id)?.first() {
+                Some(a) => Self::load_archived(a),
+                None => Ok(None),
+            },
+        }
+    }
+
+    /// The live copy of a job only (`job.<id>`), not an archived one.
+    pub fn load_live(id: JobId) -> Result<Option<LocalJob>, StoreError> {
+        Self::load_at(&job_key(id))
+    }
+
+    /// An archived job, read only now (a card of the done list in view, a job opened).
+    pub fn load_archived(archived: &Archived) -> Result<Option<LocalJob>, StoreError> {
+        Self::load_at(&archived.key)
+    }
+
+    fn load_at(key: &str) -> Result<Option<LocalJob>, StoreError> {
+        let Some(text) = Self::read_raw(key)? else { return Ok(None) };
         match stored::decode(&text) {
             Ok((job, _)) => Ok(Some(job)),
             Err(_) => {
-                Self::quarantine(&key);
-                Err(StoreError::Corrupt(key))
+                Self::quarantine(key);
+                Err(StoreError::Corrupt(key.to_string()))
             }
         }
     }
 
+    /// The archived copies of one job (normally none or one), the latest first: a scan of the
+    /// keys, no value read.
+    fn archived_of(id: JobId) -> Result<Vec<Archived>, StoreError> {
+        let suffix = format!(".{id}");
+        Ok(Archived::newest_first(Self::keys_with(ARCHIVE_PREFIX)?.iter().filter(|k| k.ends_with(&suffix))))
+    }
+
+    /// The settled jobs on the shelf, the latest finish first, from the keys alone.
+    pub fn archived() -> Result<Vec<Archived>, StoreError> {
+        Ok(Archived::newest_first(&Self::keys_with(ARCHIVE_PREFIX)?))
+    }
+
+    /// The one way a job is written (live). An archived copy of it stays until the next
+    /// prune merges it in: the live copy is read first.
     pub fn save_job(job: &LocalJob) -> Result<(), StoreError> {
         let text = stored::encode(job).map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Self::write_raw(&job_key(job.job.id), &text)
     }
 
-    /// Forgets a job. Only for jobs with nothing unsynced (see `LocalJob::on_removed`).
+    /// Moves a settled job to the shelf: the archived copy is written first, then the live one
+    /// removed, so a failure between leaves two equal copies, never none.
+    pub fn archive(job: &LocalJob, finished_at: DateTime<Utc>) -> Result<Archived, StoreError> {
+        let archived = Archived::new(job.job.id, finished_at);
+        let text = stored::encode(job).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Self::write_raw(&archived.key, &text)?;
+        Self::raw()?.remove_item(&job_key(job.job.id)).map_err(map_js)?;
+        Ok(archived)
+    }
+
+    /// Removes one entry by key (an archived copy the live one supersedes).
+    pub fn remove_key(key: &str) -> Result<(), StoreError> {
+        Self::raw()?.remove_item(key).map_err(map_js)
+    }
+
+    /// Forgets a job, live and archived. Only for jobs with nothing unsynced (see
+    /// `LocalJob::on_removed`).
     pub fn forget_job(id: JobId) -> Result<(), StoreError> {
-        Self::raw()?.remove_item(&job_key(id)).map_err(map_js)
+        let raw = Self::raw()?;
+        raw.remove_item(&job_key(id)).map_err(map_js)?;
+        for archived in Self::archived_of(id)? {
+            raw.remove_item(&archived.key).map_err(map_js)?;
+        }
+        Ok(())
     }
 
     // -- the device and recording ----------------------------------------------------------------
@@ -418,18 +541,6 @@ impl Store {
         Self::write(SETTINGS, settings)
     }
 
-    /// Each stored job's size in bytes (key and value, as browsers count them).
-    pub fn job_sizes() -> Result<std::collections::HashMap<JobId, usize>, StoreError> {
-        let raw = Self::raw()?;
-        let mut sizes = std::collections::HashMap::new();
-        for key in Self::keys_with(JOB_PREFIX)? {
-            let Some(id) = key.strip_prefix(JOB_PREFIX).and_then(|id| id.parse().ok()) else { continue };
-            let value = raw.get_item(&key).map_err(map_js)?.unwrap_or_default();
-            sizes.insert(id, (key.encode_utf16().count() + value.encode_utf16().count()) * 2);
-        }
-        Ok(sizes)
-    }
-
     pub fn lang() -> Option<String> {
         Self::read_raw(LANG).ok().flatten()
     }
@@ -438,14 +549,19 @@ impl Store {
         Self::write_raw(LANG, lang)
     }
 
-    /// Bytes (UTF-16 code units, as browsers count them) used by Onsite's keys and values.
-    pub fn bytes_used() -> Result<usize, StoreError> {
+    /// What every Onsite entry takes, read as the browser holds it: a value's length is asked
+    /// of the JavaScript string, never copied into the app (a year of history is 10 MB).
+    pub fn footprint() -> Result<Footprint, StoreError> {
+        use wasm_bindgen::JsCast;
         let raw = Self::raw()?;
-        let mut total = 0;
+        let mut foot = Footprint::default();
         for key in Self::keys_with(PREFIX)? {
-            let value = raw.get_item(&key).map_err(map_js)?.unwrap_or_default();
-            total += key.encode_utf16().count() + value.encode_utf16().count();
+            let value = js_sys::Reflect::get(&raw, &JsValue::from_str(&key)).map_err(map_js)?;
+            let len = value.dyn_ref::<js_sys::JsString>().map_or(0, |v| v.length() as usize);
+            let size = (key.encode_utf16().count() + len) * 2;
+            foot.total += size;
+            foot.by_key.insert(key, size);
         }
-        Ok(total * 2)
+        Ok(foot)
     }
 }

@@ -141,7 +141,8 @@ impl Sync {
                         wait = PERIOD;
                         // What the server now holds may leave the phone once its period is over.
                         let policy = deployment.policy();
-                        if let Err(e) = locked(move || jobs.prune(policy)).await {
+                        let van_rev = stock.van_rev();
+                        if let Err(e) = locked(move || jobs.prune(policy, van_rev)).await {
                             self.record.update(|r| r.last_problem = Some(e.problem()));
                         }
                     }

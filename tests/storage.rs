@@ -284,3 +284,131 @@ fn a_job_gone_from_storage_with_unsynced_events_here_is_written_back_not_dropped
     assert!(jobs.job_untracked(done).is_none());
     assert!(onsite::sync::load_merged(jobs, done).unwrap().is_none());
 }
+
+// ---- the shelf: settled jobs, archived by key (issue 20) ----------------------------------------
+
+use leptos::prelude::WithUntracked;
+use onsite::storage::Archived;
+use onsite_core::retention::Policy;
+
+fn day(d: i64) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap() + chrono::Duration::days(d)
+}
+
+/// A job that could not be completed, its every event acknowledged by the server at `finished`.
+fn settled_job(n: u128, finished: chrono::DateTime<Utc>) -> JobId {
+    let id = stored_job(n);
+    Store::record(id, EventKind::Arrived, now()).expect("arrive");
+    Store::record(id, EventKind::CouldNotComplete { reason: "客户不在".into() }, now()).expect("finish");
+    let mut job = Store::load_job(id).unwrap().unwrap();
+    for (i, l) in job.events.iter_mut().enumerate() {
+        l.sync = SyncState::Acked { received_at: finished, rev: Some(i as i64 + 1) };
+    }
+    Store::save_job(&job).unwrap();
+    id
+}
+
+fn live_key(id: JobId) -> String {
+    format!("onsite.v1.job.{id}")
+}
+
+#[wasm_bindgen_test]
+fn an_archived_key_says_when_and_which_job_and_nothing_else_reads_as_one() {
+    let id = JobId(Uuid::from_u128(0xabc));
+    let a = Archived::new(id, day(0));
+    // Pinned: stored keys must read the same after any upgrade.
+    assert_eq!(a.key, "onsite.v1.archive.1767268800000.00000000-0000-0000-0000-000000000abc");
+    assert_eq!(Archived::parse(&a.key), Some(a.clone()));
+    for bad in [
+        "onsite.v1.archive.1767268800000",
+        "onsite.v1.archive.176726880000.00000000-0000-0000-0000-000000000abc",
+        "onsite.v1.archive.17672688000x0.00000000-0000-0000-0000-000000000abc",
+        "onsite.v1.archive.1767268800000.not-a-uuid",
+        "onsite.v1.job.00000000-0000-0000-0000-000000000abc",
+    ] {
+        assert_eq!(Archived::parse(bad), None, "{bad}");
+    }
+    // The keys sort by finish.
+    assert!(Archived::new(id, day(1)).key > Archived::new(id, day(0)).key);
+}
+
+#[wasm_bindgen_test]
+fn settled_jobs_go_to_the_shelf_and_are_read_only_when_opened() {
+    reset();
+    let settled = settled_job(40, day(10));
+    let open = stored_job(41);
+    Store::record(open, EventKind::CustomerContacted, now()).unwrap();
+    let (jobs, err) = onsite::state::Jobs::load();
+    assert!(err.is_none());
+    let pruned = jobs.prune(Policy::DEFAULT, 0).expect("prune");
+    assert_eq!(pruned.jobs, 0, "in its period: nothing leaves");
+    // On the shelf: the live key gone, the archived one there.
+    assert!(LocalStorage::raw().get_item(&live_key(settled)).unwrap().is_none());
+    let shelf = Store::archived().unwrap();
+    assert_eq!(shelf.iter().map(|a| (a.id, a.finished_at)).collect::<Vec<_>>(), vec![(settled, day(10))]);
+    assert_eq!(Store::load_job(open).unwrap().unwrap().pending().count(), 1, "unsynced work stays live");
+
+    // A new start reads only the live job, and counts the shelf.
+    let (jobs, _) = onsite::state::Jobs::load();
+    let ids: Vec<JobId> = jobs.all.with_untracked(|all| all.iter().map(|j| j.job.id).collect());
+    assert_eq!(ids, vec![open]);
+    assert_eq!(jobs.held(), 2);
+    // A card reads it without putting it in view; opening it does.
+    assert_eq!(jobs.peek(settled).unwrap().unwrap().status(), JobStatus::CouldNotComplete);
+    assert!(jobs.job_untracked(settled).is_none());
+    jobs.open(settled).unwrap();
+    assert!(jobs.job_untracked(settled).is_some());
+
+    // Anything new on it makes it live again; the next prune folds the archived copy in.
+    Store::record(settled, EventKind::NoteAdded { text: "客户回访".into() }, now()).expect("note");
+    assert_eq!(Store::load_job(settled).unwrap().unwrap().pending().count(), 1, "the live copy wins");
+    jobs.prune(Policy::DEFAULT, 0).unwrap();
+    assert!(Store::archived().unwrap().is_empty(), "the archived copy is merged and gone");
+    let live = Store::load_job(settled).unwrap().unwrap();
+    assert_eq!((live.events.len(), live.pending().count()), (3, 1));
+}
+
+#[wasm_bindgen_test]
+fn the_shelf_lets_old_jobs_go_by_their_keys_and_forgetting_takes_both_copies() {
+    reset();
+    let old = settled_job(50, day(0));
+    let recent = settled_job(51, day(40));
+    let (jobs, _) = onsite::state::Jobs::load();
+    // First prune: both archived (the server's time seen is day 40: the old one is past 30 days).
+    let pruned = jobs.prune(Policy::DEFAULT, 0).unwrap();
+    assert_eq!(pruned.jobs, 1);
+    assert!(jobs.job_untracked(old).is_none());
+    assert_eq!(Store::archived().unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), vec![recent]);
+    // A later start, no job live: the server's time comes from the shelf's keys alone.
+    let third = settled_job(52, day(80));
+    let (jobs, _) = onsite::state::Jobs::load();
+    let pruned = jobs.prune(Policy::DEFAULT, 0).unwrap();
+    assert_eq!(pruned.jobs, 1, "day 40 is 40 days before day 80");
+    assert_eq!(Store::archived().unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), vec![third]);
+    // Forgetting a job removes a live copy and an archived one.
+    Store::save_job(&Store::load_job(third).unwrap().unwrap()).unwrap();
+    Store::forget_job(third).unwrap();
+    assert!(Store::load_job(third).unwrap().is_none());
+    assert!(Store::archived().unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn a_job_whose_parts_the_vans_count_lacks_stays_live() {
+    reset();
+    let id = settled_job(60, day(10));
+    let mut job = Store::load_job(id).unwrap().unwrap();
+    job.record(onsite_core::event::VisitEvent {
+        kind: EventKind::PartUsed { part: "ONU".into(), qty: 1, serial: None },
+        ..job.events[0].event.clone()
+    });
+    let last = job.events.len() - 1;
+    job.events[last].event.id = onsite_core::ids::EventId(Uuid::from_u128(999));
+    job.events[last].event.seq = 99;
+    job.events[last].sync = SyncState::Acked { received_at: day(10), rev: Some(50) };
+    Store::save_job(&job).unwrap();
+    let (jobs, _) = onsite::state::Jobs::load();
+    jobs.prune(Policy::DEFAULT, 49).unwrap();
+    assert!(Store::archived().unwrap().is_empty(), "the van at rev 49 does not count the part");
+    jobs.prune(Policy::DEFAULT, 50).unwrap();
+    assert_eq!(Store::archived().unwrap().len(), 1);
+}

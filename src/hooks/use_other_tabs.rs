@@ -26,6 +26,13 @@ pub fn use_other_tabs(jobs: Jobs, notice: Notice) {
             }
             return;
         };
+        if key.starts_with(crate::storage::ARCHIVE_PREFIX) {
+            // A job archived or let go by another tab: only the shelf's keys change.
+            if let Err(err) = jobs.reload_archive() {
+                show(err);
+            }
+            return;
+        }
         let Some(Ok(id)) = key.strip_prefix("onsite.v1.job.").map(str::parse::<JobId>) else {
             return;
         };

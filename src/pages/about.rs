@@ -15,7 +15,7 @@ pub fn AboutPage() -> impl IntoView {
     let deployment = expect_context::<Deployment>();
     let sync = expect_context::<Sync>();
     let clock = expect_context::<Clock>();
-    let held = Memo::new(move |_| jobs.all.with(Vec::len));
+    let held = Memo::new(move |_| jobs.held());
     let used = move || {
         let used = jobs.bytes_used();
         let percent = used * 100 / QUOTA_BYTES.max(1);

@@ -18,6 +18,7 @@ pub fn JobPage() -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<JobId>().ok())));
+    crate::hooks::use_open_job(id);
     // A memo: a change to another job (a sync acknowledgement, another tab's write) leaves this
     // page alone, and the job is copied once per change, not once per reader.
     let job: Signal<Option<onsite_core::sync::LocalJob>> =

@@ -1,16 +1,18 @@
-//! `/`: the engineer's jobs, grouped as today, upcoming and done (`onsite_core::board`).
+//! `/`: the engineer's jobs, grouped as today, upcoming and done (`onsite_core::board`). Done
+//! ends with the shelf (`Jobs`): archived jobs are listed by key and read a page at a time.
 
 use crate::components::JobCard;
 use crate::i18n::Msg;
-use crate::state::{Auth, Clock, I18n, Jobs};
+use crate::state::{Auth, Clock, I18n, Jobs, Notice, store_error};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use onsite_core::board::{self, Group};
 use onsite_core::ids::JobId;
 use onsite_core::sync::LocalJob;
+use std::collections::{HashMap, HashSet};
 
 /// Done jobs shown at first, and added by each "show more".
-const DONE_PAGE: usize = 20;
+const DONE_PAGE: usize = 10;
 
 /// A card is re-made when one of these changes: the header (`rev`) or the events (status and
 /// deadlines follow from them). The pending badge follows the jobs by itself, so a sync's
@@ -26,6 +28,10 @@ impl CardKey {
     fn of(j: &LocalJob) -> Self {
         CardKey { id: j.job.id, rev: j.rev, events: j.events.len() }
     }
+    /// An archived job not read yet: settled, so its card never changes.
+    fn archived(id: JobId) -> Self {
+        CardKey { id, rev: -1, events: 0 }
+    }
 }
 
 #[component]
@@ -34,6 +40,7 @@ pub fn JobsPage() -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let auth = expect_context::<Auth>();
     let clock = expect_context::<Clock>();
+    let notice = expect_context::<Notice>();
 
     // Regrouped when jobs change, and when the local day changes (not at every tick of the
     // clock). The groups hold each card's key, not the job: nothing is copied to regroup, and
@@ -42,11 +49,19 @@ pub fn JobsPage() -> impl IntoView {
     let grouped = Memo::new(move |_| {
         let now = today.get();
         let offset = clock.offset.get_untracked();
-        jobs.all.with(|all| {
+        // The shelf's jobs (archived) keep the shelf's order, by finish, the latest first,
+        // whether read into view or not: opening one does not move its card.
+        let shelf: HashSet<JobId> = jobs.with_archive(|a| a.iter().map(|a| a.id).collect());
+        let (mut groups, in_view) = jobs.all.with(|all| {
             let mut groups: [Vec<CardKey>; 3] = Default::default();
+            let mut in_view = HashMap::new();
             let mut sorted: Vec<&LocalJob> = all.iter().collect();
             sorted.sort_by_key(|j| board::sort_key(&j.job));
             for j in sorted {
+                if shelf.contains(&j.job.id) {
+                    in_view.insert(j.job.id, CardKey::of(j));
+                    continue;
+                }
                 let slot = match board::group(&j.job, j.status(), now, offset) {
                     Group::Today => 0,
                     Group::Upcoming => 1,
@@ -56,8 +71,14 @@ pub fn JobsPage() -> impl IntoView {
             }
             // Done: the most recent first; the list shows a page of them at a time.
             groups[2].reverse();
-            groups
-        })
+            (groups, in_view)
+        });
+        jobs.with_archive(|archive| {
+            groups[2].extend(
+                archive.iter().map(|a| in_view.get(&a.id).copied().unwrap_or(CardKey::archived(a.id))),
+            );
+        });
+        groups
     });
     // How many done jobs show: the list's cost follows the cards in view, not the history.
     let done_shown = RwSignal::new(DONE_PAGE);
@@ -79,7 +100,13 @@ pub fn JobsPage() -> impl IntoView {
                             g[slot].iter().take(shown).copied().collect::<Vec<_>>()
                         })
                         key=|k| *k
-                        children=move |k| jobs.job_untracked(k.id).map(|j| view! { <JobCard job=j/> })
+                        children=move |k| match jobs.peek(k.id) {
+                            Ok(job) => job.map(|j| view! { <JobCard job=j/> }),
+                            Err(e) => {
+                                notice.error(store_error(&e));
+                                None
+                            }
+                        }
                     />
                     {move || (slot == 2 && grouped.with(|g| g[2].len()) > done_shown.get()).then(|| view! {
                         <button class="secondary wide" data-testid="more-done"
@@ -96,7 +123,7 @@ pub fn JobsPage() -> impl IntoView {
         <Show when=move || auth.session.with(Option::is_some) fallback=|| view! { <Redirect path="/login"/> }>
             <div class="page jobs">
                 <h1 class="visually-hidden">{move || i18n.t(Msg::MyJobs)}</h1>
-                <Show when=move || jobs.all.with(Vec::is_empty)>
+                <Show when=move || jobs.held() == 0>
                     <p class="muted">{move || i18n.t(Msg::NoJobsYet)}</p>
                 </Show>
                 {section(0, Msg::Today, "today")}

@@ -129,6 +129,7 @@ pub fn ReportPage() -> impl IntoView {
     let deployment = expect_context::<Deployment>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<JobId>().ok())));
+    crate::hooks::use_open_job(id);
     let job = Signal::derive(move || id.get().and_then(|id| jobs.job(id)));
     // Made again when the job changes, not at every tick of the clock (it re-verifies the
     // sign-off's SHA-256): the clock moves only the running deadlines' rows, below.

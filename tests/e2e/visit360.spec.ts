@@ -60,6 +60,8 @@ for (const { locale, zh } of LANGS) {
       await page.locator('#fee-amount').fill('128');
       await page.locator('#fee-receipt').fill('R-42');
       await page.locator('.fees form button[type=submit]').click();
+      // The fee settles two steps once stored: count the steps left only after that.
+      await expect(page.getByTestId('fee-line')).toContainText('R-42');
       await tickAllSteps(page);
       await page.goto(`/jobs/${id}/sign-off`);
       const summary = page.getByRole('region', { name: zh ? '签字确认的工作' : 'The work you are signing for' });

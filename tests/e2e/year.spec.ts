@@ -2,7 +2,7 @@
 // the server's time, never the phone's alone), and at once when storage runs short; nothing
 // unsynced ever leaves, and the phone keeps working.
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { PASSWORD, dispatch, pendingCount, syncNow, tickAllSteps } from './helpers';
+import { PASSWORD, dispatch, pendingCount, storedJob, storedKey, syncNow, tickAllSteps } from './helpers';
 
 const DAY = 86_400_000;
 
@@ -29,7 +29,7 @@ async function finishedJob(page: Page, request: APIRequestContext) {
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed');
   await syncNow(page);
   await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(0);
-  return { id, stored: JSON.parse((await page.evaluate((id) => localStorage.getItem(`onsite.v1.job.${id}`), id))!) };
+  return { id, stored: JSON.parse((await storedJob(page, id)).text) };
 }
 
 /** Stores copies of a stored job (format 2) under new ids, the i-th aged `ageDays(i)` days
@@ -62,8 +62,12 @@ async function storeYear(page: Page, template: unknown, n: number, ageDays: (i: 
   }, { template, ages, pendingAt, DAY });
 }
 
-const held = (page: Page, ids: string[]) =>
-  page.evaluate((ids) => ids.filter((id) => localStorage.getItem(`onsite.v1.job.${id}`) !== null), ids);
+/** The ids among `ids` the phone holds, live or on the shelf of settled jobs. */
+const held = (page: Page, ids: string[]) => page.evaluate((ids) => {
+  const on = new Set(Object.keys(localStorage).flatMap((k) =>
+    k.startsWith('onsite.v1.job.') ? [k.slice(14)] : k.startsWith('onsite.v1.archive.') ? [k.slice(k.lastIndexOf('.') + 1)] : []));
+  return ids.filter((id) => on.has(id));
+}, ids);
 
 test('a year of history: the old leave at start, nothing unsynced does, and the phone keeps working', async ({ page, request }) => {
   test.setTimeout(180_000);
@@ -78,12 +82,21 @@ test('a year of history: the old leave at start, nothing unsynced does, and the 
   await expect.poll(async () => (await held(page, year.ids)).length, { timeout: 30_000 }).toBe(expected.length);
   expect(await held(page, [pending])).toEqual([pending]);
   console.log(`[figure] after retention: ${expected.length} of ${year.ids.length} kept`);
+  // The settled ones that stay are on the shelf, read only when shown; the pending one is live.
+  expect(await storedKey(page, pending)).toBe(`onsite.v1.job.${pending}`);
+  expect(await storedKey(page, expected[0])).toMatch(/^onsite\.v1\.archive\.\d{13}\./);
   // The list's cost follows the cards in view: the done group shows a page at a time.
   await page.goto('/');
   const done = page.locator('[data-group=done] [data-testid=job-card]');
-  await expect(done).toHaveCount(20);
+  await expect(done).toHaveCount(10);
   await page.getByRole('button', { name: /显示更多|Show more/ }).click();
-  await expect(done).toHaveCount(40);
+  await expect(done).toHaveCount(20);
+  // One from the shelf opens: read from storage only now.
+  const card = done.nth(15);
+  const name = (await card.textContent())!;
+  await card.click();
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed');
+  await expect(page.locator('.page.job')).toContainText(name.match(/往年 \d+/)![0]);
 
   // A new job can be recorded and synced.
   const customer = `新单 ${Date.now() % 1_000_000}`;
@@ -131,9 +144,9 @@ test('storage full at start: the app opens, frees space and says what it did', a
 
 test('older work on demand: a job the phone let go is found on the server and read as its report', async ({ page, request }) => {
   const { id } = await finishedJob(page, request);
-  const customer = await page.evaluate((id) => JSON.parse(localStorage.getItem(`onsite.v1.job.${id}`)!).job.customer, id);
+  const customer = JSON.parse((await storedJob(page, id)).text).job.customer;
   // The phone lets it go (as retention does after the period).
-  await page.evaluate((id) => localStorage.removeItem(`onsite.v1.job.${id}`), id);
+  await page.evaluate((k) => localStorage.removeItem(k), (await storedKey(page, id))!);
   await page.goto('/');
   await page.getByRole('link', { name: /查找更早的工单|Find older jobs/ }).click();
   await page.getByLabel(/客户、电话或地址|Customer, phone or address/).fill(customer);
@@ -159,5 +172,5 @@ test('older work on demand: a job the phone let go is found on the server and re
   await expect(page.getByTestId('history-report')).toContainText('设备正常');
   await expect(page.getByTestId('history-report').getByRole('button', { name: /打印|Print/ })).toBeVisible();
   // Read, not stored again.
-  expect(await page.evaluate((id) => localStorage.getItem(`onsite.v1.job.${id}`), id)).toBeNull();
+  expect(await storedKey(page, id)).toBeNull();
 });

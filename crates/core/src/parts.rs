@@ -116,6 +116,12 @@ fn in_snapshot(state: &SyncState, snapshot_rev: i64) -> bool {
     matches!(state, SyncState::Acked { rev: Some(rev), .. } if *rev <= snapshot_rev)
 }
 
+/// Whether the server's snapshot of the van (`snapshot_rev`) already counts every part taken
+/// or returned among `logged`: until it does, the phone needs those events to show the van.
+pub fn van_counted<'a>(logged: impl IntoIterator<Item = &'a LoggedEvent>, snapshot_rev: i64) -> bool {
+    logged.into_iter().all(|l| movement(&l.event.kind).is_none() || in_snapshot(&l.sync, snapshot_rev))
+}
+
 /// The van as the phone should show it: the snapshot, adjusted by the part events it lacks.
 pub fn van_count<'a>(
     snapshot: &VanStock,

@@ -7,7 +7,8 @@
 //! - after [`Policy::keep_for`] (30 days by default) from its finish;
 //! - sooner, oldest finish first, when storage runs short ([`pressure`]), until enough is free.
 //!
-//! Never a job with anything unsynced or refused, never one not finished, never one whose finish
+//! Never a job with anything unsynced or refused, never one whose parts the van's count from the
+//! server does not include yet (the phone needs those events to count the van), never one not finished, never one whose finish
 //! the server has not acknowledged. Time is the **server's**, never the phone's alone: a job's
 //! finish is the server's receive time of its finishing event, and "now" is the latest receive
 //! time the phone has seen ([`server_time_seen`]). A phone whose clock is set a year ahead drops
@@ -42,15 +43,17 @@ pub struct Held {
     /// The server's receive time of the job's last finishing event (completed, signed off,
     /// could not complete); `None` if not finished, or its finish not acknowledged yet.
     pub finished_at: Option<DateTime<Utc>>,
-    /// Every event acknowledged: nothing pending, nothing refused.
+    /// Every event acknowledged (nothing pending, nothing refused), and every part taken or
+    /// returned counted in the van's snapshot from the server (`parts::van_counted`).
     pub all_acked: bool,
     /// What it takes in storage, in UTF-16 code units (key and value), as localStorage counts.
     pub size: usize,
 }
 
 impl Held {
-    /// Reads a job's retention facts; `size` is its stored size.
-    pub fn of(job: &LocalJob, size: usize) -> Held {
+    /// Reads a job's retention facts; `size` is its stored size, `van_rev` the revision of the
+    /// van's count last pulled.
+    pub fn of(job: &LocalJob, size: usize, van_rev: i64) -> Held {
         let finished_at = job
             .events
             .iter()
@@ -67,7 +70,8 @@ impl Held {
                 _ => None,
             })
             .max();
-        let all_acked = job.events.iter().all(|l| matches!(l.sync, SyncState::Acked { .. }));
+        let all_acked = job.events.iter().all(|l| matches!(l.sync, SyncState::Acked { .. }))
+            && crate::parts::van_counted(&job.events, van_rev);
         let finished = job.status().is_closed();
         Held {
             id: job.job.id,
@@ -78,8 +82,9 @@ impl Held {
         }
     }
 
-    /// Whether it may leave at all (finished, its finish and every event acknowledged).
-    fn may_leave(&self) -> bool {
+    /// Whether it may leave at all (finished, its finish and every event acknowledged): such a
+    /// job is settled, and the phone keeps it on the shelf, read only when looked at.
+    pub fn may_leave(&self) -> bool {
         self.all_acked && self.finished_at.is_some()
     }
 }
@@ -208,17 +213,39 @@ mod tests {
         local.record(ev(2, 1, 2, 10, EventKind::Arrived));
         local.record(done.clone());
         // Finished on the phone but not acknowledged: it may not leave.
-        let h = Held::of(&local, 500);
+        let h = Held::of(&local, 500, 10);
         assert_eq!((h.finished_at, h.all_acked), (None, false));
         // Acknowledged at the server's times (the phone's clock a year ahead changes nothing).
         for (i, l) in local.events.iter_mut().enumerate() {
             l.sync = SyncState::Acked { received_at: day(i as i64), rev: Some(i as i64) };
         }
-        let h = Held::of(&local, 500);
+        let h = Held::of(&local, 500, 10);
         assert_eq!((h.finished_at, h.all_acked, h.size), (Some(day(1)), true, 500));
         assert_eq!(server_time_seen([&local]), Some(day(1)));
         local.removed = true;
-        assert!(!Held::of(&local, 500).all_acked, "a job taken away with its record is the desk's to settle");
+        assert!(
+            !Held::of(&local, 500, 10).all_acked,
+            "a job taken away with its record is the desk's to settle"
+        );
+    }
+
+    #[test]
+    fn a_job_stays_until_the_vans_count_includes_its_parts() {
+        let job = sample(JobKind::Repair);
+        let mut local = LocalJob { job, rev: 1, removed: false, events: Vec::new() };
+        local.record(ev(1, 1, 1, 10, EventKind::Arrived));
+        local.record(ev(2, 1, 2, 20, EventKind::PartUsed { part: "ONU".into(), qty: 1, serial: None }));
+        local.record(ev(3, 1, 3, 30, EventKind::Completed { result: "ok".into() }));
+        for (i, l) in local.events.iter_mut().enumerate() {
+            l.sync = SyncState::Acked { received_at: day(i as i64), rev: Some(10 + i as i64) };
+        }
+        // The part was acknowledged at rev 11; the steps after it are no part of the van.
+        let table = [(0, false), (10, false), (11, true), (12, true)];
+        for (van_rev, settled) in table {
+            let h = Held::of(&local, 1, van_rev);
+            assert_eq!(h.all_acked, settled, "van at rev {van_rev}");
+            assert_eq!(h.may_leave(), settled, "van at rev {van_rev}");
+        }
     }
 
     #[test]
