@@ -4,7 +4,9 @@
 //! rule, and rules live in `onsite_core::sync` (`push_outcome`), tested natively.
 
 use gloo_net::http::{Request, Response};
-use onsite_core::wire::{ErrorBody, LoginRequest, PullResponse, PushRequest, RefreshRequest, Session};
+use onsite_core::wire::{
+    ErrorBody, ErrorCode, LoginRequest, PasswordChange, PullResponse, PushRequest, RefreshRequest, Session,
+};
 
 /// Why a call did not give the answer hoped for.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -15,9 +17,10 @@ pub enum ApiError {
     /// The server answered 401.
     #[error("not logged in")]
     Unauthorized,
-    /// Any other non-success answer, with the server's message and its `Retry-After` (seconds).
+    /// Any other non-success answer, with the server's message, its error code (when the body
+    /// was the API's), and its `Retry-After` (seconds).
     #[error("{message}")]
-    Status { status: u16, message: String, retry_after: Option<u32> },
+    Status { status: u16, code: Option<ErrorCode>, message: String, retry_after: Option<u32> },
     /// A success answer whose body did not parse.
     #[error("the server's answer could not be read")]
     BadBody,
@@ -30,6 +33,9 @@ impl ApiError {
         match self {
             ApiError::Network => SyncProblem::NoConnection,
             ApiError::Unauthorized => SyncProblem::LoginAgain,
+            // An admin set the password: the log-in page has the engineer choose a new one.
+            ApiError::Status { code: Some(ErrorCode::PasswordChangeRequired), .. } => SyncProblem::LoginAgain,
+            ApiError::Status { code: Some(ErrorCode::AccountDisabled), .. } => SyncProblem::AccountDisabled,
             ApiError::Status { status, .. } => onsite_core::sync::status_problem(*status),
             ApiError::BadBody => SyncProblem::BadAnswer,
         }
@@ -52,11 +58,11 @@ async fn read_error(resp: Response) -> ApiError {
         return ApiError::Unauthorized;
     }
     let retry_after = resp.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
-    let message = match resp.json::<ErrorBody>().await {
-        Ok(body) => body.message,
-        Err(_) => format!("HTTP {status}"),
+    let (code, message) = match resp.json::<ErrorBody>().await {
+        Ok(body) => (Some(body.error), body.message),
+        Err(_) => (None, format!("HTTP {status}")),
     };
-    ApiError::Status { status, message, retry_after }
+    ApiError::Status { status, code, message, retry_after }
 }
 
 /// POSTs a JSON body that is answered with a `Session` (login, refresh).
@@ -76,6 +82,22 @@ async fn post_session(path: &str, body: &impl serde::Serialize) -> Result<Sessio
 pub async fn login(login: &str, password: &str) -> Result<Session, ApiError> {
     post_session("/auth/login", &LoginRequest { login: login.to_string(), password: password.to_string() })
         .await
+}
+
+/// Changes one's password (`current`, then `new`); answered 204.
+pub async fn change_password(token: &str, current: &str, new: &str) -> Result<(), ApiError> {
+    let body = PasswordChange { current: current.to_string(), new: new.to_string() };
+    let resp = Request::post(&url("/auth/password"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(&body)
+        .map_err(|_| ApiError::BadBody)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !resp.ok() {
+        return Err(read_error(resp).await);
+    }
+    Ok(())
 }
 
 /// Trades the refresh token for a new session. The old refresh token is used up by this call,

@@ -236,6 +236,18 @@ messages! {
     LoginBadAnswer => "服务器的回复无法读取，请稍后再试", "The server's answer could not be read; try again later";
     LoginRefused => "服务器拒绝了登录（{s}）", "The server refused the log in ({s})";
     LoginTooManyTries => "密码错误次数过多，请 {n} 秒后再试", "Too many wrong passwords: try again in {n} s";
+    ProblemAccountDisabled => "此账号已被停用：已记录的工作仍会上传，但不会再收到新工单。请联系管理员。", "This account is disabled: what you recorded is still sent, but no new jobs come. Ask your admin.";
+    AccountDisabled => "此账号已被停用，请联系管理员。", "This account is disabled: ask your admin.";
+    DeskAccount => "这是服务台账号，不能在工程师手机上使用。请在电脑上使用服务台控制台。", "This is a service desk account, not an engineer's: use the desk console on a computer.";
+    MustChangePassword => "密码由管理员设置，请先设置您自己的新密码。", "An admin set this password: choose your own before you go on.";
+    NewPassword => "新密码（至少 8 位）", "New password (8 characters or more)";
+    RepeatPassword => "再次输入新密码", "The new password again";
+    ChangePassword => "设置新密码", "Set the new password";
+    ChangingPassword => "正在设置…", "Setting…";
+    PasswordTooShort => "密码至少 {n} 位", "A password has at least {n} characters";
+    PasswordTooLong => "密码最多 {n} 位", "A password has at most {n} characters";
+    PasswordsDiffer => "两次输入的新密码不一致", "The two new passwords differ";
+    CurrentPasswordWrong => "当前密码不正确，请重新登录", "The current password is wrong: log in again";
     ShareFailed => "无法分享报告", "Could not share the report";
     StarsN => "{n} 星", "{n} stars";
 }
@@ -471,6 +483,7 @@ pub fn sync_problem(lang: Lang, p: &SyncProblem) -> String {
         SyncProblem::Refused { status: s } => status(Msg::ProblemRefused, *s),
         SyncProblem::PartlyAcknowledged => Msg::ProblemPartly.text(lang).to_string(),
         SyncProblem::LoginAgain => Msg::ProblemLoginAgain.text(lang).to_string(),
+        SyncProblem::AccountDisabled => Msg::ProblemAccountDisabled.text(lang).to_string(),
         SyncProblem::Storage { full: true } => Msg::ProblemStorageFull.text(lang).to_string(),
         SyncProblem::Storage { full: false } => Msg::ProblemStorage.text(lang).to_string(),
     }
@@ -580,6 +593,7 @@ mod tests {
             SyncProblem::Refused { status: 413 },
             SyncProblem::PartlyAcknowledged,
             SyncProblem::LoginAgain,
+            SyncProblem::AccountDisabled,
             SyncProblem::Storage { full: true },
             SyncProblem::Storage { full: false },
         ];
@@ -618,5 +632,17 @@ mod tests {
             with_detail(Lang::En, "Could not share the report", "DataError"),
             "Could not share the report (DataError)"
         );
+    }
+}
+
+/// Why a new password was refused, in words.
+pub fn password_problem(lang: Lang, err: &onsite_core::access::AccountError) -> String {
+    use onsite_core::access::AccountProblem as P;
+    match err.problem {
+        P::TooShort { min } => Msg::PasswordTooShort.text(lang).replace("{n}", &min.to_string()),
+        P::TooLong { max } => Msg::PasswordTooLong.text(lang).replace("{n}", &max.to_string()),
+        P::Mismatch => Msg::PasswordsDiffer.text(lang).to_string(),
+        // A password has no other rules; should one come, the core's own sentence is shown.
+        P::Missing | P::BadCharacters | P::NotAnEngineer => err.to_string(),
     }
 }

@@ -519,9 +519,9 @@ async fn pull_all(
 ) -> Result<(), RoundError> {
     loop {
         let cursor = Store::cursor()?;
-        let page = api::pull(token, cursor).await.map_err(|e| match e {
-            api::ApiError::Unauthorized => RoundError::LoginAgain,
-            other => RoundError::Failed(other.problem()),
+        let page = api::pull(token, cursor).await.map_err(|e| match e.problem() {
+            onsite_core::sync::SyncProblem::LoginAgain => RoundError::LoginAgain,
+            problem => RoundError::Failed(problem),
         })?;
         let received = page.jobs.len() + page.events.len() + page.removed.len();
         let (more, next) = (page.more, page.cursor);

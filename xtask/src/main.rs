@@ -83,7 +83,10 @@ fn serve(args: &[String]) -> Result<()> {
     }
     util::step("starting the server with demo data");
     println!("  database: {db}");
-    println!("  demo logins (password onsite-demo): engineers wang.fang, li.lei; service desk: desk");
+    println!(
+        "  demo logins (password onsite-demo): engineers wang.fang, li.lei; senior engineer zhao.qiang; \
+         service desk: desk; manager: manager; admin: admin"
+    );
     println!("  stop with Ctrl-C");
     let status = util::cmd(root.join("target/server/onsite-server"), &root)
         .args(["--demo", "--addr", &addr, "--db", &db, "--static-dir", "dist"])

@@ -22,6 +22,7 @@
 //! - [`retention`]: how long a finished job stays on the phone, and what leaves first when
 //!   storage runs short (by the server's time, never the phone's alone).
 
+pub mod access;
 pub mod board;
 pub mod event;
 pub mod flags;

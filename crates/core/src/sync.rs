@@ -395,6 +395,9 @@ pub enum SyncProblem {
     PartlyAcknowledged,
     /// The login must be renewed by the engineer.
     LoginAgain,
+    /// An admin disabled the account: the phone still hands in what it recorded, and receives
+    /// nothing new.
+    AccountDisabled,
     /// The phone's storage refused a write (full) or could not be used.
     Storage { full: bool },
 }
@@ -428,14 +431,17 @@ pub enum LoginRefusal {
     TooManyTries { wait_s: u32 },
     /// 5xx or 408: the server is down or busy; try again in a moment.
     ServerBusy { status: u16 },
+    /// 403 `account_disabled`: the password was right, but an admin disabled the account.
+    Disabled,
     /// Any other refusal.
     Refused { status: u16 },
 }
 
-/// Reads a failed log in's answer.
-pub fn login_refusal(status: u16, retry_after: Option<u32>) -> LoginRefusal {
+/// Reads a failed log in's answer: its status, the body's error code, and `Retry-After`.
+pub fn login_refusal(status: u16, code: Option<ErrorCode>, retry_after: Option<u32>) -> LoginRefusal {
     match status {
         0 => LoginRefusal::NoConnection,
+        403 if code == Some(ErrorCode::AccountDisabled) => LoginRefusal::Disabled,
         401 => LoginRefusal::BadLogin,
         429 => LoginRefusal::TooManyTries { wait_s: retry_after.unwrap_or(30).max(1) },
         408 | 500..=599 => LoginRefusal::ServerBusy { status },
@@ -519,9 +525,11 @@ mod tests {
 
     #[test]
     fn a_failed_log_in_is_read_by_its_status() {
+        use crate::wire::ErrorCode;
         let table = [
             (0, None, LoginRefusal::NoConnection),
             (401, None, LoginRefusal::BadLogin),
+            (403, None, LoginRefusal::Refused { status: 403 }),
             (429, Some(16), LoginRefusal::TooManyTries { wait_s: 16 }),
             (429, Some(0), LoginRefusal::TooManyTries { wait_s: 1 }),
             (429, None, LoginRefusal::TooManyTries { wait_s: 30 }),
@@ -532,8 +540,14 @@ mod tests {
             (415, None, LoginRefusal::Refused { status: 415 }),
         ];
         for (status, retry_after, want) in table {
-            assert_eq!(login_refusal(status, retry_after), want, "{status} {retry_after:?}");
+            assert_eq!(login_refusal(status, None, retry_after), want, "{status} {retry_after:?}");
         }
+        let disabled = login_refusal(403, Some(ErrorCode::AccountDisabled), None);
+        assert_eq!(disabled, LoginRefusal::Disabled);
+        assert_eq!(
+            login_refusal(403, Some(ErrorCode::Forbidden), None),
+            LoginRefusal::Refused { status: 403 }
+        );
     }
     use crate::event::EventKind;
     use crate::event::tests::ev;

@@ -44,6 +44,10 @@ pub enum ErrorCode {
     Internal,
     /// The server is busy (every password check is taken): wait the `Retry-After` seconds.
     Unavailable,
+    /// The account was disabled by an admin: only its phone's unsynced work is still taken.
+    AccountDisabled,
+    /// The password was set by an admin: change it (`POST /api/v1/auth/password`) first.
+    PasswordChangeRequired,
 }
 
 /// Every error response's body.
@@ -56,6 +60,10 @@ pub struct ErrorBody {
     /// For a refused push: which events were refused and why. Nothing of that push was applied.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventRejection>,
+    /// For a refused form: the field at fault (`access::AccountField::as_str` and the like), so
+    /// that an app can put its own words beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 /// Why the server refused one event.
@@ -89,30 +97,9 @@ pub struct EventRejection {
 // ---------------------------------------------------------------------------------------------
 // Accounts
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Engineer,
-    Dispatcher,
-}
+pub use crate::access::Role;
 
-impl Role {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Role::Engineer => "engineer",
-            Role::Dispatcher => "dispatcher",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Role::Engineer, Role::Dispatcher].into_iter().find(|r| r.as_str() == s)
-    }
-}
-
-/// The longest login (account name) accepted anywhere: in a login, a path, a filter, a dispatch.
-pub const MAX_LOGIN: usize = 100;
-/// The longest password accepted (argon2 hashes whatever it is given: bound the work).
-pub const MAX_PASSWORD: usize = 1024;
+pub use crate::access::{MAX_LOGIN, MAX_PASSWORD};
 /// The longest token accepted (ours are 64 hex characters).
 pub const MAX_TOKEN: usize = 128;
 
@@ -150,7 +137,106 @@ pub struct User {
     pub id: UserId,
     pub login: String,
     pub name: String,
+    /// The account's main role (`access::main_role`): the one that says which app it uses.
+    /// Apps before 0.2 read only this.
     pub role: Role,
+    /// Every role the account holds, `role` among them. Absent from sessions stored by apps
+    /// before 0.2: read as `[role]` (`User::holds`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+}
+
+impl User {
+    /// An account with `roles` (in any order, at least one); `role` is the main one of them.
+    pub fn new(id: UserId, login: String, name: String, roles: Vec<Role>) -> User {
+        let roles = crate::access::normalise(roles);
+        let role = crate::access::main_role(&roles);
+        User { id, login, name, role, roles }
+    }
+
+    /// The roles held: `roles`, or `[role]` for a user stored before there were several.
+    pub fn held(&self) -> &[Role] {
+        if self.roles.is_empty() { std::slice::from_ref(&self.role) } else { &self.roles }
+    }
+
+    /// Whether the account may do `what` (`access::allows`).
+    pub fn may(&self, what: crate::access::Permission) -> bool {
+        crate::access::allows(self.held(), what)
+    }
+}
+
+/// An account as an admin sees it (`GET /api/v1/accounts`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Account {
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub id: UserId,
+    pub login: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    /// 区域/站: where an engineer works (free text, the team's own names).
+    pub area: String,
+    /// The kinds of job an engineer is sent on.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["install", "repair"])))]
+    pub duties: Vec<JobKind>,
+    pub disabled: bool,
+    /// The password was set by an admin and must be changed at the next log-in.
+    pub must_change_password: bool,
+}
+
+/// A new account (`POST /api/v1/accounts`). Its password is the admin's choice, to be changed
+/// by the person at the first log-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewAccount {
+    pub login: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub password: String,
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["install", "repair"])))]
+    pub duties: Vec<JobKind>,
+}
+
+/// An account's profile, replaced whole (`PUT /api/v1/accounts/{login}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountProfile {
+    pub name: String,
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["install", "repair"])))]
+    pub duties: Vec<JobKind>,
+}
+
+/// Disables or re-enables an account (`PUT /api/v1/accounts/{login}/disabled`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SetDisabled {
+    pub disabled: bool,
+    /// Why, for the audit log.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// An admin sets a new password (`PUT /api/v1/accounts/{login}/password`); the person must
+/// change it at the next log-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// A person changes their own password (`POST /api/v1/auth/password`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
 }
 
 /// A bearer token and who it speaks for.
@@ -171,6 +257,10 @@ pub struct Session {
     /// When the refresh token stops working, if it is not used (or revoked) before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_expires_at: Option<DateTime<Utc>>,
+    /// The password was set by an admin: change it (`POST /api/v1/auth/password`) before
+    /// anything else (every other request but a push answers `password_change_required`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_change_password: bool,
 }
 
 // ---------------------------------------------------------------------------------------------

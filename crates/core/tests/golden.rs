@@ -162,6 +162,7 @@ fn push_response_and_refusal() {
                 code: RejectCode::ForeignJob,
                 message: "this job is not assigned to you".into(),
             }],
+            field: None,
         },
     );
 }
@@ -193,8 +194,7 @@ fn pull_response() {
 
 #[test]
 fn session_and_dispatch() {
-    let user =
-        User { id: UserId(id(0xe1)), login: "wang.fang".into(), name: "王芳".into(), role: Role::Engineer };
+    let user = User::new(UserId(id(0xe1)), "wang.fang".into(), "王芳".into(), vec![Role::Engineer]);
     check(
         "session",
         &Session {
@@ -203,13 +203,17 @@ fn session_and_dispatch() {
             user: user.clone(),
             refresh_token: Some("7f1-opaque-refresh-token".into()),
             refresh_expires_at: Some(Utc.with_ymd_and_hms(2026, 12, 23, 9, 0, 0).unwrap()),
+            must_change_password: false,
         },
     );
-    // A session from a server without refresh tokens still parses, with none.
+    // A session from a server without refresh tokens (and without `roles`) still parses, with
+    // none, its one role held.
     let old = r#"{"token":"3q2-opaque-token","expires_at":"2026-12-23T09:00:00Z",
         "user":{"id":"00000000-0000-0000-0000-0000000000e1","login":"wang.fang","name":"王芳","role":"engineer"}}"#;
     let old: Session = serde_json::from_str(old).expect("a session without refresh fields parses");
-    assert_eq!((old.refresh_token, old.refresh_expires_at, old.user), (None, None, user));
+    assert_eq!((old.refresh_token, old.refresh_expires_at, old.must_change_password), (None, None, false));
+    assert_eq!((old.user.role, old.user.held()), (Role::Engineer, &[Role::Engineer][..]));
+    assert_eq!((&old.user.login, old.user.id), (&user.login, user.id));
     check("refresh_request", &RefreshRequest { refresh_token: "7f1-opaque-refresh-token".into() });
     check(
         "too_many_requests",
@@ -217,6 +221,27 @@ fn session_and_dispatch() {
             error: ErrorCode::TooManyRequests,
             message: "too many requests for this token: retry after 1 s".into(),
             events: Vec::new(),
+            field: None,
+        },
+    );
+    check(
+        "account_field_refused",
+        &ErrorBody {
+            error: ErrorCode::Unprocessable,
+            message: "login: only lower-case letters, digits, '.', '_' and '-'".into(),
+            events: Vec::new(),
+            field: Some("login".into()),
+        },
+    );
+    check(
+        "new_account",
+        &NewAccount {
+            login: "zhou.min".into(),
+            name: "周敏".into(),
+            roles: vec![Role::Engineer],
+            password: "initial-2026".into(),
+            area: "浦东站".into(),
+            duties: vec![JobKind::Install, JobKind::Repair],
         },
     );
     check(

@@ -73,14 +73,16 @@ fn seed(path: &Path, n: usize) -> Result<Vec<Device>> {
     let tx = conn.transaction().map_err(|e| e.to_string())?;
     let mut devices = Vec::with_capacity(n);
     for i in 0..n {
-        let user = User {
-            id: UserId(Uuid::new_v4()),
-            login: format!("load{i:05}"),
-            name: format!("Load {i}"),
-            role: Role::Engineer,
-        };
+        let user = User::new(
+            UserId(Uuid::new_v4()),
+            format!("load{i:05}"),
+            format!("Load {i}"),
+            vec![Role::Engineer],
+        );
         store::insert_user(&tx, &user, &hash).map_err(err)?;
-        let session = auth::issue_session(&tx, &user, &auth::new_family(), now, ttl).map_err(err)?;
+        let row =
+            store::user_by_id(&tx, user.id).map_err(err)?.ok_or_else(|| "the user just made".to_string())?;
+        let session = auth::issue_session(&tx, &row, &auth::new_family(), now, ttl).map_err(err)?;
         let job = Job {
             id: JobId(Uuid::new_v4()),
             kind: JobKind::Repair,

@@ -16,13 +16,15 @@
 use crate::AppState;
 use crate::db::{fmt_time, now, parse_time};
 use crate::error::{Error, Result};
+use crate::store::UserRow;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
-use onsite_core::wire::{Role, Session, User};
+use onsite_core::access::Permission;
+use onsite_core::wire::{Session, User};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -127,11 +129,12 @@ pub struct Lifetimes {
 /// a login, the old one for a refresh), and returns the session carrying both.
 pub fn issue_session(
     conn: &Connection,
-    user: &User,
+    account: &UserRow,
     family: &str,
     now: DateTime<Utc>,
     ttl: Lifetimes,
 ) -> Result<Session> {
+    let user = &account.user;
     let (token, refresh) = (new_token(), new_token());
     let (expires_at, refresh_expires_at) = (now + ttl.access, now + ttl.refresh);
     // Expired tokens are of no use to anyone: sweep them while here.
@@ -151,6 +154,7 @@ pub fn issue_session(
         user: user.clone(),
         refresh_token: Some(refresh),
         refresh_expires_at: Some(refresh_expires_at),
+        must_change_password: account.must_change_password,
     })
 }
 
@@ -210,22 +214,36 @@ pub fn refresh_session(
     Ok(session)
 }
 
-/// The authenticated user of a request.
+/// The authenticated user of a request, in good standing: the account is enabled and owes no
+/// password change. As an extractor it answers 401 for a missing, unknown or expired token,
+/// 403 `account_disabled` or `password_change_required` otherwise; [`TokenHolder`] takes any
+/// account state.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub user: User,
     /// The SHA-256 of the presented token, so that logout can revoke exactly it.
     pub token_hash: String,
+    pub disabled: bool,
+    pub must_change_password: bool,
 }
 
 impl CurrentUser {
-    /// 403 unless the user has `role`.
-    pub fn require(&self, role: Role) -> Result<()> {
-        if self.user.role == role {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!("this needs the {} role", role.as_str())))
+    /// 403 unless the account may do `what` (`onsite_core::access`).
+    pub fn require(&self, what: Permission) -> Result<()> {
+        if self.user.may(what) { Ok(()) } else { Err(Error::Forbidden(what.describe().into())) }
+    }
+
+    /// 403 for a disabled account or one that owes a password change.
+    fn in_good_standing(&self) -> Result<()> {
+        if self.disabled {
+            return Err(Error::AccountDisabled("this account is disabled: ask your admin".into()));
         }
+        if self.must_change_password {
+            return Err(Error::PasswordChangeRequired(
+                "the password was set by an admin: change it first (POST /api/v1/auth/password)".into(),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -242,8 +260,8 @@ fn bearer(parts: &Parts) -> Result<&str> {
     Ok(token)
 }
 
-/// Finds the user of a token; `None` when it is unknown or expired.
-pub fn session_user(conn: &Connection, hash: &str, at: DateTime<Utc>) -> Result<Option<User>> {
+/// Finds the account of a token; `None` when it is unknown or expired.
+pub fn session_user(conn: &Connection, hash: &str, at: DateTime<Utc>) -> Result<Option<UserRow>> {
     let row: Option<(String, String)> = conn
         .prepare_cached("SELECT user_id, expires_at FROM tokens WHERE hash = ?1")?
         .query_row(params![hash], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -257,7 +275,12 @@ pub fn session_user(conn: &Connection, hash: &str, at: DateTime<Utc>) -> Result<
     crate::store::user_by_id(conn, crate::db::parse_id(&user_id)?)
 }
 
-impl FromRequestParts<AppState> for CurrentUser {
+/// The user of a request's token, whatever the account's state: for logging out, reading
+/// who one is, changing one's password, and (as [`Pusher`]) handing in unsynced work.
+#[derive(Clone, Debug)]
+pub struct TokenHolder(pub CurrentUser);
+
+impl FromRequestParts<AppState> for TokenHolder {
     type Rejection = Error;
 
     /// Reads the token on a reader: answered even while a long push holds the write lock. Then
@@ -266,44 +289,86 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let hash = token_hash(bearer(parts)?);
         let lookup = hash.clone();
-        let user = state.db.read(move |conn| session_user(conn, &lookup, now())).await?;
-        let Some(user) = user else {
+        let row = state.db.read(move |conn| session_user(conn, &lookup, now())).await?;
+        let Some(row) = row else {
             return Err(Error::Unauthorized("the session has expired or was ended: log in again".into()));
         };
-        state.limiter.check_account(user.id)?;
-        Ok(CurrentUser { user, token_hash: hash })
+        state.limiter.check_account(row.user.id)?;
+        Ok(TokenHolder(CurrentUser {
+            user: row.user,
+            token_hash: hash,
+            disabled: row.disabled,
+            must_change_password: row.must_change_password,
+        }))
     }
 }
 
-/// A request by an engineer. As an extractor it answers 403 for anyone else before the body is
-/// read, so a malformed body from the wrong role learns nothing of the body's rules.
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let TokenHolder(me) = TokenHolder::from_request_parts(parts, state).await?;
+        me.in_good_standing()?;
+        Ok(me)
+    }
+}
+
+/// A request by someone who works jobs on the phone ([`Permission::Record`]). As an extractor
+/// it answers 403 for anyone else before the body is read, so a malformed body from the wrong
+/// role learns nothing of the body's rules.
 #[derive(Clone, Debug)]
 pub struct Engineer(pub CurrentUser);
 
-/// A request by the service desk (a dispatcher): 403 for anyone else, before the body is read.
+/// A push of a phone's events: an engineer, in any account state. A disabled account's or one
+/// owing a password change still hands in what it recorded offline: nothing is lost (the push's
+/// own rules still say which jobs it may record on).
+#[derive(Clone, Debug)]
+pub struct Pusher(pub CurrentUser);
+
+/// A request by the service desk (a dispatcher, [`Permission::Dispatch`]).
 #[derive(Clone, Debug)]
 pub struct Dispatcher(pub CurrentUser);
 
-/// The current user, if they have `role`: 403 otherwise.
-async fn with_role(parts: &mut Parts, state: &AppState, role: Role) -> Result<CurrentUser> {
+/// A request that reads the desk's jobs, board or engineers ([`Permission::ReadDesk`]): a
+/// dispatcher or a manager.
+#[derive(Clone, Debug)]
+pub struct DeskReader(pub CurrentUser);
+
+/// A request that manages accounts ([`Permission::ManageAccounts`]).
+#[derive(Clone, Debug)]
+pub struct Admin(pub CurrentUser);
+
+/// The current user in good standing, if allowed `what`: 403 otherwise.
+async fn with_permission(parts: &mut Parts, state: &AppState, what: Permission) -> Result<CurrentUser> {
     let me = CurrentUser::from_request_parts(parts, state).await?;
-    me.require(role)?;
+    me.require(what)?;
     Ok(me)
 }
 
-impl FromRequestParts<AppState> for Engineer {
-    type Rejection = Error;
+macro_rules! permission_extractor {
+    ($name:ident, $what:expr) => {
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        with_role(parts, state, Role::Engineer).await.map(Engineer)
-    }
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+                with_permission(parts, state, $what).await.map($name)
+            }
+        }
+    };
 }
 
-impl FromRequestParts<AppState> for Dispatcher {
+permission_extractor!(Engineer, Permission::Record);
+permission_extractor!(Dispatcher, Permission::Dispatch);
+permission_extractor!(DeskReader, Permission::ReadDesk);
+permission_extractor!(Admin, Permission::ManageAccounts);
+
+impl FromRequestParts<AppState> for Pusher {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        with_role(parts, state, Role::Dispatcher).await.map(Dispatcher)
+        let TokenHolder(me) = TokenHolder::from_request_parts(parts, state).await?;
+        me.require(Permission::Record)?;
+        Ok(Pusher(me))
     }
 }
 

@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_visit.sql"),
     include_str!("../migrations/0003_refresh.sql"),
     include_str!("../migrations/0004_finishing.sql"),
+    include_str!("../migrations/0005_accounts.sql"),
 ];
 
 /// How long a statement waits for a lock held by another connection (a backup, a CLI).
@@ -207,6 +208,35 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn version_5_keeps_every_account_its_role_and_its_sessions() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::internal)?;
+        let mut conn = Connection::open(dir.path().join("v4.db"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations().to_version(&mut conn, 4)?;
+        conn.execute_batch(
+            "INSERT INTO users (id, login, name, role, password_hash) VALUES
+                 ('00000000-0000-0000-0000-000000000001', 'desk', '服务台', 'dispatcher', 'h1'),
+                 ('00000000-0000-0000-0000-000000000002', 'wang', '王芳', 'engineer', 'h2');
+             INSERT INTO tokens (hash, user_id, expires_at, created_at)
+                 VALUES ('t', '00000000-0000-0000-0000-000000000002', '2030-01-01T00:00:00.000000Z',
+                         '2026-01-01T00:00:00.000000Z');",
+        )?;
+        migrations().to_latest(&mut conn)?;
+        let wang = crate::store::user_by_login(&conn, "wang")?.ok_or_else(|| Error::internal("wang"))?;
+        assert_eq!(wang.user.held(), &[onsite_core::wire::Role::Engineer]);
+        assert!(!wang.disabled && !wang.must_change_password && wang.duties.is_empty());
+        let desk = crate::store::user_by_login(&conn, "desk")?.ok_or_else(|| Error::internal("desk"))?;
+        assert_eq!(desk.user.role, onsite_core::wire::Role::Dispatcher);
+        assert_eq!(desk.password_hash, "h1");
+        let tokens: i64 = conn.query_row("SELECT count(*) FROM tokens", [], |r| r.get(0))?;
+        assert_eq!(tokens, 1, "sessions survive the upgrade");
+        let broken: i64 =
+            conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        assert_eq!(broken, 0);
+        Ok(())
     }
 
     #[test]

@@ -29,11 +29,23 @@ pub const DISPATCHER_LOGIN: &str = "desk";
 pub const ENGINEER_LOGIN: &str = "wang.fang";
 /// The second engineer's login.
 pub const SECOND_ENGINEER_LOGIN: &str = "li.lei";
+/// The senior engineer's login (sent in alongside).
+pub const SENIOR_LOGIN: &str = "zhao.qiang";
+/// The manager's login (reads the desk's board; does not dispatch).
+pub const MANAGER_LOGIN: &str = "manager";
+/// The admin's login (manages the accounts).
+pub const ADMIN_LOGIN: &str = "admin";
 /// Every demo account's password.
 pub const DEMO_PASSWORD: &str = "onsite-demo";
 /// Every demo login with its role, for printing.
-pub const DEMO_LOGINS: [(&str, &str); 3] =
-    [(DISPATCHER_LOGIN, "dispatcher"), (ENGINEER_LOGIN, "engineer"), (SECOND_ENGINEER_LOGIN, "engineer")];
+pub const DEMO_LOGINS: [(&str, &str); 6] = [
+    (DISPATCHER_LOGIN, "dispatcher"),
+    (ENGINEER_LOGIN, "engineer"),
+    (SECOND_ENGINEER_LOGIN, "engineer"),
+    (SENIOR_LOGIN, "senior_engineer"),
+    (MANAGER_LOGIN, "manager"),
+    (ADMIN_LOGIN, "admin"),
+];
 
 /// Seeds the demo data when the database has no users. Returns whether it seeded.
 pub fn seed(conn: &mut Connection) -> Result<bool> {
@@ -47,17 +59,31 @@ pub fn seed(conn: &mut Connection) -> Result<bool> {
     if store::user_count(&tx)? > 0 {
         return Ok(false);
     }
-    let user = |login: &str, name: &str, role| User {
-        id: UserId(Uuid::new_v4()),
-        login: login.into(),
-        name: name.into(),
-        role,
+    let user = |login: &str, name: &str, role| {
+        User::new(UserId(Uuid::new_v4()), login.into(), name.into(), vec![role])
     };
     let desk = user(DISPATCHER_LOGIN, "服务台 Service Desk", Role::Dispatcher);
     let wang = user(ENGINEER_LOGIN, "王芳", Role::Engineer);
     let li = user(SECOND_ENGINEER_LOGIN, "李雷", Role::Engineer);
-    for u in [&desk, &wang, &li] {
+    let zhao = user(SENIOR_LOGIN, "赵强", Role::SeniorEngineer);
+    let manager = user(MANAGER_LOGIN, "刘经理 Manager", Role::Manager);
+    let admin = user(ADMIN_LOGIN, "管理员 Admin", Role::Admin);
+    for u in [&desk, &wang, &li, &zhao, &manager, &admin] {
         store::insert_user(&tx, u, &hash)?;
+    }
+    // Areas and duties, as an admin would set them.
+    for (u, area, duties) in [
+        (&wang, "浦东站", vec![JobKind::Install, JobKind::Repair, JobKind::Renewal, JobKind::Inspection]),
+        (&li, "徐汇站", vec![JobKind::Install, JobKind::Repair, JobKind::ItRepair]),
+        (&zhao, "浦东站", vec![JobKind::Repair, JobKind::ItRepair]),
+    ] {
+        let profile = onsite_core::wire::AccountProfile {
+            name: u.name.clone(),
+            roles: u.held().to_vec(),
+            area: area.into(),
+            duties,
+        };
+        store::set_profile(&tx, u.id, &profile)?;
     }
     for part in catalogue() {
         part.validate().map_err(|e| Error::internal(format!("demo part {}: {e}", part.sku)))?;
@@ -608,7 +634,11 @@ mod tests {
         let mut conn = crate::db::open(&dir.path().join("demo.db"))?;
         assert!(seed(&mut conn)?);
         assert!(!seed(&mut conn)?, "a second run changes nothing");
-        assert_eq!(store::user_count(&conn)?, 3);
+        assert_eq!(store::user_count(&conn)?, DEMO_LOGINS.len() as i64);
+        for (login, role) in DEMO_LOGINS {
+            let row = store::user_by_login(&conn, login)?.ok_or_else(|| Error::internal(login))?;
+            assert_eq!(row.user.role.as_str(), role, "{login}");
+        }
         let jobs: i64 = conn.query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))?;
         assert_eq!(jobs, 12);
         for kind in JobKind::ALL {

@@ -36,6 +36,15 @@ pub enum Error {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Unprocessable(String),
+    /// A form's field breaks its rule: 422 naming the field.
+    #[error("{message}")]
+    InvalidField { field: &'static str, message: String },
+    /// The account was disabled: 403 `account_disabled`.
+    #[error("{0}")]
+    AccountDisabled(String),
+    /// The account must change its password first: 403 `password_change_required`.
+    #[error("{0}")]
+    PasswordChangeRequired(String),
     /// Over a rate limit, or too many failed log-ins: 429 with `Retry-After`.
     #[error("{message}")]
     TooManyRequests { message: String, retry_after: u64 },
@@ -59,6 +68,12 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl From<onsite_core::access::AccountError> for Error {
+    fn from(e: onsite_core::access::AccountError) -> Self {
+        Error::InvalidField { field: e.field.as_str(), message: e.to_string() }
+    }
+}
+
 /// The HTTP status of an error code.
 pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
@@ -73,6 +88,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::AccountDisabled | ErrorCode::PasswordChangeRequired => StatusCode::FORBIDDEN,
     }
 }
 
@@ -87,6 +103,7 @@ impl Error {
             error,
             message: message.clone(),
             events: Vec::new(),
+            field: None,
         };
         match self {
             Error::BadRequest(m) => simple(ErrorCode::BadRequest, m),
@@ -97,14 +114,22 @@ impl Error {
             Error::PayloadTooLarge(m) => simple(ErrorCode::PayloadTooLarge, m),
             Error::UnsupportedMediaType(m) => simple(ErrorCode::UnsupportedMediaType, m),
             Error::Unprocessable(m) => simple(ErrorCode::Unprocessable, m),
+            Error::InvalidField { field, message } => {
+                ErrorBody { field: Some((*field).to_string()), ..simple(ErrorCode::Unprocessable, message) }
+            }
+            Error::AccountDisabled(m) => simple(ErrorCode::AccountDisabled, m),
+            Error::PasswordChangeRequired(m) => simple(ErrorCode::PasswordChangeRequired, m),
             Error::TooManyRequests { message, .. } => simple(ErrorCode::TooManyRequests, message),
             Error::Unavailable { message, .. } => simple(ErrorCode::Unavailable, message),
             Error::PushRefused { code, message, events } => {
-                ErrorBody { error: *code, message: message.clone(), events: events.clone() }
+                ErrorBody { error: *code, message: message.clone(), events: events.clone(), field: None }
             }
-            Error::Sql(_) | Error::Migration(_) | Error::Join(_) | Error::Internal(_) => {
-                ErrorBody { error: ErrorCode::Internal, message: "internal error".into(), events: Vec::new() }
-            }
+            Error::Sql(_) | Error::Migration(_) | Error::Join(_) | Error::Internal(_) => ErrorBody {
+                error: ErrorCode::Internal,
+                message: "internal error".into(),
+                events: Vec::new(),
+                field: None,
+            },
         }
     }
 }

@@ -6,7 +6,9 @@
 //! - [`db`]: the connection, its pragmas and migrations; every query runs on a blocking thread.
 //! - [`store`]: rows to domain types and back, shared by the handlers.
 //! - [`error`]: the one error type; every failure answers the wire's `ErrorBody` JSON.
-//! - [`auth`]: passwords, bearer tokens, the `CurrentUser` extractor.
+//! - [`accounts`]: account changes (create, profile, disable, password) with their audit lines,
+//!   for the admin's API and the command line.
+//! - [`auth`]: passwords, bearer tokens, the `CurrentUser` extractor and the role extractors.
 //! - [`api`]: the handlers of `/api/v1` (auth, sync, jobs, parts and vans).
 //! - [`ratelimit`]: a token bucket per bearer token; over it, 429 with `Retry-After`.
 //! - [`openapi`]: the OpenAPI document, served at `/api/v1/openapi.json`.
@@ -17,6 +19,7 @@
 //! visit report, a van's count, what is flagged to the service desk) are `onsite-core`'s: this
 //! crate only does the I/O around them.
 
+pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod checks;

@@ -2,6 +2,10 @@
 //! the demo data, binds, prints the one line the test harness and `cargo xtask serve` wait for
 //! (`onsite-server listening on http://IP:PORT`), and serves until Ctrl-C or SIGTERM, then shuts
 //! down gracefully. Logs go to stderr; stdout carries only that line.
+//!
+//! `onsite-server user add|disable|enable|reset-password|list` manages accounts on the
+//! database directly (the first admin of a new deployment), with the same rules and audit log
+//! as the admin's API (`onsite_server::accounts`); it can run while the server does.
 
 use clap::Parser;
 use onsite_server::ratelimit::RateLimit;
@@ -13,6 +17,8 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "onsite-server", version, about = "Onsite's sync and dispatch server")]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// The SQLite database file (created when missing).
     /// Default: $ONSITE_DATA_DIR/onsite.db, where ONSITE_DATA_DIR defaults to
     /// $XDG_DATA_HOME/onsite or $HOME/.local/share/onsite.
@@ -44,6 +50,131 @@ struct Args {
     /// Days a finished, fully synced job stays on the phones (the server keeps everything).
     #[arg(long, env = "ONSITE_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
     retention_days: u32,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Manage accounts (without the server running, or while it runs).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum UserCommand {
+    /// Creates an account. Without --password-stdin a password is made up and printed, to be
+    /// changed at the first log-in.
+    Add {
+        login: String,
+        /// The person's name, as the desk and the reports show it.
+        #[arg(long)]
+        name: String,
+        /// engineer, senior_engineer, dispatcher, manager or admin; repeat for several.
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<onsite_core::wire::Role>,
+        /// The area (区域/站) an engineer works in.
+        #[arg(long, default_value = "")]
+        area: String,
+        /// A kind of job the engineer is sent on (install, repair, renewal, inspection,
+        /// it_repair); repeat for several.
+        #[arg(long = "duty", value_parser = parse_kind)]
+        duties: Vec<onsite_core::JobKind>,
+        /// Read the password from the first line of standard input (kept as given).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disables an account: its tokens stop at once; its phone may still hand in unsynced work.
+    Disable {
+        login: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Enables a disabled account again.
+    Enable { login: String },
+    /// Sets a new password, to be changed at the next log-in (made up and printed without
+    /// --password-stdin).
+    ResetPassword {
+        login: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lists the accounts.
+    List,
+}
+
+fn parse_role(s: &str) -> Result<onsite_core::wire::Role, String> {
+    onsite_core::wire::Role::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = onsite_core::wire::Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("{s:?} is not a role: one of {}", all.join(", "))
+    })
+}
+
+fn parse_kind(s: &str) -> Result<onsite_core::JobKind, String> {
+    serde_json::from_value(serde_json::Value::String(s.into()))
+        .map_err(|_| format!("{s:?} is not a kind of job: install, repair, renewal, inspection or it_repair"))
+}
+
+/// A password from the first line of standard input, or one made up (printed once).
+fn password(from_stdin: bool) -> Result<(String, bool), String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read standard input: {e}"))?;
+        let line = line.trim_end_matches(['\r', '\n']).to_string();
+        onsite_core::access::check_password(&line).map_err(|e| e.to_string())?;
+        return Ok((line, false));
+    }
+    let made: String = onsite_server::auth::new_token().chars().take(12).collect();
+    Ok((made, true))
+}
+
+/// Runs `onsite-server user ...` on the database at `db_path`.
+fn user_command(db_path: &std::path::Path, command: UserCommand) -> Result<(), String> {
+    use onsite_server::accounts;
+    let mut conn =
+        onsite_server::db::open(db_path).map_err(|e| format!("cannot open {}: {e}", db_path.display()))?;
+    let fail = |e: onsite_server::error::Error| e.to_string();
+    let mut out = std::io::stdout().lock();
+    let mut say = |line: String| writeln!(out, "{line}").map_err(|e| format!("cannot write to stdout: {e}"));
+    match command {
+        UserCommand::Add { login, name, roles, area, duties, password_stdin } => {
+            let (password, made_up) = password(password_stdin)?;
+            let new = onsite_core::wire::NewAccount { login, name, roles, password, area, duties };
+            accounts::check_new(&new).map_err(fail)?;
+            let hash = onsite_server::auth::hash_password(&new.password).map_err(fail)?;
+            let account = accounts::create(&mut conn, None, &new, &hash, made_up).map_err(fail)?;
+            say(format!("created {} ({})", account.login, roles_text(&account.roles)))?;
+            if made_up {
+                say(format!("password: {} (to be changed at the first log-in)", new.password))?;
+            }
+        }
+        UserCommand::Disable { login, reason } => {
+            let account = accounts::set_disabled(&mut conn, None, &login, true, &reason).map_err(fail)?;
+            say(format!("disabled {}", account.login))?;
+        }
+        UserCommand::Enable { login } => {
+            let account = accounts::set_disabled(&mut conn, None, &login, false, "").map_err(fail)?;
+            say(format!("enabled {}", account.login))?;
+        }
+        UserCommand::ResetPassword { login, password_stdin } => {
+            let (password, _) = password(password_stdin)?;
+            let hash = onsite_server::auth::hash_password(&password).map_err(fail)?;
+            let account = accounts::reset_password(&mut conn, None, &login, &hash).map_err(fail)?;
+            say(format!("password set for {} (to be changed at the next log-in)", account.login))?;
+            if !password_stdin {
+                say(format!("password: {password}"))?;
+            }
+        }
+        UserCommand::List => {
+            for a in accounts::list(&conn).map_err(fail)? {
+                let state = if a.disabled { " disabled" } else { "" };
+                say(format!("{}\t{}\t{}\t{}{state}", a.login, a.name, roles_text(&a.roles), a.area))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn roles_text(roles: &[onsite_core::wire::Role]) -> String {
+    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
 }
 
 #[derive(Clone, Debug)]
@@ -112,6 +243,11 @@ async fn run(args: Args) -> Result<(), String> {
     };
     if let Some(parent) = db_path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    if let Some(Command::User(command)) = args.command {
+        return tokio::task::spawn_blocking(move || user_command(&db_path, command))
+            .await
+            .map_err(|e| format!("the account command stopped: {e}"))?;
     }
     let static_dir = args.static_dir.is_dir().then_some(args.static_dir);
     let config = Config {

@@ -8,13 +8,16 @@
 use crate::db::{current_rev, fmt_time, parse_id, parse_time};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
+use onsite_core::access::Permission;
 use onsite_core::event::canonical_order;
 use onsite_core::flags::Raised;
 use onsite_core::parts::{MOVEMENT_TAGS, Part, VanStock};
 use onsite_core::report::Progress;
 use onsite_core::status::derive_status;
 use onsite_core::steps::Step;
-use onsite_core::wire::{EventWire, Flag, FlagKind, JobDetail, JobWire, Role, User, Window};
+use onsite_core::wire::{
+    Account, AccountProfile, EventWire, Flag, FlagKind, JobDetail, JobWire, Role, User, Window,
+};
 use onsite_core::{EventId, Job, JobId, JobKind, Priority, UserId, VisitEvent};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::{BTreeMap, HashMap};
@@ -458,24 +461,76 @@ pub fn van_stock(conn: &Connection, user: UserId) -> Result<VanStock> {
     Ok(VanStock { rev, counts })
 }
 
-/// A user and their password hash.
+/// A user as stored: who they are, their password hash, and the account's state.
 pub struct UserRow {
     pub user: User,
     pub password_hash: String,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub area: String,
+    pub duties: Vec<JobKind>,
 }
 
-fn read_user(row: &Row<'_>) -> rusqlite::Result<(String, String, String, String, String)> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+impl UserRow {
+    /// The account as an admin sees it.
+    pub fn account(&self) -> Account {
+        Account {
+            id: self.user.id,
+            login: self.user.login.clone(),
+            name: self.user.name.clone(),
+            roles: self.user.held().to_vec(),
+            area: self.area.clone(),
+            duties: self.duties.clone(),
+            disabled: self.disabled,
+            must_change_password: self.must_change_password,
+        }
+    }
+}
+
+/// The columns [`parse_user`] reads, the roles as one comma-separated text.
+const USER_COLUMNS: &str = "id, login, name, \
+     (SELECT group_concat(role) FROM user_roles WHERE user_id = users.id), password_hash, \
+     disabled_at IS NOT NULL, must_change_password, area, duties";
+
+type RawUser = (String, String, String, Option<String>, String, bool, bool, String, String);
+
+fn read_user(row: &Row<'_>) -> rusqlite::Result<RawUser> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+        row.get(7)?,
+        row.get(8)?,
+    ))
 }
 
 fn parse_user(
-    (id, login, name, role, password_hash): (String, String, String, String, String),
+    (id, login, name, roles, password_hash, disabled, must_change_password, area, duties): RawUser,
 ) -> Result<UserRow> {
-    let role = Role::parse(&role).ok_or_else(|| Error::internal(format!("bad role {role:?}")))?;
-    Ok(UserRow { user: User { id: parse_id(&id)?, login, name, role }, password_hash })
+    let roles = roles
+        .unwrap_or_default()
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .map(|r| Role::parse(r).ok_or_else(|| Error::internal(format!("bad role {r:?}"))))
+        .collect::<Result<Vec<_>>>()?;
+    if roles.is_empty() {
+        return Err(Error::internal(format!("the account {login:?} holds no role")));
+    }
+    let duties: Vec<JobKind> =
+        serde_json::from_str(&duties).map_err(|e| Error::internal(format!("duties of {login:?}: {e}")))?;
+    Ok(UserRow {
+        user: User::new(parse_id(&id)?, login, name, roles),
+        password_hash,
+        disabled,
+        must_change_password,
+        area,
+        duties,
+    })
 }
-
-const USER_COLUMNS: &str = "id, login, name, role, password_hash";
 
 pub fn user_by_login(conn: &Connection, login: &str) -> Result<Option<UserRow>> {
     let row = conn
@@ -485,38 +540,119 @@ pub fn user_by_login(conn: &Connection, login: &str) -> Result<Option<UserRow>> 
     row.map(parse_user).transpose()
 }
 
-pub fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<User>> {
+pub fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<UserRow>> {
     let row = conn
         .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
         .query_row(params![id.to_string()], read_user)
         .optional()?;
-    Ok(row.map(parse_user).transpose()?.map(|u| u.user))
+    row.map(parse_user).transpose()
 }
 
-/// Every engineer, by login.
-pub fn engineers(conn: &Connection) -> Result<Vec<User>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE role = 'engineer' ORDER BY login"
-    ))?;
+/// Every account, by login.
+pub fn accounts(conn: &Connection) -> Result<Vec<UserRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY login"))?;
     let rows = stmt.query_map([], read_user)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(|r| parse_user(r).map(|u| u.user)).collect()
+    rows.into_iter().map(parse_user).collect()
+}
+
+/// Every engineer who can be sent a job (a field role, not disabled), by login.
+pub fn engineers(conn: &Connection) -> Result<Vec<User>> {
+    Ok(accounts(conn)?
+        .into_iter()
+        .filter(|u| !u.disabled && u.user.may(Permission::Record))
+        .map(|u| u.user)
+        .collect())
 }
 
 /// The engineer a dispatcher names by login; anyone else is a 422.
 pub fn engineer_by_login(conn: &Connection, login: &str) -> Result<User> {
     match user_by_login(conn, login)? {
-        Some(UserRow { user, .. }) if user.role == Role::Engineer => Ok(user),
+        Some(row) if row.disabled => Err(Error::Unprocessable(format!("the account {login:?} is disabled"))),
+        Some(UserRow { user, .. }) if user.may(Permission::Record) => Ok(user),
         Some(_) => Err(Error::Unprocessable(format!("{login:?} is not an engineer"))),
         None => Err(Error::Unprocessable(format!("there is no engineer with login {login:?}"))),
     }
 }
 
+/// Stores a new account with its roles. A login already taken is a 409.
 pub fn insert_user(conn: &Connection, user: &User, password_hash: &str) -> Result<()> {
+    if user_by_login(conn, &user.login)?.is_some() {
+        return Err(Error::Conflict(format!("the login {:?} is taken", user.login)));
+    }
     conn.execute(
-        "INSERT INTO users (id, login, name, role, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![user.id.to_string(), user.login, user.name, user.role.as_str(), password_hash],
+        "INSERT INTO users (id, login, name, password_hash) VALUES (?1, ?2, ?3, ?4)",
+        params![user.id.to_string(), user.login, user.name, password_hash],
+    )?;
+    set_roles(conn, user.id, user.held())
+}
+
+fn set_roles(conn: &Connection, id: UserId, roles: &[Role]) -> Result<()> {
+    conn.execute("DELETE FROM user_roles WHERE user_id = ?1", params![id.to_string()])?;
+    for role in roles {
+        conn.execute(
+            "INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?1, ?2)",
+            params![id.to_string(), role.as_str()],
+        )?;
+    }
+    Ok(())
+}
+
+/// Replaces an account's profile: name, roles, area, duties.
+pub fn set_profile(conn: &Connection, id: UserId, profile: &AccountProfile) -> Result<()> {
+    let duties = serde_json::to_string(&profile.duties).map_err(Error::internal)?;
+    conn.execute(
+        "UPDATE users SET name = ?2, area = ?3, duties = ?4 WHERE id = ?1",
+        params![id.to_string(), profile.name.trim(), profile.area.trim(), duties],
+    )?;
+    set_roles(conn, id, &onsite_core::access::normalise(profile.roles.clone()))
+}
+
+/// Disables an account (and ends its sessions' access tokens at once), or re-enables it.
+pub fn set_disabled(conn: &Connection, id: UserId, disabled: bool, at: DateTime<Utc>) -> Result<()> {
+    let at = disabled.then(|| fmt_time(at));
+    conn.execute("UPDATE users SET disabled_at = ?2 WHERE id = ?1", params![id.to_string(), at])?;
+    Ok(())
+}
+
+/// Sets a password; `must_change` when an admin set it.
+pub fn set_password(conn: &Connection, id: UserId, password_hash: &str, must_change: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
+        params![id.to_string(), password_hash, must_change],
     )?;
     Ok(())
+}
+
+/// Writes one line of the audit log: `actor` did `action` to `subject` (`None`: the command
+/// line), with `detail` (JSON).
+pub fn audit(
+    conn: &Connection,
+    at: DateTime<Utc>,
+    actor: Option<UserId>,
+    action: &str,
+    subject: &str,
+    detail: &serde_json::Value,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![fmt_time(at), actor.map(|a| a.to_string()), action, subject, detail.to_string()],
+    )?;
+    Ok(())
+}
+
+/// The audit log of one subject, oldest first: (time, actor's login or `None`, action, detail).
+pub fn audit_of(
+    conn: &Connection,
+    subject: &str,
+) -> Result<Vec<(DateTime<Utc>, Option<String>, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.at, u.login, a.action, a.detail FROM audit a LEFT JOIN users u ON u.id = a.actor \
+         WHERE a.subject = ?1 ORDER BY a.id",
+    )?;
+    let rows = stmt
+        .query_map(params![subject], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(|(at, who, action, detail)| Ok((parse_time(&at)?, who, action, detail))).collect()
 }
 
 pub fn user_count(conn: &Connection) -> Result<i64> {

@@ -3,8 +3,9 @@
 //!
 //! For every operation: with no token, a garbage token and an expired token, a route that needs
 //! a token answers 401 (never 2xx); then each identity (engineer alice, engineer bob, the
-//! dispatcher) gets exactly the status its role and ownership allow: 403 for the other role's
-//! routes and for another engineer's job, device or van, 404 for what does not exist.
+//! dispatcher, the manager, the admin) gets exactly the status its roles and ownership allow:
+//! 403 for other roles' routes and for another engineer's job, device or van, 404 for what does
+//! not exist.
 
 mod common;
 
@@ -22,6 +23,8 @@ const PUBLIC: [&str; 3] =
 struct World {
     s: Server,
     desk: String,
+    manager: String,
+    admin: String,
     alice: String,
     bob: String,
     alices_job: JobId,
@@ -35,7 +38,8 @@ impl World {
         let alices_job = s.create_job(&desk, Some(ALICE)).await.id;
         let bobs_job = s.create_job(&desk, Some(BOB)).await.id;
         s.put_part(&desk, "P1", false).await;
-        World { s, desk, alice, bob, alices_job, bobs_job }
+        let (manager, admin) = (s.login(MANAGER).await, s.login(ADMIN).await);
+        World { s, desk, manager, admin, alice, bob, alices_job, bobs_job }
     }
 
     async fn call(
@@ -71,6 +75,10 @@ impl World {
     fn name(&self, token: &str) -> &'static str {
         if token == self.desk {
             "desk"
+        } else if token == self.manager {
+            "manager"
+        } else if token == self.admin {
+            "admin"
         } else if token == self.alice {
             "alice"
         } else if token == self.bob {
@@ -100,6 +108,16 @@ impl World {
             "PUT /api/v1/parts/{sku}" => {
                 Some(json!({"sku": "P1", "zh": "配件", "en": "Part", "serialised": false}))
             }
+            "POST /api/v1/auth/password" => {
+                Some(json!({"current": "not the password", "new": "a-new-password"}))
+            }
+            "POST /api/v1/accounts" => {
+                Some(json!({"login": "new.one", "name": "新人", "roles": ["engineer"],
+                "password": "initial-2026"}))
+            }
+            "PUT /api/v1/accounts/{login}" => Some(json!({"name": "王芳", "roles": ["engineer"]})),
+            "PUT /api/v1/accounts/{login}/disabled" => Some(json!({"disabled": false})),
+            "PUT /api/v1/accounts/{login}/password" => Some(json!({"password": "initial-2026"})),
             _ => None,
         }
     }
@@ -109,6 +127,9 @@ impl World {
         use StatusCode as S;
         let (get, post, put) = (Method::GET, Method::POST, Method::PUT);
         let (alice, bob, desk) = (self.alice.as_str(), self.bob.as_str(), self.desk.as_str());
+        let (manager, admin) = (self.manager.as_str(), self.admin.as_str());
+        // Every identity but the admin gets 403 on the admin's routes.
+        let not_admin = [alice, bob, desk, manager];
         let body = self.body(key);
         let body = body.as_ref();
         match key {
@@ -148,7 +169,9 @@ impl World {
                 }
             }
             "POST /api/v1/sync/push" => {
-                self.expect(desk, &post, "/api/v1/sync/push", body, S::FORBIDDEN).await;
+                for who in [desk, manager, admin] {
+                    self.expect(who, &post, "/api/v1/sync/push", body, S::FORBIDDEN).await;
+                }
                 let phone = device();
                 let own = json!({"device_id": phone, "events": [note(self.alices_job, phone, 1)]});
                 self.expect(alice, &post, "/api/v1/sync/push", Some(&own), S::OK).await;
@@ -164,7 +187,9 @@ impl World {
                 assert_eq!(error_body(res, S::FORBIDDEN).await.events[0].code, RejectCode::ForeignDevice);
             }
             "GET /api/v1/sync/pull" => {
-                self.expect(desk, &get, "/api/v1/sync/pull", None, S::FORBIDDEN).await;
+                for who in [desk, manager, admin] {
+                    self.expect(who, &get, "/api/v1/sync/pull", None, S::FORBIDDEN).await;
+                }
                 for (who, mine, theirs) in
                     [(alice, self.alices_job, self.bobs_job), (bob, self.bobs_job, self.alices_job)]
                 {
@@ -179,13 +204,18 @@ impl World {
                 }
             }
             "POST /api/v1/jobs" => {
-                self.expect(alice, &post, "/api/v1/jobs", body, S::FORBIDDEN).await;
+                // A manager reads the desk's jobs but does not dispatch (unless also a dispatcher).
+                for who in [alice, manager, admin] {
+                    self.expect(who, &post, "/api/v1/jobs", body, S::FORBIDDEN).await;
+                }
                 self.expect(desk, &post, "/api/v1/jobs", body, S::CREATED).await;
             }
             "GET /api/v1/jobs" => {
                 self.expect(alice, &get, "/api/v1/jobs", None, S::FORBIDDEN).await;
                 self.expect(alice, &get, "/api/v1/jobs?engineer=alice", None, S::FORBIDDEN).await;
+                self.expect(admin, &get, "/api/v1/jobs", None, S::FORBIDDEN).await;
                 self.expect(desk, &get, "/api/v1/jobs", None, S::OK).await;
+                self.expect(manager, &get, "/api/v1/jobs", None, S::OK).await;
             }
             "GET /api/v1/jobs/{id}" => {
                 let (mine, theirs) =
@@ -195,6 +225,8 @@ impl World {
                 self.expect(alice, &get, &theirs, None, S::NOT_FOUND).await;
                 self.expect(bob, &get, &mine, None, S::NOT_FOUND).await;
                 self.expect(desk, &get, &theirs, None, S::OK).await;
+                self.expect(manager, &get, &theirs, None, S::OK).await;
+                self.expect(admin, &get, &theirs, None, S::NOT_FOUND).await;
                 let missing = format!("/api/v1/jobs/{}", uuid::Uuid::new_v4());
                 self.expect(alice, &get, &missing, None, S::NOT_FOUND).await;
             }
@@ -204,6 +236,7 @@ impl World {
                 // An engineer cannot take a job, not even their own or by naming themselves.
                 self.expect(alice, &put, &mine, body, S::FORBIDDEN).await;
                 self.expect(alice, &put, &theirs, body, S::FORBIDDEN).await;
+                self.expect(manager, &put, &mine, body, S::FORBIDDEN).await;
                 self.expect(desk, &put, &mine, body, S::OK).await;
                 let missing = format!("/api/v1/jobs/{}/assignee", uuid::Uuid::new_v4());
                 self.expect(desk, &put, &missing, body, S::NOT_FOUND).await;
@@ -217,7 +250,9 @@ impl World {
             }
             "GET /api/v1/engineers" => {
                 self.expect(alice, &get, "/api/v1/engineers", None, S::FORBIDDEN).await;
+                self.expect(admin, &get, "/api/v1/engineers", None, S::FORBIDDEN).await;
                 self.expect(desk, &get, "/api/v1/engineers", None, S::OK).await;
+                self.expect(manager, &get, "/api/v1/engineers", None, S::OK).await;
             }
             "GET /api/v1/engineers/{login}/van" => {
                 self.expect(alice, &get, "/api/v1/engineers/alice/van", None, S::OK).await;
@@ -230,6 +265,7 @@ impl World {
             }
             "POST /api/v1/engineers/{login}/van" => {
                 self.expect(alice, &post, "/api/v1/engineers/alice/van", body, S::FORBIDDEN).await;
+                self.expect(manager, &post, "/api/v1/engineers/alice/van", body, S::FORBIDDEN).await;
                 self.expect(bob, &post, "/api/v1/engineers/alice/van", body, S::FORBIDDEN).await;
                 self.expect(desk, &post, "/api/v1/engineers/alice/van", body, S::OK).await;
                 self.expect(desk, &post, "/api/v1/engineers/nobody/van", body, S::NOT_FOUND).await;
@@ -242,6 +278,44 @@ impl World {
             "PUT /api/v1/parts/{sku}" => {
                 self.expect(alice, &put, "/api/v1/parts/P1", body, S::FORBIDDEN).await;
                 self.expect(desk, &put, "/api/v1/parts/P1", body, S::OK).await;
+            }
+            "POST /api/v1/auth/password" => {
+                // Anyone may change their own password, given the current one.
+                for who in [alice, desk, manager, admin] {
+                    self.expect(who, &post, "/api/v1/auth/password", body, S::FORBIDDEN).await;
+                }
+                let right = json!({"current": PASSWORD, "new": PASSWORD});
+                self.expect(bob, &post, "/api/v1/auth/password", Some(&right), S::NO_CONTENT).await;
+            }
+            "GET /api/v1/accounts" => {
+                for who in not_admin {
+                    self.expect(who, &get, "/api/v1/accounts", None, S::FORBIDDEN).await;
+                }
+                self.expect(admin, &get, "/api/v1/accounts", None, S::OK).await;
+            }
+            "POST /api/v1/accounts" => {
+                for who in not_admin {
+                    self.expect(who, &post, "/api/v1/accounts", body, S::FORBIDDEN).await;
+                }
+                self.expect(admin, &post, "/api/v1/accounts", body, S::CREATED).await;
+            }
+            "PUT /api/v1/accounts/{login}" | "PUT /api/v1/accounts/{login}/disabled" => {
+                let path = self.concrete(key.trim_start_matches("PUT "));
+                for who in not_admin {
+                    self.expect(who, &put, &path, body, S::FORBIDDEN).await;
+                }
+                self.expect(admin, &put, &path, body, S::OK).await;
+                self.expect(admin, &put, &path.replace("/alice", "/nobody"), body, S::NOT_FOUND).await;
+            }
+            "PUT /api/v1/accounts/{login}/password" => {
+                for who in not_admin {
+                    self.expect(who, &put, "/api/v1/accounts/alice/password", body, S::FORBIDDEN).await;
+                }
+                // On an account of its own: a reset makes its person change the password.
+                let made = json!({"login": "reset.me", "name": "重置", "roles": ["engineer"], "password": "initial-2026"});
+                self.expect(admin, &post, "/api/v1/accounts", Some(&made), S::CREATED).await;
+                self.expect(admin, &put, "/api/v1/accounts/reset.me/password", body, S::OK).await;
+                self.expect(admin, &put, "/api/v1/accounts/nobody/password", body, S::NOT_FOUND).await;
             }
             _ => return false,
         }

@@ -3,19 +3,19 @@
 
 use crate::AppState;
 use crate::auth::{
-    BAD_LOGIN, CurrentUser, burn_verification, issue_session, new_family, refresh_session, revoke_family,
-    verify_password,
+    BAD_LOGIN, TokenHolder, burn_verification, hash_password, issue_session, new_family, refresh_session,
+    revoke_family, verify_password,
 };
 use crate::db::now;
 use crate::error::{ApiJson, Error, Result};
 use crate::login_guard::too_many;
-use crate::store;
+use crate::store::{self, UserRow};
 use axum::extract::ConnectInfo;
 use axum::extract::FromRequestParts;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use onsite_core::wire::{ErrorBody, LoginRequest, MAX_TOKEN, RefreshRequest, Session, User};
+use onsite_core::wire::{ErrorBody, LoginRequest, MAX_TOKEN, PasswordChange, RefreshRequest, Session, User};
 use rusqlite::OptionalExtension;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
@@ -31,6 +31,7 @@ use std::time::Instant;
         (status = 200, description = "Logged in", body = Session),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Wrong login or password (one message for both)", body = ErrorBody),
+        (status = 403, description = "`account_disabled`: the password is right but an admin disabled the account", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
         (status = 415, description = "A body that is not `application/json`", body = ErrorBody),
         (status = 422, description = "JSON of the wrong shape, or a login or password over its length", body = ErrorBody),
@@ -54,25 +55,29 @@ pub async fn login(
     let login = req.login.clone();
     let found = state.db.read(move |conn| store::user_by_login(conn, &login)).await?;
     let password = req.password;
-    let checked = tokio::task::spawn_blocking(move || -> Result<Option<User>> {
+    let checked = tokio::task::spawn_blocking(move || -> Result<Option<UserRow>> {
         Ok(match found {
             None => {
                 burn_verification(&password);
                 None
             }
-            Some(found) if verify_password(&password, &found.password_hash)? => Some(found.user),
+            Some(found) if verify_password(&password, &found.password_hash)? => Some(found),
             Some(_) => None,
         })
     })
     .await?;
     drop(turn);
-    let Some(user) = checked? else {
+    let Some(account) = checked? else {
         guard.failed(&req.login, addr, Instant::now());
         return Err(Error::Unauthorized(BAD_LOGIN.into()));
     };
     guard.succeeded(&req.login);
+    // Told only to the one who knows the password.
+    if account.disabled {
+        return Err(Error::AccountDisabled("this account is disabled: ask your admin".into()));
+    }
     let ttl = state.config.lifetimes();
-    let session = state.db.run(move |conn| issue_session(conn, &user, &new_family(), now(), ttl)).await?;
+    let session = state.db.run(move |conn| issue_session(conn, &account, &new_family(), now(), ttl)).await?;
     tracing::info!(login = %session.user.login, "logged in");
     Ok(ApiJson(session))
 }
@@ -116,7 +121,7 @@ pub async fn refresh(
         (status = 401, description = "No valid token", body = ErrorBody),
     )
 )]
-pub async fn logout(State(state): State<AppState>, me: CurrentUser) -> Result<StatusCode> {
+pub async fn logout(State(state): State<AppState>, TokenHolder(me): TokenHolder) -> Result<StatusCode> {
     let hash = me.token_hash;
     state
         .db
@@ -146,8 +151,75 @@ pub async fn logout(State(state): State<AppState>, me: CurrentUser) -> Result<St
         (status = 401, description = "No valid token", body = ErrorBody),
     )
 )]
-pub async fn me(me: CurrentUser) -> ApiJson<User> {
+pub async fn me(TokenHolder(me): TokenHolder) -> ApiJson<User> {
     ApiJson(me.user)
+}
+
+/// Changes one's own password: the current one, then the new one (8 characters or more). Ends
+/// an admin's demand to change it. The sessions stay.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/password",
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The current password is wrong (`forbidden`), or the account is disabled", body = ErrorBody),
+        (status = 415, description = "A body that is not `application/json`", body = ErrorBody),
+        (status = 422, description = "The new password breaks its rule (`field`: password)", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords for this account: wait `Retry-After` seconds", body = ErrorBody),
+        (status = 503, description = "Too many passwords being checked at once: wait `Retry-After` seconds", body = ErrorBody),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    TokenHolder(me): TokenHolder,
+    ApiJson(req): ApiJson<PasswordChange>,
+) -> Result<StatusCode> {
+    if me.disabled {
+        return Err(Error::AccountDisabled("this account is disabled: ask your admin".into()));
+    }
+    onsite_core::access::check_password(&req.new)?;
+    if req.current.chars().count() > onsite_core::wire::MAX_PASSWORD {
+        return Err(Error::Forbidden("the current password is wrong".into()));
+    }
+    // The current password is checked as a log-in is: the same waits after failures.
+    let guard = &state.login_guard;
+    let login = me.user.login.clone();
+    guard.check(&login, addr, Instant::now()).map_err(too_many)?;
+    let turn = guard.hash_turn().await?;
+    let id = me.user.id;
+    let found = state.db.read(move |conn| store::user_by_id(conn, id)).await?;
+    let found = found.ok_or_else(|| Error::Unauthorized("the account is gone".into()))?;
+    let (current, new) = (req.current, req.new);
+    let hashed = tokio::task::spawn_blocking(move || -> Result<Option<String>> {
+        if !verify_password(&current, &found.password_hash)? {
+            return Ok(None);
+        }
+        hash_password(&new).map(Some)
+    })
+    .await??;
+    drop(turn);
+    let Some(hash) = hashed else {
+        guard.failed(&login, addr, Instant::now());
+        return Err(Error::Forbidden("the current password is wrong".into()));
+    };
+    guard.succeeded(&login);
+    state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            store::set_password(&tx, id, &hash, false)?;
+            store::audit(&tx, now(), Some(id), "password_changed", &id.to_string(), &serde_json::json!({}))?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The client's address (the TCP peer's), when the server was started by [`crate::serve`].

@@ -9,7 +9,7 @@
 //! previous engineer's pull drops the job.
 
 use crate::AppState;
-use crate::auth::{CurrentUser, Dispatcher, Engineer};
+use crate::auth::{CurrentUser, DeskReader, Dispatcher, Engineer};
 use crate::db::{next_rev, now};
 use crate::error::{ApiJson, ApiPath, ApiQuery, Error, Result};
 use crate::store::{self, JOB_COLUMNS};
@@ -19,7 +19,7 @@ use chrono::SubsecRound;
 use onsite_core::JobId;
 use onsite_core::sla::SlaState;
 use onsite_core::status::JobStatus;
-use onsite_core::wire::{AssignRequest, ErrorBody, JobDetail, JobWire, NewJob, Role, User, Window};
+use onsite_core::wire::{AssignRequest, ErrorBody, JobDetail, JobWire, NewJob, User, Window};
 use rusqlite::{TransactionBehavior, params};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -158,7 +158,7 @@ pub async fn get(
             // One read transaction: the job, its events and its flags agree.
             let tx = conn.transaction()?;
             let job = store::load_job(&tx, id)?
-                .filter(|job| user.role != Role::Engineer || job.assignee == Some(user.id))
+                .filter(|job| onsite_core::access::may_read(user.held(), job.assignee == Some(user.id)))
                 .ok_or_else(|| Error::NotFound("no such job".into()))?;
             store::job_detail(&tx, job, now())
         })
@@ -193,12 +193,12 @@ pub struct JobsQuery {
         (status = 200, description = "The matching jobs (none when the engineer is unknown)", body = Vec<JobDetail>),
         (status = 400, description = "An unknown status or SLA state, an engineer login over its length, or a filter that is not true or false", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Not a dispatcher", body = ErrorBody),
+        (status = 403, description = "Not the service desk or a manager", body = ErrorBody),
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
-    _me: Dispatcher,
+    _me: DeskReader,
     ApiQuery(query): ApiQuery<JobsQuery>,
 ) -> Result<ApiJson<Vec<JobDetail>>> {
     let status = match query.status.as_deref() {
@@ -279,7 +279,7 @@ fn flagged(detail: &JobDetail) -> bool {
         (status = 403, description = "Not a dispatcher", body = ErrorBody),
     )
 )]
-pub async fn engineers(State(state): State<AppState>, _me: Dispatcher) -> Result<ApiJson<Vec<User>>> {
+pub async fn engineers(State(state): State<AppState>, _me: DeskReader) -> Result<ApiJson<Vec<User>>> {
     let list = state.db.read(|conn| store::engineers(conn)).await?;
     Ok(ApiJson(list))
 }

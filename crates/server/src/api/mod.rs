@@ -1,6 +1,7 @@
 //! The routes of `/api/v1` and what they share.
 //!
-//! - [`auth`]: log in, refresh, log out, who am I.
+//! - [`auth`]: log in, refresh, log out, who am I, change one's password.
+//! - [`accounts`]: the admin's accounts: create, change, disable, reset a password.
 //! - [`sync`]: the engineer's push of visit events and pull of changes.
 //! - [`jobs`]: the service desk's dispatch: open, (re)assign, list and read jobs.
 //! - [`parts`]: the parts catalogue and the stock on engineers' vans.
@@ -10,6 +11,7 @@
 //! too many requests for one token a JSON 429 with `Retry-After`. API answers carry `Cache-Control: no-store`:
 //! they hold customers' data and must never be served from a cache.
 
+pub mod accounts;
 pub mod auth;
 pub mod jobs;
 pub mod parts;
@@ -35,6 +37,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/refresh", post(auth::refresh))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/me", get(auth::me))
+        .route("/api/v1/auth/password", post(auth::change_password))
+        .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
+        .route("/api/v1/accounts/{login}", put(accounts::put_profile))
+        .route("/api/v1/accounts/{login}/disabled", put(accounts::put_disabled))
+        .route("/api/v1/accounts/{login}/password", put(accounts::put_password))
         .route("/api/v1/sync/push", post(sync::push))
         .route("/api/v1/sync/pull", get(sync::pull))
         .route("/api/v1/jobs", post(jobs::create).get(jobs::list))
@@ -80,6 +87,7 @@ async fn method_not_allowed() -> Response {
         error: ErrorCode::BadRequest,
         message: "this endpoint does not take that method".into(),
         events: Vec::new(),
+        field: None,
     });
     *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
     response.into_response()

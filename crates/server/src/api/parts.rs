@@ -14,7 +14,7 @@ use crate::error::{ApiJson, ApiPath, Error, Result};
 use crate::store;
 use axum::extract::State;
 use onsite_core::parts::{Part, VanStock};
-use onsite_core::wire::{ErrorBody, Role, User, VanIssue};
+use onsite_core::wire::{ErrorBody, User, VanIssue};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The whole parts catalogue.
@@ -90,7 +90,7 @@ pub async fn put(
 /// The engineer named in the path; anyone else is a 404.
 fn engineer_in_path(conn: &Connection, login: &str) -> Result<User> {
     match store::user_by_login(conn, login)? {
-        Some(found) if found.user.role == Role::Engineer => Ok(found.user),
+        Some(found) if found.user.may(onsite_core::access::Permission::Record) => Ok(found.user),
         _ => Err(Error::NotFound(format!("there is no engineer with login {login:?}"))),
     }
 }
@@ -165,7 +165,7 @@ pub async fn van(
     me: CurrentUser,
     ApiPath(login): ApiPath<String>,
 ) -> Result<ApiJson<VanStock>> {
-    if me.user.role == Role::Engineer && me.user.login != login {
+    if !onsite_core::access::may_read(me.user.held(), me.user.login == login) {
         return Err(Error::Forbidden("an engineer may read only their own van".into()));
     }
     let van = state

@@ -35,7 +35,7 @@
 //! and the parts catalogue when the cursor is 0 or a part changed after it.
 
 use crate::AppState;
-use crate::auth::Engineer;
+use crate::auth::{Engineer, Pusher};
 use crate::db::{current_rev, now, parse_id, set_rev};
 use crate::error::{ApiJson, ApiQuery, Error, Result};
 use crate::store::{self, EVENT_COLUMNS, JOB_COLUMNS, StoredEvent};
@@ -74,7 +74,7 @@ use std::collections::{HashMap, HashSet};
 )]
 pub async fn push(
     State(state): State<AppState>,
-    Engineer(me): Engineer,
+    Pusher(me): Pusher,
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<ApiJson<PushResponse>> {
     if req.events.len() > PUSH_MAX {
@@ -452,7 +452,7 @@ mod tests {
         let dir = tempfile::tempdir().map_err(Error::internal)?;
         let conn = crate::db::open(&dir.path().join("t.db"))?;
         let user = UserId(Uuid::from_u128(7));
-        let u = User { id: user, login: "wang.fang".into(), name: "王芳".into(), role: Role::Engineer };
+        let u = User::new(user, "wang.fang".into(), "王芳".into(), vec![Role::Engineer]);
         store::insert_user(&conn, &u, "x")?;
         Ok((dir, conn, user))
     }

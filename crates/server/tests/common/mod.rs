@@ -2,7 +2,7 @@
 //! HTTP, with helpers to log in, open jobs and build and push events.
 //!
 //! Accounts seeded in every test server: `desk` (dispatcher), `alice` and `bob` (engineers),
-//! all with [`PASSWORD`]. [`Phone`] records events the way the app does (one device, its own
+//! `boss` (manager), `root` (admin), all with [`PASSWORD`]. [`Phone`] records events the way the app does (one device, its own
 //! sequence numbers) and seals sign-offs with the core's `seal`.
 #![allow(dead_code)]
 
@@ -25,6 +25,8 @@ pub const PASSWORD: &str = "correct horse";
 pub const DISPATCHER: &str = "desk";
 pub const ALICE: &str = "alice";
 pub const BOB: &str = "bob";
+pub const MANAGER: &str = "boss";
+pub const ADMIN: &str = "root";
 
 pub struct Server {
     pub url: String,
@@ -50,8 +52,10 @@ fn seed_accounts(state: &AppState) -> impl Future<Output = ()> {
                 (DISPATCHER, "服务台", Role::Dispatcher),
                 (ALICE, "王芳", Role::Engineer),
                 (BOB, "李雷", Role::Engineer),
+                (MANAGER, "刘经理", Role::Manager),
+                (ADMIN, "管理员", Role::Admin),
             ] {
-                let user = User { id: UserId(Uuid::new_v4()), login: login.into(), name: name.into(), role };
+                let user = User::new(UserId(Uuid::new_v4()), login.into(), name.into(), vec![role]);
                 store::insert_user(conn, &user, &hash)?;
             }
             Ok(())
