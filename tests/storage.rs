@@ -187,14 +187,10 @@ fn logging_out_keeps_unsynced_work() {
     let session = Session {
         token: "t".into(),
         expires_at: now(),
-        user: User {
-            id: UserId(Uuid::from_u128(7)),
-            login: "wang.fang".into(),
-            name: "王芳".into(),
-            role: Role::Engineer,
-        },
+        user: User::new(UserId(Uuid::from_u128(7)), "wang.fang".into(), "王芳".into(), vec![Role::Engineer]),
         refresh_token: Some("r".into()),
         refresh_expires_at: Some(now()),
+        must_change_password: false,
     };
     Store::save_session(&session).unwrap();
     assert_eq!(Store::session().unwrap(), Some(session));
