@@ -32,7 +32,9 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
+  // The API, and the desk console (its own app, online only), are never the phone's to answer.
   if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  if (url.pathname === '/desk' || url.pathname.startsWith('/desk/')) return;
 
   if (request.mode === 'navigate') {
     // The app is one page: every route is index.html. Network first keeps it fresh online;

@@ -6,40 +6,11 @@
 //! "i18n crate"), about 30 % of the app's size budget, so the table stays.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use onsite_core::JobStatus;
 use onsite_core::event::EventError;
-use onsite_core::job::JobKind;
-use onsite_core::sla::SlaKind;
 use onsite_core::status::Action;
 use onsite_core::sync::SyncProblem;
 use onsite_core::wire::RejectCode;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub const fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    /// From a stored choice or a browser language tag: Chinese tags give Chinese, others English.
-    pub fn from_tag(tag: &str) -> Lang {
-        if tag.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
-    }
-
-    pub const fn other(self) -> Lang {
-        match self {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        }
-    }
-}
+pub use onsite_core::words::{Lang, kind, priority, sla, status};
 
 macro_rules! messages {
     ($($key:ident => $zh:literal, $en:literal;)*) => {
@@ -252,38 +223,6 @@ messages! {
     StarsN => "{n} 星", "{n} stars";
 }
 
-pub fn kind(lang: Lang, kind: JobKind) -> &'static str {
-    match (kind, lang) {
-        (JobKind::Install, Lang::Zh) => "报装",
-        (JobKind::Install, Lang::En) => "Install",
-        (JobKind::Repair, Lang::Zh) => "报修",
-        (JobKind::Repair, Lang::En) => "Repair",
-        (JobKind::Renewal, Lang::Zh) => "续费",
-        (JobKind::Renewal, Lang::En) => "Renewal",
-        (JobKind::Inspection, Lang::Zh) => "巡检",
-        (JobKind::Inspection, Lang::En) => "Inspection",
-        (JobKind::ItRepair, Lang::Zh) => "IT现场维修",
-        (JobKind::ItRepair, Lang::En) => "On-site IT repair",
-    }
-}
-
-pub fn status(lang: Lang, status: JobStatus) -> &'static str {
-    match (status, lang) {
-        (JobStatus::Assigned, Lang::Zh) => "已派单",
-        (JobStatus::Assigned, Lang::En) => "Assigned",
-        (JobStatus::Contacted, Lang::Zh) => "已联系",
-        (JobStatus::Contacted, Lang::En) => "Contacted",
-        (JobStatus::EnRoute, Lang::Zh) => "在途",
-        (JobStatus::EnRoute, Lang::En) => "On the way",
-        (JobStatus::OnSite, Lang::Zh) => "已到场",
-        (JobStatus::OnSite, Lang::En) => "On site",
-        (JobStatus::Completed, Lang::Zh) => "已完成",
-        (JobStatus::Completed, Lang::En) => "Completed",
-        (JobStatus::CouldNotComplete, Lang::Zh) => "无法完成",
-        (JobStatus::CouldNotComplete, Lang::En) => "Could not complete",
-    }
-}
-
 pub fn action(lang: Lang, action: Action) -> &'static str {
     match (action, lang) {
         (Action::Contact, Lang::Zh) => "标记已联系",
@@ -337,19 +276,6 @@ pub fn event(lang: Lang, kind: &onsite_core::EventKind) -> &'static str {
     }
 }
 
-pub fn sla(lang: Lang, kind: SlaKind) -> &'static str {
-    match (kind, lang) {
-        (SlaKind::Contact, Lang::Zh) => "10分钟内联系用户",
-        (SlaKind::Contact, Lang::En) => "Contact within 10 min",
-        (SlaKind::OnSite, Lang::Zh) => "1小时内到场",
-        (SlaKind::OnSite, Lang::En) => "On site within 1 h",
-        (SlaKind::Finish, Lang::Zh) => "按时完成安装",
-        (SlaKind::Finish, Lang::En) => "Install finished",
-        (SlaKind::Appointment, Lang::Zh) => "按预约时间到场",
-        (SlaKind::Appointment, Lang::En) => "Arrive as agreed",
-    }
-}
-
 pub fn reject(lang: Lang, code: RejectCode) -> &'static str {
     match (code, lang) {
         (RejectCode::Invalid, Lang::Zh) => "记录内容不符合要求",
@@ -364,20 +290,6 @@ pub fn reject(lang: Lang, code: RejectCode) -> &'static str {
         (RejectCode::Conflict, Lang::En) => "The server holds a different record with this id",
         (RejectCode::SeqTaken, Lang::Zh) => "记录序号冲突",
         (RejectCode::SeqTaken, Lang::En) => "The record's sequence number is taken",
-    }
-}
-
-pub fn priority(lang: Lang, p: onsite_core::Priority) -> &'static str {
-    use onsite_core::Priority as P;
-    match (p, lang) {
-        (P::Low, Lang::Zh) => "低",
-        (P::Low, Lang::En) => "Low",
-        (P::Normal, Lang::Zh) => "普通",
-        (P::Normal, Lang::En) => "Normal",
-        (P::High, Lang::Zh) => "高",
-        (P::High, Lang::En) => "High",
-        (P::Urgent, Lang::Zh) => "紧急",
-        (P::Urgent, Lang::En) => "Urgent",
     }
 }
 

@@ -483,6 +483,12 @@ impl Store {
     }
 
     /// Logs out on this phone. Removes only the token: jobs and unsynced events stay.
+    /// Hands a session to the desk console (its own key, `onsite.desk.session`): a desk account
+    /// that logged in here is opened there, logged in.
+    pub fn hand_to_desk(session: &Session) -> Result<(), StoreError> {
+        Self::write("onsite.desk.session", session)
+    }
+
     pub fn clear_session() -> Result<(), StoreError> {
         Self::raw()?.remove_item(SESSION).map_err(map_js)
     }

@@ -2,6 +2,7 @@
 
 mod use_clock;
 mod use_connectivity;
+mod use_desk_handoff;
 mod use_open_job;
 mod use_other_tabs;
 mod use_persistent_storage;
@@ -10,6 +11,7 @@ mod use_service_worker;
 
 pub use use_clock::use_clock;
 pub use use_connectivity::use_connectivity;
+pub use use_desk_handoff::use_desk_handoff;
 pub use use_open_job::use_open_job;
 pub use use_other_tabs::use_other_tabs;
 pub use use_persistent_storage::{ios_browser_tab, use_persistent_storage};

@@ -1,8 +1,8 @@
 //! `/login`: the engineer logs in. The first log in needs the network; after that the app works
 //! offline, and an expired login only stops sync, never recording.
 //!
-//! A service desk account (no field role, `onsite_core::access::works_in_the_field`) is told to
-//! use the desk console and nothing is stored. An account whose password an admin set
+//! A service desk account (no field role, `onsite_core::access::works_in_the_field`) is sent to
+//! the desk console, logged in there (`use_desk_handoff`); nothing of the phone's is stored. An account whose password an admin set
 //! (`Session::must_change_password`) chooses its own first; its session is stored only then.
 
 use crate::api::{self, ApiError};
@@ -76,6 +76,7 @@ pub fn LoginPage() -> impl IntoView {
     let new_password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
 
+    let handoff = crate::hooks::use_desk_handoff();
     let submit = {
         let start = start.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -86,13 +87,17 @@ pub fn LoginPage() -> impl IntoView {
             busy.set(true);
             error.set(None);
             let start = start.clone();
+            let handoff = handoff.clone();
             spawn_local(async move {
                 let lang = i18n.lang.get_untracked();
                 let result = api::login(login.get_untracked().trim(), &password.get_untracked()).await;
                 busy.set(false);
                 match result {
                     Ok(session) if !works_in_the_field(session.user.held()) => {
-                        error.set(Some(Msg::DeskAccount.text(lang).to_string()));
+                        // The desk's console, logged in; if that cannot be done, say where to go.
+                        if handoff(session).is_err() {
+                            error.set(Some(Msg::DeskAccount.text(lang).to_string()));
+                        }
                     }
                     Ok(session) if session.must_change_password => changing.set(Some(session)),
                     Ok(session) => {

@@ -50,10 +50,10 @@ for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
       expect(again.status()).toBe(200);
     });
 
-    test(`a service desk account is told to use the desk console, and nothing is stored (${locale})`, async ({ page }) => {
+    test(`a service desk account is sent to the desk console, logged in, and the phone keeps nothing (${locale})`, async ({ page }) => {
       await fillLogIn(page, 'desk', PASSWORD);
-      await expect(page.getByRole('alert')).toHaveText(zh ? /这是服务台账号/ : /This is a service desk account/);
-      await expect(page).toHaveURL(/\/login$/);
+      await expect(page).toHaveURL(/\/desk\/?$/);
+      await expect(page.getByTestId('who')).toContainText('服务台');
       expect(await page.evaluate(() => localStorage.getItem('onsite.v1.session'))).toBeNull();
     });
 

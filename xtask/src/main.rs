@@ -55,18 +55,23 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the release app into dist/ and the server into target/server/.
+/// Builds the release phone app into dist/, the desk console into dist/desk/ (after: the phone
+/// app's build empties dist/), and the server into target/server/.
 pub fn build(tools: &setup::Tools) -> Result<()> {
     let root = root();
-    util::step("building the app (release, wasm-opt -Oz)");
-    util::run(
-        util::cmd("trunk", &root)
-            .args(["build", "--release", "--offline"])
+    let trunk = |dir: std::path::PathBuf| {
+        let mut c = util::cmd("trunk", &dir);
+        c.args(["build", "--release", "--offline"])
             .env("PATH", tools.path_with_node_bin())
             // Cargo's own variables from `cargo run` would leak into Trunk's cargo build.
             .env_remove("CARGO_TARGET_DIR")
-            .env_remove("RUSTFLAGS"),
-    )?;
+            .env_remove("RUSTFLAGS");
+        c
+    };
+    util::step("building the phone app (release, wasm-opt -Oz)");
+    util::run(&mut trunk(root.clone()))?;
+    util::step("building the desk console (release, wasm-opt -Oz) into dist/desk/");
+    util::run(&mut trunk(root.join("crates/desk")))?;
     util::step("building the server");
     util::run(util::cmd("cargo", &root).args(["build", "--profile", "server", "-p", "onsite-server"]))?;
     Ok(())

@@ -122,9 +122,11 @@ pub fn run() -> Result<()> {
     util::step("formatting (cargo fmt --check)");
     util::run(util::cmd("cargo", &root).args(["fmt", "--all", "--check"]))?;
 
-    util::step("core, server and build-tool tests (native; the server over HTTP on a real SQLite file)");
+    util::step(
+        "core, server, console and build-tool tests (native; the server over HTTP on a real SQLite file)",
+    );
     table.push((
-        "native (core, server, xtask)",
+        "native (core, server, desk, xtask)",
         run_counted(
             util::cmd("cargo", &root).args([
                 "test",
@@ -132,6 +134,8 @@ pub fn run() -> Result<()> {
                 "onsite-core",
                 "-p",
                 "onsite-server",
+                "-p",
+                "onsite-desk",
                 "-p",
                 "xtask",
             ]),

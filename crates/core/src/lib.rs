@@ -38,6 +38,7 @@ pub mod steps;
 pub mod stored;
 pub mod sync;
 pub mod wire;
+pub mod words;
 
 pub use event::{EventKind, VisitEvent};
 pub use ids::{DeviceId, EventId, JobId, UserId};

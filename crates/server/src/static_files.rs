@@ -1,4 +1,6 @@
-//! The built phone app (Trunk's `dist/`), served from the same origin as the API.
+//! The built phone app (Trunk's `dist/`) and the desk console (`dist/desk/`, under `/desk/`),
+//! served from the same origin as the API. Each is its own single-page app, with its own
+//! `index.html` for its client-side routes and its own Content-Security-Policy.
 //!
 //! - Every path outside `/api` is looked up in the directory. A path with no file extension that
 //!   names no file is a client-side route (`/login`, `/jobs/<id>`) and gets `index.html` with
@@ -33,8 +35,23 @@ use tower_http::services::{ServeDir, ServeFile};
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const NO_CACHE: &str = "no-cache";
 
-/// A router that serves `dir` as described above; use it as the app's fallback.
+/// Where the desk console is served.
+pub const DESK: &str = "/desk";
+
+/// A router that serves the phone app in `dir`, and the desk console in `dir/desk` under
+/// [`DESK`] when it was built; use it as the app's fallback.
 pub fn service(dir: &Path) -> Router {
+    let phone = spa(dir);
+    let desk_dir = dir.join("desk");
+    if !desk_dir.join("index.html").is_file() {
+        return phone;
+    }
+    // `/desk` and `/desk/...`: the console (its own index.html for its routes, its own policy).
+    Router::new().nest_service(DESK, spa(&desk_dir)).merge(phone)
+}
+
+/// One single-page app in `dir`, as described above.
+fn spa(dir: &Path) -> Router {
     let csp = match std::fs::read_to_string(dir.join("index.html")) {
         Ok(html) => HeaderValue::from_str(&content_security_policy(&html)).ok(),
         Err(e) => {

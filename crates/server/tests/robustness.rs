@@ -221,3 +221,40 @@ async fn files_compressed_by_the_build_are_sent_as_they_are() {
     assert_eq!(res.headers()["content-encoding"], "br");
     assert_eq!(&res.bytes().await.unwrap()[..], b"index-as-br");
 }
+
+#[tokio::test]
+async fn the_desk_console_is_its_own_app_under_desk() {
+    let static_dir = tempfile::tempdir().unwrap();
+    let p = static_dir.path();
+    let phone = "<!doctype html><title>Onsite</title><script>phone()</script>";
+    let desk = "<!doctype html><title>Onsite 服务台</title><script>desk()</script>";
+    std::fs::write(p.join("index.html"), phone).unwrap();
+    std::fs::create_dir(p.join("desk")).unwrap();
+    std::fs::write(p.join("desk/index.html"), desk).unwrap();
+    let css = "desk/style-1a2b3c4d5e6f7a8b.css";
+    std::fs::write(p.join(css), "body{}").unwrap();
+    let dir = p.to_path_buf();
+    let s = Server::start_with(move |c| c.static_dir = Some(dir)).await;
+    let get = |path: String| s.client.get(s.url(&path)).send();
+    let policy = |html: &str| onsite_server::static_files::content_security_policy(html);
+
+    // The console's routes get its own page and its own policy (its inline loader, not the phone's).
+    for route in ["/desk", "/desk/", "/desk/login", "/desk/accounts"] {
+        let res = get(route.into()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{route}");
+        assert_eq!(res.headers()["content-security-policy"], policy(desk).as_str(), "{route}");
+        assert_eq!(res.text().await.unwrap(), desk, "{route}");
+    }
+    // The phone's routes are the phone's, a console's file is the console's, and a missing one 404s.
+    for route in ["/", "/login", "/jobs/123", "/deskish"] {
+        let res = get(route.into()).await.unwrap();
+        assert_eq!(res.headers()["content-security-policy"], policy(phone).as_str(), "{route}");
+        assert_eq!(res.text().await.unwrap(), phone, "{route}");
+    }
+    let res = get(format!("/{css}")).await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        get("/desk/missing-0000000000000000.css".into()).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}

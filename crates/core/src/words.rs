@@ -1,0 +1,133 @@
+//! The field's words, in Simplified Chinese and English, for what both apps show: the job's
+//! kind, status and priority, the service levels, and the roles. One table, so the phone, the
+//! desk console and the docs say the same thing (报装, 已到场, 服务台 …).
+
+use crate::access::Role;
+use crate::job::{JobKind, Priority};
+use crate::sla::SlaKind;
+use crate::status::JobStatus;
+
+/// The two languages every screen speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub const fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// From a stored choice or a browser language tag: Chinese tags give Chinese, others English.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
+    }
+
+    pub const fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+pub fn kind(lang: Lang, kind: JobKind) -> &'static str {
+    match (kind, lang) {
+        (JobKind::Install, Lang::Zh) => "报装",
+        (JobKind::Install, Lang::En) => "Install",
+        (JobKind::Repair, Lang::Zh) => "报修",
+        (JobKind::Repair, Lang::En) => "Repair",
+        (JobKind::Renewal, Lang::Zh) => "续费",
+        (JobKind::Renewal, Lang::En) => "Renewal",
+        (JobKind::Inspection, Lang::Zh) => "巡检",
+        (JobKind::Inspection, Lang::En) => "Inspection",
+        (JobKind::ItRepair, Lang::Zh) => "IT现场维修",
+        (JobKind::ItRepair, Lang::En) => "On-site IT repair",
+    }
+}
+
+pub fn status(lang: Lang, status: JobStatus) -> &'static str {
+    match (status, lang) {
+        (JobStatus::Assigned, Lang::Zh) => "已派单",
+        (JobStatus::Assigned, Lang::En) => "Assigned",
+        (JobStatus::Contacted, Lang::Zh) => "已联系",
+        (JobStatus::Contacted, Lang::En) => "Contacted",
+        (JobStatus::EnRoute, Lang::Zh) => "在途",
+        (JobStatus::EnRoute, Lang::En) => "On the way",
+        (JobStatus::OnSite, Lang::Zh) => "已到场",
+        (JobStatus::OnSite, Lang::En) => "On site",
+        (JobStatus::Completed, Lang::Zh) => "已完成",
+        (JobStatus::Completed, Lang::En) => "Completed",
+        (JobStatus::CouldNotComplete, Lang::Zh) => "无法完成",
+        (JobStatus::CouldNotComplete, Lang::En) => "Could not complete",
+    }
+}
+
+pub fn priority(lang: Lang, p: Priority) -> &'static str {
+    use Priority as P;
+    match (p, lang) {
+        (P::Low, Lang::Zh) => "低",
+        (P::Low, Lang::En) => "Low",
+        (P::Normal, Lang::Zh) => "普通",
+        (P::Normal, Lang::En) => "Normal",
+        (P::High, Lang::Zh) => "高",
+        (P::High, Lang::En) => "High",
+        (P::Urgent, Lang::Zh) => "紧急",
+        (P::Urgent, Lang::En) => "Urgent",
+    }
+}
+
+pub fn sla(lang: Lang, kind: SlaKind) -> &'static str {
+    match (kind, lang) {
+        (SlaKind::Contact, Lang::Zh) => "10分钟内联系用户",
+        (SlaKind::Contact, Lang::En) => "Contact within 10 min",
+        (SlaKind::OnSite, Lang::Zh) => "1小时内到场",
+        (SlaKind::OnSite, Lang::En) => "On site within 1 h",
+        (SlaKind::Finish, Lang::Zh) => "按时完成安装",
+        (SlaKind::Finish, Lang::En) => "Install finished",
+        (SlaKind::Appointment, Lang::Zh) => "按预约时间到场",
+        (SlaKind::Appointment, Lang::En) => "Arrive as agreed",
+    }
+}
+
+/// A role, as the team calls it.
+pub fn role(lang: Lang, role: Role) -> &'static str {
+    match (role, lang) {
+        (Role::Engineer, Lang::Zh) => "工程师",
+        (Role::Engineer, Lang::En) => "Engineer",
+        (Role::SeniorEngineer, Lang::Zh) => "高级工程师",
+        (Role::SeniorEngineer, Lang::En) => "Senior engineer",
+        (Role::Dispatcher, Lang::Zh) => "服务台",
+        (Role::Dispatcher, Lang::En) => "Service desk",
+        (Role::Manager, Lang::Zh) => "经理",
+        (Role::Manager, Lang::En) => "Manager",
+        (Role::Admin, Lang::Zh) => "管理员",
+        (Role::Admin, Lang::En) => "Admin",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_is_in_both_languages() {
+        let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let both = |zh: &str, en: &str| assert!(han(zh) && en.is_ascii() && !en.is_empty(), "{zh} / {en}");
+        for k in JobKind::ALL {
+            both(kind(Lang::Zh, k), kind(Lang::En, k));
+        }
+        for r in Role::ALL {
+            both(role(Lang::Zh, r), role(Lang::En, r));
+        }
+        for p in [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent] {
+            both(priority(Lang::Zh, p), priority(Lang::En, p));
+        }
+        assert_eq!(Lang::from_tag("zh-TW"), Lang::Zh);
+        assert_eq!(Lang::from_tag("en-GB"), Lang::En);
+    }
+}

@@ -1,0 +1,125 @@
+//! The console's sentences, in Simplified Chinese and English. The field's words (kinds,
+//! statuses, priorities, service levels, roles) are `onsite_core::words`, shared with the phone.
+
+pub use onsite_core::words::{Lang, kind, priority, role, sla, status};
+
+macro_rules! messages {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A sentence; `{n}`-style placeholders are filled by the caller.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            pub const fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::Zh) => $zh, (Msg::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    Console => "Onsite 服务台", "Onsite service desk";
+    LoginTitle => "服务台登录", "Service desk log in";
+    Username => "账号", "Username";
+    Password => "密码", "Password";
+    LogIn => "登录", "Log in";
+    LoggingIn => "正在登录…", "Logging in…";
+    LogOut => "退出登录", "Log out";
+    SwitchLanguage => "English", "中文";
+    SwitchLanguageLabel => "切换到英文", "Switch to Chinese";
+    BadLogin => "账号或密码错误", "Wrong username or password";
+    Offline => "无法连接服务器，请检查网络。", "Cannot reach the server: check the connection.";
+    TooManyTries => "密码错误次数过多，请 {n} 秒后再试", "Too many wrong passwords: try again in {n} s";
+    AccountDisabled => "此账号已被停用，请联系管理员。", "This account is disabled: ask your admin.";
+    FieldAccount => "这是工程师账号，请在手机上使用 Onsite 工程师应用。", "This is an engineer's account: use the Onsite app on the phone.";
+    MustChangePassword => "密码由管理员设置，请先设置您自己的新密码。", "An admin set this password: choose your own before you go on.";
+    NewPassword => "新密码（至少 8 位）", "New password (8 characters or more)";
+    RepeatPassword => "再次输入新密码", "The new password again";
+    ChangePassword => "设置新密码", "Set the new password";
+    PasswordsDiffer => "两次输入的新密码不一致", "The two new passwords differ";
+    PasswordTooShort => "密码至少 {n} 位", "A password has at least {n} characters";
+    Refused => "服务器拒绝了请求（{s}）", "The server refused ({s})";
+    ServerError => "服务器出错（{s}），请稍后重试。", "The server failed ({s}): try again shortly.";
+    Board => "工单看板", "Board";
+    NewOrder => "新建工单", "New work order";
+    Accounts => "账号管理", "Accounts";
+    Nav => "主菜单", "Main menu";
+    OpenJobs => "进行中的工单", "Open jobs";
+    NoOpenJobs => "没有进行中的工单", "No open jobs";
+    Customer => "客户", "Customer";
+    Kind => "类型", "Kind";
+    Priority => "优先级", "Priority";
+    Engineer => "工程师", "Engineer";
+    Status => "状态", "Status";
+    Clock => "时限", "Deadline";
+    Unassigned => "未派单", "Not dispatched";
+    DueIn => "剩余 {t}", "{t} left";
+    Overdue => "已超时 {t}", "{t} overdue";
+    Met => "已达成", "Met";
+    MissedDone => "超时完成", "Met late";
+    UpdatedAt => "更新于 {t}", "Updated {t}";
+    Contact => "联系人", "Contact";
+    Phone => "电话", "Phone";
+    WeChat => "微信", "WeChat";
+    Address => "地址", "Address";
+    DeviceName => "设备名称", "Device name";
+    DeviceDescription => "设备描述", "Device description";
+    Fault => "故障描述 / 需求", "Fault / request";
+    DispatchTo => "派单给", "Dispatch to";
+    NotYet => "暂不派单", "Not yet";
+    Open => "建单", "Open the order";
+    Opened => "工单已建立：{c}", "Work order opened: {c}";
+    Login => "账号", "Login";
+    Name => "姓名", "Name";
+    Roles => "角色", "Roles";
+    Area => "区域/站", "Area";
+    Duties => "业务范围", "Duties";
+    InitialPassword => "初始密码（至少 8 位，首次登录须修改）", "First password (8 or more; changed at the first log-in)";
+    CreateAccount => "新建账号", "Create the account";
+    Created => "账号已建立：{l}", "Account created: {l}";
+    State => "状态", "State";
+    Enabled => "正常", "Enabled";
+    Disabled => "已停用", "Disabled";
+    MustChange => "须改密码", "Must change password";
+    Disable => "停用", "Disable";
+    Enable => "启用", "Enable";
+    ResetPassword => "重置密码", "Reset password";
+    NewPasswordFor => "{l} 的新密码（首次登录须修改）", "New password for {l} (changed at the next log-in)";
+    Set => "设置", "Set";
+    Done => "已保存", "Saved";
+    Close => "关闭", "Close";
+    Required => "必填", "required";
+    FieldLogin => "账号只能用小写字母、数字、点、下划线和减号", "A login is lower-case letters, digits, '.', '_' and '-'";
+    FieldMissing => "请填写此项", "Please fill this in";
+    FieldTooLong => "最多 {n} 个字", "At most {n} characters";
+    FieldDuties => "只有工程师有业务范围", "Only an engineer has duties";
+    LoginTaken => "账号已存在", "The login is taken";
+    NoSuchAccount => "没有这个账号", "No such account";
+    OwnAccount => "不能停用自己的账号，也不能取消自己的管理员角色", "You cannot disable your own account or take your own admin role";
+}
+
+/// `secs` as a short span ("12分", "1小时05分"; "12 min", "1 h 05 min").
+pub fn span(lang: Lang, secs: i64) -> String {
+    let secs = secs.abs();
+    let (h, m) = (secs / 3_600, (secs % 3_600) / 60);
+    match (lang, h) {
+        (Lang::Zh, 0) => format!("{m}分"),
+        (Lang::Zh, _) => format!("{h}小时{m:02}分"),
+        (Lang::En, 0) => format!("{m} min"),
+        (Lang::En, _) => format!("{h} h {m:02} min"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans() {
+        assert_eq!(span(Lang::Zh, 600), "10分");
+        assert_eq!(span(Lang::En, 3_900), "1 h 05 min");
+        assert_eq!(span(Lang::En, -120), "2 min");
+    }
+}

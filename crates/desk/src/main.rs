@@ -1,0 +1,3 @@
+fn main() {
+    onsite_desk::start();
+}
