@@ -12,23 +12,7 @@ use onsite_core::sync::SyncProblem;
 use onsite_core::wire::RejectCode;
 pub use onsite_core::words::{Lang, kind, priority, sla, status};
 
-macro_rules! messages {
-    ($($key:ident => $zh:literal, $en:literal;)*) => {
-        /// A message; `{n}`-style placeholders are filled by the caller.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Msg { $($key),* }
-
-        impl Msg {
-            pub const fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$key, Lang::Zh) => $zh, (Msg::$key, Lang::En) => $en,)*
-                }
-            }
-        }
-    };
-}
-
-messages! {
+onsite_core::messages! {
     AppName => "Onsite 上门", "Onsite";
     LoginTitle => "工程师登录", "Engineer log in";
     Username => "账号", "Username";

@@ -506,25 +506,7 @@ pub enum Tone {
     Error,
 }
 
-/// A message for a person, worded when it is shown: switching the language rewords a message
-/// already on screen.
-#[derive(Clone)]
-pub struct Words(std::sync::Arc<dyn Fn(Lang) -> String + Send + Sync>);
-
-impl Words {
-    pub fn new(word: impl Fn(Lang) -> String + Send + Sync + 'static) -> Self {
-        Words(std::sync::Arc::new(word))
-    }
-    pub fn text(&self, lang: Lang) -> String {
-        (self.0)(lang)
-    }
-}
-
-impl From<Msg> for Words {
-    fn from(msg: Msg) -> Self {
-        Words::new(move |lang| msg.text(lang).to_string())
-    }
-}
+pub use onsite_core::words::Words;
 
 /// The messages. An error stays until closed; a confirmation goes by itself after
 /// [`Notice::INFO_FOR`]. Errors show at the top; confirmations in the sync bar, where they

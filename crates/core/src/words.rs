@@ -7,6 +7,46 @@ use crate::job::{JobKind, Priority};
 use crate::sla::SlaKind;
 use crate::status::JobStatus;
 
+/// A message for a person, worded when it is shown: switching the language rewords a message
+/// already on screen.
+#[derive(Clone)]
+pub struct Words(std::sync::Arc<dyn Fn(Lang) -> String + Send + Sync>);
+
+impl Words {
+    pub fn new(word: impl Fn(Lang) -> String + Send + Sync + 'static) -> Self {
+        Words(std::sync::Arc::new(word))
+    }
+    pub fn text(&self, lang: Lang) -> String {
+        (self.0)(lang)
+    }
+}
+
+/// An app's table of sentences: `messages! { Key => "中文", "English"; ... }` makes `enum Msg`
+/// with `Msg::text(lang)`, one variant a sentence, so a missing translation does not compile,
+/// and `Words` from a `Msg`.
+#[macro_export]
+macro_rules! messages {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A sentence; `{n}`-style placeholders are filled by the caller.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            pub const fn text(self, lang: $crate::words::Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, $crate::words::Lang::Zh) => $zh, (Msg::$key, $crate::words::Lang::En) => $en,)*
+                }
+            }
+        }
+
+        impl From<Msg> for $crate::words::Words {
+            fn from(msg: Msg) -> Self {
+                $crate::words::Words::new(move |lang| msg.text(lang).to_string())
+            }
+        }
+    };
+}
+
 /// The two languages every screen speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {

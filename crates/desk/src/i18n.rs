@@ -3,23 +3,7 @@
 
 pub use onsite_core::words::{Lang, kind, priority, role, sla, status};
 
-macro_rules! messages {
-    ($($key:ident => $zh:literal, $en:literal;)*) => {
-        /// A sentence; `{n}`-style placeholders are filled by the caller.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Msg { $($key),* }
-
-        impl Msg {
-            pub const fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$key, Lang::Zh) => $zh, (Msg::$key, Lang::En) => $en,)*
-                }
-            }
-        }
-    };
-}
-
-messages! {
+onsite_core::messages! {
     Console => "Onsite 服务台", "Onsite service desk";
     LoginTitle => "服务台登录", "Service desk log in";
     Username => "账号", "Username";

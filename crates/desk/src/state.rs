@@ -7,7 +7,6 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use onsite_core::access::Permission;
 use onsite_core::wire::{Session, User};
-use std::sync::Arc;
 
 const SESSION: &str = "onsite.desk.session";
 const LANG: &str = "onsite.desk.lang";
@@ -86,24 +85,7 @@ impl I18n {
     }
 }
 
-/// A message for a person, worded when shown: switching the language rewords it.
-#[derive(Clone)]
-pub struct Words(Arc<dyn Fn(Lang) -> String + Send + Sync>);
-
-impl Words {
-    pub fn new(word: impl Fn(Lang) -> String + Send + Sync + 'static) -> Self {
-        Words(Arc::new(word))
-    }
-    pub fn text(&self, lang: Lang) -> String {
-        (self.0)(lang)
-    }
-}
-
-impl From<Msg> for Words {
-    fn from(msg: Msg) -> Self {
-        Words::new(move |lang| msg.text(lang).to_string())
-    }
-}
+pub use onsite_core::words::Words;
 
 /// The one message line: an error stays until the next action; a confirmation too (the desk
 /// reads it at its own pace).
