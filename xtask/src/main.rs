@@ -88,6 +88,7 @@ fn serve(args: &[String]) -> Result<()> {
     }
     util::step("starting the server with demo data");
     println!("  database: {db}");
+    println!("  phone app: http://{addr}/   desk console: http://{addr}/desk/");
     println!(
         "  demo logins (password onsite-demo): engineers wang.fang, li.lei; senior engineer zhao.qiang; \
          service desk: desk; manager: manager; admin: admin"
