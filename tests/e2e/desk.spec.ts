@@ -119,6 +119,31 @@ for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
       await expect(clock).toContainText(zh ? '已超时' : 'overdue');
     });
 
+    test(`the whole visit: events with both times, the signature drawn and its seal verified (${locale})`, async ({ page, request }) => {
+      // A signed-off job of the demo's, found as the desk's API lists it.
+      const desk = await token(request, 'desk');
+      const jobs = await (await request.get('/api/v1/jobs?status=completed', { headers: { Authorization: `Bearer ${desk}` } })).json();
+      const signed = jobs.find((j: any) => j.report.sign_off);
+      expect(signed, 'the demo has a signed-off job').toBeTruthy();
+      await logIn(page, 'desk');
+      await page.goto(`/desk/jobs/${signed.job.id}`);
+      await expect(page.getByTestId('job-title')).toContainText(signed.job.customer);
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed');
+      const events = page.getByTestId('job-event');
+      await expect(events).toHaveCount(signed.events.length);
+      await expect(page.locator('[data-testid=job-event][data-type=signed_off]')).toContainText(zh ? '用户签字确认' : 'Customer signed off');
+      await expect(page.getByTestId('seal')).toHaveAttribute('data-intact', 'true');
+      await expect(page.getByTestId('seal')).toContainText(signed.report.sign_off.short_hash);
+      expect(await page.locator('svg.signature path').getAttribute('d')).toBe(signed.report.sign_off.svg_path);
+      await axe(page, 'job');
+      // From the board: a row's customer opens its job.
+      await page.getByRole('link', { name: zh ? '返回看板' : 'Back to the board' }).click();
+      const first = page.getByTestId('board-row').first();
+      const name = (await first.locator('th a').textContent())!;
+      await first.locator('th a').click();
+      await expect(page.getByTestId('job-title')).toContainText(name);
+    });
+
     test(`a manager reads the board but opens no orders; an engineer is sent to the phone app (${locale})`, async ({ page }) => {
       await logIn(page, 'manager');
       await expect(page).toHaveURL(/\/desk\/?$/);

@@ -134,6 +134,62 @@ pub fn sla(lang: Lang, kind: SlaKind) -> &'static str {
     }
 }
 
+/// What an event is, as the visit's history names it.
+pub fn event(lang: Lang, kind: &crate::event::EventKind) -> &'static str {
+    use crate::event::EventKind as K;
+    match (kind, lang) {
+        (K::CustomerContacted, Lang::Zh) => "已联系用户",
+        (K::CustomerContacted, Lang::En) => "Customer contacted",
+        (K::Departed, Lang::Zh) => "出发",
+        (K::Departed, Lang::En) => "Departed",
+        (K::Arrived, Lang::Zh) => "到场",
+        (K::Arrived, Lang::En) => "Arrived",
+        (K::NoteAdded { .. }, Lang::Zh) => "备注",
+        (K::NoteAdded { .. }, Lang::En) => "Note",
+        (K::Completed { .. }, Lang::Zh) => "完成",
+        (K::Completed { .. }, Lang::En) => "Completed",
+        (K::CouldNotComplete { .. }, Lang::Zh) => "无法完成",
+        (K::CouldNotComplete { .. }, Lang::En) => "Could not complete",
+        (K::StepDone { .. }, Lang::Zh) => "步骤完成",
+        (K::StepDone { .. }, Lang::En) => "Step done",
+        (K::StepSkipped { .. }, Lang::Zh) => "步骤跳过",
+        (K::StepSkipped { .. }, Lang::En) => "Step skipped",
+        (K::PartUsed { .. }, Lang::Zh) => "使用备件",
+        (K::PartUsed { .. }, Lang::En) => "Part used",
+        (K::PartReturned { .. }, Lang::Zh) => "退回备件",
+        (K::PartReturned { .. }, Lang::En) => "Part returned",
+        (K::Escalated { .. }, Lang::Zh) => "升级",
+        (K::Escalated { .. }, Lang::En) => "Escalated",
+        (K::FeeCollected { .. }, Lang::Zh) => "收费",
+        (K::FeeCollected { .. }, Lang::En) => "Fee collected",
+        (K::SignedOff(_), Lang::Zh) => "用户签字确认",
+        (K::SignedOff(_), Lang::En) => "Customer signed off",
+    }
+}
+
+/// A step's title in the language, from the checklist's own two titles.
+pub fn step_title(lang: Lang, step: &crate::steps::Step) -> &str {
+    match lang {
+        Lang::Zh => &step.zh,
+        Lang::En => &step.en,
+    }
+}
+
+/// Money in yuan from fen: "¥128.00" (both languages write yuan the same way).
+pub fn money(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let fen = fen.unsigned_abs();
+    let yuan = (fen / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in yuan.chars().enumerate() {
+        if i > 0 && (yuan.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}¥{grouped}.{:02}", fen % 100)
+}
+
 /// A role, as the team calls it.
 pub fn role(lang: Lang, role: Role) -> &'static str {
     match (role, lang) {

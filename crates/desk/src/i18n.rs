@@ -1,7 +1,7 @@
 //! The console's sentences, in Simplified Chinese and English. The field's words (kinds,
 //! statuses, priorities, service levels, roles) are `onsite_core::words`, shared with the phone.
 
-pub use onsite_core::words::{Lang, kind, priority, role, sla, status};
+pub use onsite_core::words::{Lang, event, kind, money, priority, role, sla, status};
 
 onsite_core::messages! {
     Console => "Onsite 服务台", "Onsite service desk";
@@ -81,6 +81,23 @@ onsite_core::messages! {
     FieldDuties => "只有工程师有业务范围", "Only an engineer has duties";
     LoginTaken => "账号已存在", "The login is taken";
     NoSuchAccount => "没有这个账号", "No such account";
+    Back => "返回看板", "Back to the board";
+    JobNotFound => "找不到这个工单", "No such job";
+    Reported => "报修时间", "Reported";
+    Dispatched => "派单时间", "Dispatched";
+    ServiceLevels => "服务时限", "Service levels";
+    History => "处理过程", "What happened";
+    DeviceTime => "手机时间", "Phone's time";
+    ServerTime => "服务器收到", "Server received";
+    What => "事项", "What";
+    Detail => "内容", "Detail";
+    SignOffTitle => "用户签字确认", "Customer sign-off";
+    Signer => "签字人", "Signed by";
+    RatingsTitle => "评价（响应速度 / 服务态度 / 处理结果）", "Ratings (speed / attitude / result)";
+    SealIntact => "签字记录核验通过（{h}）", "The signed record is intact ({h})";
+    SealAltered => "签字后记录被改动（{h}）", "The record changed after signing ({h})";
+    FlagsTitle => "需服务台关注", "For the service desk";
+    NotSignedYet => "尚未签字", "Not signed yet";
     OwnAccount => "不能停用自己的账号，也不能取消自己的管理员角色", "You cannot disable your own account or take your own admin role";
 }
 

@@ -10,6 +10,7 @@ use crate::state::{Desk, I18n, Notice};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use onsite_core::sla::{self, Deadline, SlaState};
 use onsite_core::wire::{JobDetail, User};
 use onsite_core::{JobId, JobStatus, UserId, VisitEvent};
@@ -138,7 +139,7 @@ pub fn BoardPage() -> impl IntoView {
                             let (kind, priority, status, assignee) = (row.kind, row.priority, row.status, row.assignee);
                             view! {
                                 <tr data-testid="board-row" data-job=row.id.to_string() data-status=status.as_str()>
-                                    <th scope="row">{row.customer.clone()}</th>
+                                    <th scope="row"><A href=format!("/desk/jobs/{}", row.id)>{row.customer.clone()}</A></th>
                                     <td>{move || i18n::kind(i18n.lang(), kind)}</td>
                                     <td>{move || i18n::priority(i18n.lang(), priority)}</td>
                                     <td>{move || match assignee {

@@ -4,6 +4,7 @@
 mod accounts;
 mod board;
 mod intake;
+mod job;
 mod login;
 
 use crate::api::ApiError;
@@ -32,6 +33,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <Redirect path="/"/> }>
                     <Route path=path!("/login") view=login::LoginPage/>
                     <Route path=path!("/") view=move || gate(Permission::ReadDesk, board::BoardPage)/>
+                    <Route path=path!("/jobs/:id") view=move || gate(Permission::ReadDesk, job::JobPage)/>
                     <Route path=path!("/new") view=move || gate(Permission::Dispatch, intake::IntakePage)/>
                     <Route path=path!("/accounts") view=move || gate(Permission::ManageAccounts, accounts::AccountsPage)/>
                 </Routes>
