@@ -126,6 +126,8 @@ for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
       const signed = jobs.find((j: any) => j.report.sign_off);
       expect(signed, 'the demo has a signed-off job').toBeTruthy();
       await logIn(page, 'desk');
+      // Logged in (the session kept) before the page is left.
+      await expect(page).toHaveURL(/\/desk\/?$/);
       await page.goto(`/desk/jobs/${signed.job.id}`);
       await expect(page.getByTestId('job-title')).toContainText(signed.job.customer);
       await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed');
