@@ -81,6 +81,7 @@ onsite_core::messages! {
     FieldDuties => "只有工程师有业务范围", "Only an engineer has duties";
     LoginTaken => "账号已存在", "The login is taken";
     NoSuchAccount => "没有这个账号", "No such account";
+    SessionOver => "登录已过期，请重新登录。", "Your login has expired: log in again.";
     Back => "返回看板", "Back to the board";
     JobNotFound => "找不到这个工单", "No such job";
     Reported => "报修时间", "Reported";

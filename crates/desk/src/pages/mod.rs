@@ -127,7 +127,7 @@ pub fn problem(err: &ApiError) -> Words {
 fn problem_text(lang: Lang, err: &ApiError) -> String {
     match err {
         ApiError::Network => Msg::Offline.text(lang).into(),
-        ApiError::LogInAgain => Msg::LoginTitle.text(lang).into(),
+        ApiError::LogInAgain => Msg::SessionOver.text(lang).into(),
         ApiError::BadBody => Msg::ServerError.text(lang).replace("{s}", "?"),
         ApiError::Status { status, code, message, retry_after, .. } => match (status, code) {
             (_, Some(ErrorCode::AccountDisabled)) => Msg::AccountDisabled.text(lang).into(),
