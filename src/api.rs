@@ -5,7 +5,8 @@
 
 use gloo_net::http::{Request, Response};
 use onsite_core::wire::{
-    ErrorBody, ErrorCode, LoginRequest, PasswordChange, PullResponse, PushRequest, RefreshRequest, Session,
+    Changes, ErrorBody, ErrorCode, LoginRequest, PasswordChange, PullResponse, PushRequest, RefreshRequest,
+    Session,
 };
 
 /// Why a call did not give the answer hoped for.
@@ -151,6 +152,12 @@ async fn get_json<T: serde::de::DeserializeOwned>(token: &str, path: &str) -> Re
 
 pub async fn pull(token: &str, cursor: i64) -> Result<PullResponse, ApiError> {
     get_json(token, &format!("/sync/pull?cursor={cursor}")).await
+}
+
+/// Waits (up to 25 s, the server's long poll) for a change after `cursor` the next pull would
+/// carry.
+pub async fn wait_for_changes(token: &str, cursor: i64) -> Result<Changes, ApiError> {
+    get_json(token, &format!("/changes?after={cursor}")).await
 }
 
 /// An engineer's own jobs with these words (customer, contact, phone or address), reported

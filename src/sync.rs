@@ -26,8 +26,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::ids::{EventId, JobId};
 use onsite_core::sync::{
-    LocalJob, OnRemoved, PUSH_FIRST, PushOutcome, SyncProblem, batch_len, clock_skew, grow_batch, outbox,
-    push_applied, push_outcome, retry_delay, should_refresh, shrink_batch,
+    LocalJob, OnRemoved, PUSH_FIRST, PushOutcome, SyncProblem, WaitOutcome, batch_len, clock_skew,
+    grow_batch, outbox, push_applied, push_outcome, retry_delay, should_refresh, shrink_batch, watch_step,
 };
 use onsite_core::wire::{EventAck, EventWire, PushRequest};
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,10 +103,11 @@ impl Sync {
         });
     }
 
-    /// Starts the scheduler. Call once.
+    /// Starts the scheduler, and the watch that wakes it. Call once.
     pub fn start(self, jobs: Jobs, auth: Auth, stock: Stock, deployment: Deployment) {
         let (tx, mut rx) = unbounded::<()>();
         self.trigger.set_value(Some(tx));
+        spawn_local(self.watch(auth));
         spawn_local(async move {
             let mut failures: u32 = 0;
             let mut wait = Duration::ZERO;
@@ -157,6 +158,56 @@ impl Sync {
                 }
             }
         });
+    }
+
+    /// While the app is open, online and logged in, waits on the server's long poll and starts
+    /// a round as soon as something for this engineer changed: a dispatch or a cancellation
+    /// shows within a second or two, not at the next minute's round. What to do after each
+    /// wait is `onsite_core::sync::watch_step`.
+    async fn watch(self, auth: Auth) {
+        // How often an idle watch looks whether it can wait again (online, logged in): a local
+        // check, so a phone that comes online or logs in is watched within two seconds.
+        const IDLE_MS: u32 = 2_000;
+        let mut failures: u32 = 0;
+        let mut synced_for: Option<i64> = None;
+        loop {
+            let session = auth.session.get_untracked();
+            let token = match session {
+                Some(s) if is_online() && !auth.expired.get_untracked() => s.token,
+                // Offline or logged out: look again shortly.
+                _ => {
+                    TimeoutFuture::new(IDLE_MS).await;
+                    continue;
+                }
+            };
+            let cursor = match Store::cursor() {
+                Ok(c) => c,
+                Err(_) => {
+                    TimeoutFuture::new(IDLE_MS).await;
+                    continue;
+                }
+            };
+            let outcome = match api::wait_for_changes(&token, cursor).await {
+                Ok(c) if c.changed => WaitOutcome::Changed { again: synced_for == Some(cursor) },
+                Ok(_) => WaitOutcome::Quiet,
+                Err(api::ApiError::Unauthorized) => WaitOutcome::Unauthorized,
+                Err(_) => WaitOutcome::Failed,
+            };
+            let (step, now_failing) = watch_step(outcome, failures, js_sys::Math::random());
+            failures = now_failing;
+            if step.sync {
+                synced_for = Some(cursor);
+                self.now();
+                // Let the round start and finish before waiting on its new cursor.
+                TimeoutFuture::new(300).await;
+                while self.running.get_untracked() {
+                    TimeoutFuture::new(300).await;
+                }
+            }
+            if !step.pause.is_zero() {
+                TimeoutFuture::new(step.pause.as_millis().min(u32::MAX as u128) as u32).await;
+            }
+        }
     }
 
     /// One round: push everything pending, then pull everything new. An access token near its

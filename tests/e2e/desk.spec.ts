@@ -1,7 +1,8 @@
 // The desk console (issue 16), in a real browser against the real server, in both languages, at
 // 1280×800: an admin manages accounts; the desk opens and dispatches a work order and sees every
 // open job's clock, amber before a deadline and red once missed (the browser's clock moved); a
-// manager reads the board but cannot open orders; axe finds nothing on any console page.
+// manager reads the board but cannot open orders; a contact missed by 10 minutes runs the
+// 10+5+5 chain on the board; axe finds nothing on any console page.
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { PASSWORD, dispatch, token } from './helpers';
@@ -113,10 +114,23 @@ for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
       const clock = page.getByTestId('board-row').filter({ hasText: customer }).getByTestId('clock');
       await expect(clock).toHaveAttribute('data-sla', 'due_soon');
       await expect(clock).toHaveClass(/due-soon/);
+      const alarm = page.locator('[data-testid=attention-row]').filter({ hasText: customer });
+      await expect(alarm).toHaveCount(0);
       await page.clock.fastForward(2 * 60_000);
       await expect(clock).toHaveAttribute('data-sla', 'missed');
       await expect(clock).toHaveClass(/missed/);
       await expect(clock).toContainText(zh ? '已超时' : 'overdue');
+      // The 10+5+5 chain: the desk is told to tell the manager within 5 minutes, records it,
+      // and 20 minutes after dispatch without contact the job is a fined case.
+      await expect(alarm).toHaveAttribute('data-alarm', 'tell_manager');
+      await expect(alarm).toContainText(zh ? '请在' : 'tell the manager by');
+      await axe(page, 'board with the chain running');
+      await alarm.getByTestId('tell-manager').click();
+      await expect(alarm).toHaveAttribute('data-alarm', 'manager_told');
+      await expect(alarm).toContainText(zh ? '已通知经理' : 'Manager told');
+      await page.clock.fastForward(10 * 60_000);
+      await expect(alarm).toHaveAttribute('data-alarm', 'fined');
+      await expect(alarm).toContainText(zh ? '计入考核' : 'a fined case');
     });
 
     test(`the whole visit: events with both times, the signature drawn and its seal verified (${locale})`, async ({ page, request }) => {

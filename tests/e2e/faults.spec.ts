@@ -316,7 +316,7 @@ test('10. the server refuses one job\'s events: they are marked refused with the
   const desk = await token(request, 'desk');
   const moved = await request.put(`/api/v1/jobs/${goneId}/assignee`, {
     headers: { Authorization: `Bearer ${desk}` },
-    data: { assignee: 'li.lei' },
+    data: { assignee: 'li.lei', reason: '王芳请假' },
   });
   expect(moved.status()).toBe(200);
 

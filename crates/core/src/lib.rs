@@ -13,6 +13,8 @@
 //! - [`sync`]: the sync decisions of both sides: what the phone sends next and what it makes of
 //!   the answer; whether the server applies, re-acknowledges or refuses an incoming event.
 //! - [`wire`]: the JSON of `/api/v1`, kept apart from the domain types and frozen by golden tests.
+//! - [`desk`]: the service desk's own log of a job (dispatch, reschedule, cancel, notes) and
+//!   what it may still do to it.
 //! - [`board`]: how the job list groups jobs into today, upcoming and done.
 //! - [`steps`]: the visit checklist (code of conduct and technical steps) and each step's state.
 //! - [`parts`]: parts used and returned, and the van's stock count.
@@ -24,6 +26,7 @@
 
 pub mod access;
 pub mod board;
+pub mod desk;
 pub mod event;
 pub mod flags;
 pub mod ids;

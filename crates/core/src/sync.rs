@@ -485,6 +485,49 @@ pub fn retry_delay(failures: u32, jitter: f64) -> Duration {
     Duration::from_millis(ceiling / 2 + ((ceiling / 2) as f64 * jitter) as u64)
 }
 
+/// How one wait on the server's long poll (`GET /changes`) ended, as the phone's watch sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitOutcome {
+    /// The wait ran out with nothing new.
+    Quiet,
+    /// Something for this engineer changed after the cursor. `again`: the cursor is the one a
+    /// round was already started for (that round did not move it: it failed, or is slow).
+    Changed { again: bool },
+    /// 401: the access token ran out; a round renews it.
+    Unauthorized,
+    /// No answer, or another refusal.
+    Failed,
+}
+
+/// What the watch does next: start a sync round now, and pause this long before waiting again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WatchStep {
+    pub sync: bool,
+    pub pause: Duration,
+}
+
+/// The watch's next step after a wait, and its count of failures in a row. A change starts a
+/// round at once; the same change seen again does not (the scheduler retries its own failed
+/// round on its own backoff) but backs the watch off, as a failed wait does, so a broken server
+/// is not asked twice a second. The pauses never exceed a minute: the phone's minute round is
+/// there anyway.
+pub fn watch_step(outcome: WaitOutcome, failures: u32, jitter: f64) -> (WatchStep, u32) {
+    const MINUTE: Duration = Duration::from_secs(60);
+    let backoff = |f: u32| retry_delay(f, jitter).min(MINUTE);
+    match outcome {
+        WaitOutcome::Quiet => (WatchStep { sync: false, pause: Duration::ZERO }, 0),
+        WaitOutcome::Changed { again: false } => (WatchStep { sync: true, pause: Duration::ZERO }, 0),
+        WaitOutcome::Changed { again: true } | WaitOutcome::Failed => {
+            let failures = failures.saturating_add(1);
+            (WatchStep { sync: false, pause: backoff(failures) }, failures)
+        }
+        WaitOutcome::Unauthorized => {
+            let failures = failures.saturating_add(1);
+            (WatchStep { sync: true, pause: backoff(failures).max(Duration::from_secs(5)) }, failures)
+        }
+    }
+}
+
 /// How far the phone's clock is from the server's, in whole seconds (positive: the phone is
 /// behind). The server stamped `server_time` somewhere between `sent` and `answered` on the
 /// phone's clock; the midpoint is the best guess, within half the round trip.
@@ -517,6 +560,34 @@ pub fn jobs_touched(pull: &crate::wire::PullResponse) -> Vec<JobId> {
     ids.sort();
     ids.dedup();
     ids
+}
+
+#[cfg(test)]
+mod watch_tests {
+    use super::*;
+
+    #[test]
+    fn the_watch_syncs_once_per_change_and_backs_off_from_failures() {
+        let s = |secs: u64| Duration::from_secs(secs);
+        use WaitOutcome::*;
+        // (outcome, failures before, sync, pause at jitter 1.0, failures after)
+        let table: &[(WaitOutcome, u32, bool, Duration, u32)] = &[
+            (Quiet, 0, false, s(0), 0),
+            (Quiet, 4, false, s(0), 0),
+            (Changed { again: false }, 3, true, s(0), 0),
+            (Changed { again: true }, 0, false, s(1), 1),
+            (Changed { again: true }, 1, false, s(2), 2),
+            (Failed, 0, false, s(1), 1),
+            (Failed, 3, false, s(8), 4),
+            (Failed, 12, false, s(60), 13),
+            (Unauthorized, 0, true, s(5), 1),
+            (Unauthorized, 8, true, s(60), 9),
+        ];
+        for (outcome, before, sync, pause, after) in table {
+            let got = watch_step(*outcome, *before, 1.0);
+            assert_eq!(got, (WatchStep { sync: *sync, pause: *pause }, *after), "{outcome:?} after {before}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -339,6 +339,14 @@ pub struct NewJob {
     /// A checklist of the desk's own; the built-in one of the kind when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checklist: Option<Vec<Step>>,
+    /// How the report came in (受理渠道).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "phone"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<crate::desk::Channel>,
+    /// Solved at intake by phone or remote help: what was done. The job is opened closed and is
+    /// never dispatched (no `assignee` with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_fix: Option<String>,
 }
 
 impl AssignRequest {
@@ -356,6 +364,35 @@ impl AssignRequest {
 pub struct AssignRequest {
     /// The engineer's login.
     pub assignee: String,
+    /// Why, when the job goes from one engineer to another (required then).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Cancel a job, saying why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CancelRequest {
+    pub reason: String,
+}
+
+/// Change (or clear) the visit time agreed with the customer, saying why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppointmentRequest {
+    /// The new window; `null` when there is no agreed time any more.
+    pub appointment: Option<Window>,
+    pub reason: String,
+}
+
+/// A desk action that carries only words: a note, or that the manager was told.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeskNote {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "note"))]
+    pub action: crate::desk::DeskAction,
+    #[serde(default)]
+    pub text: String,
 }
 
 /// A job with everything known about it, for the service desk.
@@ -371,6 +408,9 @@ pub struct JobDetail {
     /// What the server noticed for the service desk when events arrived.
     #[serde(default)]
     pub flags: Vec<Flag>,
+    /// The desk's own record: channel, the phone's receipt, its closing, its log.
+    #[serde(default)]
+    pub desk: crate::desk::DeskRecord,
 }
 
 /// Something the server noticed for the service desk. Events are facts and are never refused
@@ -537,6 +577,17 @@ pub struct EventAck {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PushResponse {
     pub acked: Vec<EventAck>,
+}
+
+/// The answer of a long poll (`GET /api/v1/changes`): whether something the caller follows
+/// changed after their `after`, and the change counter now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Changes {
+    /// True when there is something new to read (the desk: the board; a phone: a pull).
+    pub changed: bool,
+    /// The change counter now: the `after` of the next wait.
+    pub rev: i64,
 }
 
 /// Changes since the phone's cursor, in the server's change order.

@@ -3,6 +3,7 @@
 //! desk console and the docs say the same thing (报装, 已到场, 服务台 …).
 
 use crate::access::Role;
+use crate::desk::{Channel, Closure, DeskAction, EngineerState};
 use crate::job::{JobKind, Priority};
 use crate::sla::SlaKind;
 use crate::status::JobStatus;
@@ -104,6 +105,65 @@ pub fn status(lang: Lang, status: JobStatus) -> &'static str {
         (JobStatus::Completed, Lang::En) => "Completed",
         (JobStatus::CouldNotComplete, Lang::Zh) => "无法完成",
         (JobStatus::CouldNotComplete, Lang::En) => "Could not complete",
+    }
+}
+
+/// How a report came in (受理渠道).
+pub fn channel(lang: Lang, c: Channel) -> &'static str {
+    match (c, lang) {
+        (Channel::Phone, Lang::Zh) => "电话",
+        (Channel::Phone, Lang::En) => "Phone call",
+        (Channel::Wechat, Lang::Zh) => "微信",
+        (Channel::Wechat, Lang::En) => "WeChat",
+        (Channel::Web, Lang::Zh) => "网页",
+        (Channel::Web, Lang::En) => "Web",
+        (Channel::Monitoring, Lang::Zh) => "网管监控",
+        (Channel::Monitoring, Lang::En) => "Monitoring",
+    }
+}
+
+/// Where an engineer is now.
+pub fn engineer_state(lang: Lang, s: EngineerState) -> &'static str {
+    match (s, lang) {
+        (EngineerState::Free, Lang::Zh) => "空闲",
+        (EngineerState::Free, Lang::En) => "Free",
+        (EngineerState::Travelling, Lang::Zh) => "在途",
+        (EngineerState::Travelling, Lang::En) => "Travelling",
+        (EngineerState::OnSite, Lang::Zh) => "在现场",
+        (EngineerState::OnSite, Lang::En) => "On site",
+    }
+}
+
+/// How the desk closed a job.
+pub fn closure(lang: Lang, c: Closure) -> &'static str {
+    match (c, lang) {
+        (Closure::Cancelled, Lang::Zh) => "已取消",
+        (Closure::Cancelled, Lang::En) => "Cancelled",
+        (Closure::RemoteFix, Lang::Zh) => "电话/远程已解决",
+        (Closure::RemoteFix, Lang::En) => "Solved by phone or remotely",
+    }
+}
+
+/// One entry of the desk's log on a job.
+pub fn desk_action(lang: Lang, a: DeskAction) -> &'static str {
+    use DeskAction as A;
+    match (a, lang) {
+        (A::Open, Lang::Zh) => "受理建单",
+        (A::Open, Lang::En) => "Order opened",
+        (A::Dispatch, Lang::Zh) => "派单",
+        (A::Dispatch, Lang::En) => "Dispatched",
+        (A::Reassign, Lang::Zh) => "改派",
+        (A::Reassign, Lang::En) => "Re-dispatched",
+        (A::Appointment, Lang::Zh) => "改约上门时间",
+        (A::Appointment, Lang::En) => "Appointment changed",
+        (A::Cancel, Lang::Zh) => "取消工单",
+        (A::Cancel, Lang::En) => "Cancelled",
+        (A::RemoteFix, Lang::Zh) => "电话/远程解决并关单",
+        (A::RemoteFix, Lang::En) => "Solved remotely, closed",
+        (A::ManagerTold, Lang::Zh) => "已通知经理",
+        (A::ManagerTold, Lang::En) => "Manager told",
+        (A::Note, Lang::Zh) => "服务台备注",
+        (A::Note, Lang::En) => "Desk note",
     }
 }
 

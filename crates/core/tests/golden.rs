@@ -261,6 +261,8 @@ fn session_and_dispatch() {
             appointment: None,
             assignee: Some("wang.fang".into()),
             checklist: None,
+            channel: Some(onsite_core::desk::Channel::Phone),
+            remote_fix: None,
         },
     );
     let events = vec![event(EventBody::Arrived, 3, true)];
@@ -279,7 +281,33 @@ fn session_and_dispatch() {
                 detail: "ONT-HG8245: used 1, the van held 0".into(),
                 at: now,
             }],
+            desk: onsite_core::desk::DeskRecord {
+                channel: Some(onsite_core::desk::Channel::Wechat),
+                received_at: Some(now - chrono::Duration::minutes(50)),
+                closed: None,
+                log: vec![
+                    onsite_core::desk::DeskEntry {
+                        at: now - chrono::Duration::hours(1),
+                        by: Some("desk".into()),
+                        action: onsite_core::desk::DeskAction::Dispatch,
+                        engineer: Some("wang.fang".into()),
+                        note: String::new(),
+                    },
+                    onsite_core::desk::DeskEntry {
+                        at: now - chrono::Duration::minutes(40),
+                        by: Some("desk".into()),
+                        action: onsite_core::desk::DeskAction::Appointment,
+                        engineer: None,
+                        note: "用户改约下午".into(),
+                    },
+                ],
+            },
         },
+    );
+    check("cancel_request", &onsite_core::wire::CancelRequest { reason: "用户撤单：已自行恢复".into() });
+    check(
+        "assign_request",
+        &onsite_core::wire::AssignRequest { assignee: "li.lei".into(), reason: "王芳请假".into() },
     );
 }
 

@@ -169,6 +169,13 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(desk: Desk, path: &str, body
     answer(call(desk, Method::Put, path, Some(json)).await?).await
 }
 
+/// Sends a body whose answer is only a status (204 No Content).
+pub async fn post_empty<B: Serialize>(desk: Desk, path: &str, body: &B) -> Result<(), ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::BadBody)?;
+    let resp = call(desk, Method::Post, path, Some(json)).await?;
+    if resp.ok() { Ok(()) } else { Err(read_error(resp).await) }
+}
+
 /// Ends the session on the server (best effort: the console forgets it either way).
 pub async fn logout(token: &str) -> Result<(), ApiError> {
     let resp = Request::post(&url("/auth/logout"))

@@ -1,7 +1,9 @@
 //! The console's sentences, in Simplified Chinese and English. The field's words (kinds,
 //! statuses, priorities, service levels, roles) are `onsite_core::words`, shared with the phone.
 
-pub use onsite_core::words::{Lang, event, kind, money, priority, role, sla, status};
+pub use onsite_core::words::{
+    Lang, channel, closure, desk_action, engineer_state, event, kind, money, priority, role, sla, status,
+};
 
 onsite_core::messages! {
     Console => "Onsite 服务台", "Onsite service desk";
@@ -99,6 +101,51 @@ onsite_core::messages! {
     SealAltered => "签字后记录被改动（{h}）", "The record changed after signing ({h})";
     FlagsTitle => "需服务台关注", "For the service desk";
     NotSignedYet => "尚未签字", "Not signed yet";
+    RemoteFix => "电话或远程协助已解决（不派单，直接关单）", "Solved by phone or remote help (close without dispatch)";
+    RemoteFixWhat => "处理说明", "What was done";
+    RemoteFixNeeded => "请写明如何解决的", "Say how it was solved";
+    OpenAndClose => "建单并关单", "Open and close the order";
+    OpenedClosed => "工单已建立并关单：{c}", "Work order opened and closed: {c}";
+    EarlierJobs => "该客户的历史工单", "This customer's earlier jobs";
+    Suggested => "{name}（{login}）· {area} · {state} · 在手 {n} 单{fit}", "{name} ({login}) · {area} · {state} · {n} open{fit}";
+    FitsDuties => " · 业务对口", " · right duties";
+    InArea => " · 本区域", " · this area";
+    Actions => "服务台操作", "Desk actions";
+    ReassignTo => "改派给", "Re-dispatch to";
+    Reassign => "改派", "Re-dispatch";
+    Dispatch => "派单", "Dispatch";
+    ChooseEngineer => "请选择工程师", "Choose an engineer";
+    Reason => "原因", "Reason";
+    ReasonNeeded => "请写明原因", "Say why";
+    SameEngineer => "已派给这位工程师", "Already dispatched to this engineer";
+    JobMoved => "工单已结束或已被他人处理，已重新读取", "The job finished or was changed meanwhile: read again";
+    AppointmentStart => "上门时间（开始）", "Visit from";
+    AppointmentEnd => "上门时间（结束）", "Visit until";
+    Appointment => "预约上门时间", "Appointment";
+    WindowReversed => "结束时间须晚于开始时间", "The end must be after the start";
+    WindowIncomplete => "请同时填写开始和结束时间（或都不填以取消预约）", "Fill in both times (or neither, to clear the appointment)";
+    Reschedule => "改约", "Change the appointment";
+    CancelReason => "取消原因", "Why cancel";
+    CancelJob => "取消工单", "Cancel the job";
+    DeskNote => "备注", "Note";
+    AddNote => "添加备注", "Add the note";
+    ManagerTold => "已通知经理", "Manager told";
+    DeskLog => "服务台记录", "Desk log";
+    Who => "操作人", "By";
+    Channel => "受理渠道", "Came in by";
+    Attention => "需服务台处理", "For the desk now";
+    AlarmTellManager => "超过10分钟未联系用户：请在 {t} 前通知经理", "No contact after 10 minutes: tell the manager by {t}";
+    AlarmTellManagerLate => "超过15分钟未联系用户，且尚未通知经理", "No contact after 15 minutes, and the manager not told";
+    AlarmManagerTold => "已通知经理；{t} 前仍未联系将计入考核", "Manager told; a fined case if still no contact by {t}";
+    AlarmFined => "20分钟未联系用户：计入考核", "No contact within 20 minutes: a fined case";
+    AlarmFinedUntold => "20分钟未联系用户：计入考核（未通知经理）", "No contact within 20 minutes: a fined case (the manager was not told)";
+    ManagerToldButton => "已通知经理", "Manager told";
+    Queue => "待派单（先进先出）", "To dispatch (first in, first out)";
+    QueueEmpty => "没有待派单的工单", "Nothing waits to be dispatched";
+    Waiting => "已等待", "Waiting";
+    PhoneReceived => "手机接收", "Phone has it";
+    ReceivedAt => "已接收 {t}", "Received {t}";
+    NotReceived => "尚未接收", "Not yet";
     OwnAccount => "不能停用自己的账号，也不能取消自己的管理员角色", "You cannot disable your own account or take your own admin role";
 }
 

@@ -26,7 +26,7 @@ use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 
 /// The schema, one migration per file, in order. Never edit a released one: add a new file.
 const MIGRATIONS: &[&str] = &[
@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_refresh.sql"),
     include_str!("../migrations/0004_finishing.sql"),
     include_str!("../migrations/0005_accounts.sql"),
+    include_str!("../migrations/0006_desk.sql"),
 ];
 
 /// How long a statement waits for a lock held by another connection (a backup, a CLI).
@@ -76,6 +77,8 @@ pub fn open_reader(path: &Path) -> Result<Connection> {
 pub struct Db {
     writer: Arc<Mutex<Connection>>,
     readers: Arc<Readers>,
+    /// The change counter as last committed by [`Db::run`]: what live waiters watch.
+    changes: Arc<watch::Sender<i64>>,
 }
 
 struct Readers {
@@ -88,6 +91,7 @@ impl Db {
     /// Opens the database at `path` (see [`open`]) with its writer and [`READERS`] readers.
     pub fn open(path: &Path) -> Result<Db> {
         let writer = open(path)?;
+        let (changes, _) = watch::channel(current_rev(&writer)?);
         let idle = (0..READERS).map(|_| open_reader(path)).collect::<Result<Vec<_>>>()?;
         Ok(Db {
             writer: Arc::new(Mutex::new(writer)),
@@ -96,6 +100,7 @@ impl Db {
                 idle: Mutex::new(idle),
                 permits: Semaphore::new(READERS),
             }),
+            changes: Arc::new(changes),
         })
     }
 
@@ -107,11 +112,32 @@ impl Db {
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     {
         let conn = Arc::clone(&self.writer);
+        let changes = Arc::clone(&self.changes);
         tokio::task::spawn_blocking(move || {
             let mut guard = conn.lock().map_err(|_| Error::internal("the database lock is poisoned"))?;
-            work(&mut guard)
+            let result = work(&mut guard);
+            // Read under the lock, so the counter only ever moves forward. The work has
+            // committed (or not) already: failing to read the counter must not turn a stored
+            // change into an error, so it is logged and the waiters wake at the next write.
+            match current_rev(&guard) {
+                Ok(rev) => {
+                    changes.send_if_modified(|seen| {
+                        let moved = *seen != rev;
+                        *seen = rev;
+                        moved
+                    });
+                }
+                Err(e) => tracing::warn!(error = %e, "the change counter could not be read after a write"),
+            }
+            result
         })
         .await?
+    }
+
+    /// The change counter as committed, to wait on: it moves after every write that took a
+    /// change number (a job opened or dispatched, events pushed, a phone's first pull of a job).
+    pub fn changes(&self) -> watch::Receiver<i64> {
+        self.changes.subscribe()
     }
 
     /// Runs read-only `work` on a reader, on a blocking thread: it sees the last commit and never
@@ -236,6 +262,30 @@ mod tests {
         let broken: i64 =
             conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
         assert_eq!(broken, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn version_6_keeps_every_job_open_and_with_no_desk_record() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::internal)?;
+        let mut conn = Connection::open(dir.path().join("v5.db"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations().to_version(&mut conn, 5)?;
+        conn.execute_batch(
+            "INSERT INTO jobs (id, kind, priority, customer, contact, phone, address, fault, reported_at, rev)
+                 VALUES ('00000000-0000-0000-0000-0000000000a1', 'repair', 'high', '张伟', '张伟',
+                         '138 0013 8000', '上海市浦东新区世纪大道100号', '光猫LOS灯红',
+                         '2026-12-01T08:00:00.000000Z', 1);",
+        )?;
+        migrations().to_latest(&mut conn)?;
+        let id: onsite_core::JobId = parse_id("00000000-0000-0000-0000-0000000000a1")?;
+        let job = crate::store::load_job(&conn, id)?.ok_or_else(|| Error::internal("the job"))?;
+        assert_eq!(job.customer, "张伟");
+        let desk = crate::store::desk_record(&conn, id)?;
+        assert_eq!(desk, onsite_core::desk::DeskRecord::default(), "no channel, not received, open, no log");
+        // The new columns hold only what their CHECKs allow.
+        let bad = conn.execute("UPDATE jobs SET closed_how = 'lost' WHERE id = ?1", [id.to_string()]);
+        assert!(bad.is_err());
         Ok(())
     }
 

@@ -14,6 +14,7 @@ use crate::db::{next_rev, now};
 use crate::error::{Error, Result};
 use crate::store;
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
+use onsite_core::desk::{Channel, Closure, DeskAction};
 use onsite_core::event::EscalationTarget;
 use onsite_core::parts::Part;
 use onsite_core::signoff::{Ratings, SignOff, Signature, seal};
@@ -21,6 +22,7 @@ use onsite_core::steps::{Step, StepGroup};
 use onsite_core::wire::{EventBody, EventWire, PushRequest, Role, User};
 use onsite_core::{DeviceId, EventId, Job, JobId, JobKind, Priority, TimeWindow, UserId, VisitEvent};
 use rusqlite::{Connection, TransactionBehavior};
+use serde_json::json;
 use uuid::Uuid;
 
 /// The service desk's login.
@@ -97,10 +99,87 @@ pub fn seed(conn: &mut Connection) -> Result<bool> {
         }
     }
     let jobs = demo_jobs(now, wang.id, li.id);
+    let logins = [(wang.id, &wang.login), (li.id, &li.login)];
     for job in &jobs {
         job.validate().map_err(|e| Error::internal(format!("demo job {}: {e}", job.customer)))?;
         let rev = next_rev(&tx)?;
         store::insert_job(&tx, job, rev)?;
+        // The desk's log, as if the desk had taken each call and dispatched it.
+        store::set_channel(&tx, job.id, Some(Channel::Phone))?;
+        let subject = crate::dispatch::subject(job.id);
+        store::audit(
+            &tx,
+            job.reported_at,
+            Some(desk.id),
+            DeskAction::Open.as_str(),
+            &subject,
+            &json!({"note": ""}),
+        )?;
+        if let (Some(to), Some(at)) = (job.assignee, job.dispatched_at) {
+            let login = logins.iter().find(|(id, _)| *id == to).map(|(_, l)| l.as_str());
+            let detail = json!({"engineer": login, "note": ""});
+            store::audit(&tx, at, Some(desk.id), DeskAction::Dispatch.as_str(), &subject, &detail)?;
+        }
+    }
+    // Two the desk closed: one solved on the phone at intake, one the customer withdrew.
+    for (mut job, how, reason, to) in [
+        (
+            job(
+                JobKind::Repair,
+                Priority::Normal,
+                "钱芳",
+                "钱芳",
+                "139 1688 2020",
+                None,
+                "上海市静安区南京西路 1266号 恒隆广场 2座 3301",
+                None,
+                "电脑无法连接公司 Wi-Fi",
+            ),
+            Closure::RemoteFix,
+            "远程协助：重新输入 Wi-Fi 密码后已连接",
+            None,
+        ),
+        (
+            job(
+                JobKind::Install,
+                Priority::Low,
+                "孙浩",
+                "孙浩",
+                "137 6120 8899",
+                None,
+                "杭州市滨江区江南大道 3688号 3幢 1502室",
+                None,
+                "新装 300M 宽带",
+            ),
+            Closure::Cancelled,
+            "用户撤单：已办理其他运营商",
+            Some(li.id),
+        ),
+    ] {
+        job.reported_at = now - Duration::hours(3);
+        job.assignee = to;
+        job.dispatched_at = to.map(|_| now - Duration::hours(2));
+        job.validate().map_err(|e| Error::internal(format!("demo job {}: {e}", job.customer)))?;
+        let rev = next_rev(&tx)?;
+        store::insert_job(&tx, &job, rev)?;
+        store::set_channel(&tx, job.id, Some(Channel::Wechat))?;
+        let closed_at = now - Duration::hours(1);
+        store::set_closed(&tx, job.id, how, closed_at, reason, next_rev(&tx)?)?;
+        let action = match how {
+            Closure::RemoteFix => DeskAction::RemoteFix,
+            Closure::Cancelled => DeskAction::Cancel,
+        };
+        store::audit(
+            &tx,
+            closed_at,
+            Some(desk.id),
+            action.as_str(),
+            &crate::dispatch::subject(job.id),
+            &json!({"note": reason}),
+        )?;
+        if let Some(to) = to {
+            store::insert_unassignment(&tx, job.id, to, next_rev(&tx)?)?;
+        }
     }
     tx.commit()?;
     push_demo_events(conn, &jobs, (wang.id, li.id), now)?;
@@ -640,7 +719,10 @@ mod tests {
             assert_eq!(row.user.role.as_str(), role, "{login}");
         }
         let jobs: i64 = conn.query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))?;
-        assert_eq!(jobs, 12);
+        assert_eq!(jobs, 14, "12 open or finished, 2 closed by the desk");
+        let closed: i64 =
+            conn.query_row("SELECT count(*) FROM jobs WHERE closed_at IS NOT NULL", [], |r| r.get(0))?;
+        assert_eq!(closed, 2);
         for kind in JobKind::ALL {
             let n: i64 =
                 conn.query_row("SELECT count(*) FROM jobs WHERE kind = ?1", [kind.as_str()], |r| r.get(0))?;

@@ -25,7 +25,9 @@ pub mod auth;
 pub mod checks;
 pub mod db;
 pub mod demo;
+pub mod dispatch;
 pub mod error;
+pub mod live;
 pub mod login_guard;
 pub mod openapi;
 pub mod ratelimit;
@@ -133,6 +135,7 @@ pub struct AppState {
     pub limiter: Arc<ratelimit::Limiter>,
     pub login_guard: Arc<login_guard::LoginGuard>,
     pub checks: Arc<checks::Checks>,
+    pub live: Arc<live::Live>,
 }
 
 impl AppState {
@@ -144,6 +147,7 @@ impl AppState {
             limiter: Arc::new(ratelimit::Limiter::new(config.rate_limit)),
             login_guard: Arc::new(login_guard::LoginGuard::new(config.login_rate)),
             checks: Arc::new(checks::Checks::default()),
+            live: Arc::new(live::Live::default()),
         })
     }
 }
@@ -173,6 +177,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let limits = state.config.connections;
+    let live = Arc::clone(&state.live);
     let checks = tokio::spawn(checks::worker(state.clone()));
     let app = router(state);
     let slots = Arc::new(Semaphore::new(limits.max.max(1)));
@@ -226,6 +231,8 @@ pub async fn serve(
         });
     }
     drop(listener);
+    // The long polls answer now: the connections they hold can then close.
+    live.stop();
     drop(stopping);
     let _ = stop.send(());
     stop.closed().await;

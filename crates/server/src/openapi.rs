@@ -37,12 +37,18 @@ use utoipa::{Modify, OpenApi};
         api::accounts::put_password,
         api::sync::push,
         api::sync::pull,
+        api::live::changes,
         api::jobs::create,
         api::jobs::list,
         api::jobs::get,
         api::jobs::assign,
+        api::jobs::put_appointment,
+        api::jobs::cancel,
+        api::jobs::note,
+        api::jobs::suggestions,
         api::jobs::engineers,
         api::jobs::history,
+        api::jobs::customer_jobs,
         api::parts::list,
         api::parts::put,
         api::parts::issue,
@@ -208,6 +214,36 @@ fn add_domain_rules(doc: &mut Value) {
     set(schemas, "RefreshRequest", "refresh_token", json!({"type": "string", "maxLength": MAX_TOKEN}));
     set(schemas, "AssignRequest", "assignee", json!({"type": "string", "maxLength": MAX_LOGIN}));
     set(schemas, "NewJob", "assignee", json!({"type": ["string", "null"], "maxLength": MAX_LOGIN}));
+
+    // The desk's actions: a reason where the rule asks one, at most MAX_DESK_NOTE characters.
+    use onsite_core::desk::{Channel, Closure, DeskAction, EngineerState, MAX_DESK_NOTE};
+    let channels = enumeration(Channel::ALL.iter().map(|c| c.as_str()).collect());
+    set(
+        schemas,
+        "NewJob",
+        "channel",
+        json!({"type": ["string", "null"], "enum": Channel::ALL.iter().map(|c| Some(c.as_str())).chain([None]).collect::<Vec<_>>()}),
+    );
+    set(schemas, "DeskRecord", "channel", channels);
+    set(
+        schemas,
+        "NewJob",
+        "remote_fix",
+        json!({"type": ["string", "null"], "maxLength": MAX_DESK_NOTE, "pattern": "\\S"}),
+    );
+    set(schemas, "AssignRequest", "reason", text(MAX_DESK_NOTE, false));
+    set(schemas, "CancelRequest", "reason", text(MAX_DESK_NOTE, true));
+    set(schemas, "AppointmentRequest", "reason", text(MAX_DESK_NOTE, true));
+    set(schemas, "DeskNote", "text", text(MAX_DESK_NOTE, false));
+    set(
+        schemas,
+        "DeskNote",
+        "action",
+        enumeration(vec![DeskAction::Note.as_str(), DeskAction::ManagerTold.as_str()]),
+    );
+    set(schemas, "DeskEntry", "action", enumeration(DeskAction::ALL.iter().map(|a| a.as_str()).collect()));
+    set(schemas, "Suggestion", "state", enumeration(EngineerState::ALL.iter().map(|s| s.as_str()).collect()));
+    set(schemas, "Closed", "how", enumeration(Closure::ALL.iter().map(|c| c.as_str()).collect()));
 
     let slas = enumeration(SlaState::NAMES.to_vec());
     if let Some(params) = doc["paths"]["/api/v1/jobs"]["get"]["parameters"].as_array_mut() {

@@ -9,6 +9,9 @@ use crate::db::{current_rev, fmt_time, parse_id, parse_time};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use onsite_core::access::Permission;
+use onsite_core::desk::{
+    Candidate, Channel, Closed, Closure, DeskAction, DeskEntry, DeskRecord, EngineerState, Standing,
+};
 use onsite_core::event::canonical_order;
 use onsite_core::flags::Raised;
 use onsite_core::parts::{MOVEMENT_TAGS, Part, VanStock};
@@ -161,10 +164,133 @@ pub fn update_dispatch(
     rev: i64,
 ) -> Result<()> {
     conn.execute(
-        "UPDATE jobs SET assignee = ?2, dispatched_at = ?3, rev = ?4 WHERE id = ?1",
+        "UPDATE jobs SET assignee = ?2, dispatched_at = ?3, rev = ?4, received_at = NULL WHERE id = ?1",
         params![id.to_string(), assignee.to_string(), fmt_time(dispatched_at), rev],
     )?;
     Ok(())
+}
+
+/// Whether `user`'s next pull from `cursor` would carry anything: a job dispatched to them or
+/// changed, one taken from them, an event on one of their jobs. The same three streams as
+/// `api::sync::pull_changes`, asked only whether each is empty.
+pub fn changes_for(conn: &Connection, user: UserId, cursor: i64) -> Result<bool> {
+    let found = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE assignee = ?1 AND rev > ?2) \
+             OR EXISTS (SELECT 1 FROM unassignments WHERE user_id = ?1 AND rev > ?2) \
+             OR EXISTS (SELECT 1 FROM events e JOIN jobs j ON j.id = e.job_id WHERE j.assignee = ?1 AND e.rev > ?2)",
+        )?
+        .query_row(params![user.to_string(), cursor], |row| row.get(0))?;
+    Ok(found)
+}
+
+/// Records that `job` was taken from `user`'s phone (re-dispatched or cancelled) at `rev`.
+pub fn insert_unassignment(conn: &Connection, job: JobId, user: UserId, rev: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO unassignments (rev, job_id, user_id) VALUES (?1, ?2, ?3)",
+        params![rev, job.to_string(), user.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Where a stored job stands for the desk's actions: its derived status, whether the desk
+/// closed it, whether it is dispatched.
+pub fn standing(conn: &Connection, job: &JobWire) -> Result<Standing> {
+    let events: Vec<VisitEvent> = job_events(conn, job.id)?.into_iter().map(|s| s.event).collect();
+    let status = derive_status(canonical_order(&events));
+    let closed = closure(conn, job.id)?.map(|c| c.how);
+    Ok(Standing { status, closed, dispatched: job.assignee.is_some() })
+}
+
+pub fn set_channel(conn: &Connection, job: JobId, channel: Option<Channel>) -> Result<()> {
+    conn.execute(
+        "UPDATE jobs SET channel = ?2 WHERE id = ?1",
+        params![job.to_string(), channel.map(Channel::as_str)],
+    )?;
+    Ok(())
+}
+
+/// Closes a job for the desk at change number `rev` (its phone lets it go at the next pull).
+pub fn set_closed(
+    conn: &Connection,
+    job: JobId,
+    how: Closure,
+    at: DateTime<Utc>,
+    reason: &str,
+    rev: i64,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE jobs SET closed_how = ?2, closed_at = ?3, closed_reason = ?4, rev = ?5 WHERE id = ?1",
+        params![job.to_string(), how.as_str(), fmt_time(at), reason, rev],
+    )?;
+    Ok(())
+}
+
+pub fn set_appointment(conn: &Connection, job: JobId, window: Option<Window>, rev: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE jobs SET appointment_start = ?2, appointment_end = ?3, rev = ?4 WHERE id = ?1",
+        params![job.to_string(), window.map(|w| fmt_time(w.start)), window.map(|w| fmt_time(w.end)), rev],
+    )?;
+    Ok(())
+}
+
+/// Marks the jobs of `jobs` still assigned to `user` and not marked yet as received now; the
+/// number marked.
+pub fn mark_received(conn: &Connection, user: UserId, jobs: &[JobId], at: DateTime<Utc>) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE jobs SET received_at = ?3 WHERE id = ?1 AND assignee = ?2 AND received_at IS NULL",
+    )?;
+    let (who, at) = (user.to_string(), fmt_time(at));
+    let mut marked = 0;
+    for job in jobs {
+        marked += stmt.execute(params![job.to_string(), who, at])?;
+    }
+    Ok(marked)
+}
+
+/// How the desk closed a job, if it did.
+pub fn closure(conn: &Connection, job: JobId) -> Result<Option<Closed>> {
+    let row: Option<(Option<String>, Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT closed_how, closed_at, closed_reason FROM jobs WHERE id = ?1")?
+        .query_row(params![job.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    match row {
+        Some((Some(how), Some(at), reason)) => Ok(Some(Closed {
+            how: Closure::parse(&how).ok_or_else(|| Error::internal(format!("bad closure {how:?}")))?,
+            at: parse_time(&at)?,
+            reason: reason.unwrap_or_default(),
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// The desk's record of a job: channel, the phone's receipt, its closing and its log.
+pub fn desk_record(conn: &Connection, job: JobId) -> Result<DeskRecord> {
+    let (channel, received_at): (Option<String>, Option<String>) = conn
+        .prepare_cached("SELECT channel, received_at FROM jobs WHERE id = ?1")?
+        .query_row(params![job.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let channel = channel
+        .map(|c| Channel::parse(&c).ok_or_else(|| Error::internal(format!("bad channel {c:?}"))))
+        .transpose()?;
+    let mut log = Vec::new();
+    for (at, by, action, detail) in audit_of(conn, &crate::dispatch::subject(job))? {
+        let action = DeskAction::parse(&action)
+            .ok_or_else(|| Error::internal(format!("bad desk action {action:?}")))?;
+        let detail: serde_json::Value = serde_json::from_str(&detail).map_err(Error::internal)?;
+        log.push(DeskEntry {
+            at,
+            by,
+            action,
+            engineer: detail.get("engineer").and_then(|e| e.as_str()).map(str::to_string),
+            note: detail.get("note").and_then(|n| n.as_str()).unwrap_or_default().to_string(),
+        });
+    }
+    Ok(DeskRecord {
+        channel,
+        received_at: received_at.as_deref().map(parse_time).transpose()?,
+        closed: closure(conn, job)?,
+        log,
+    })
 }
 
 /// One stored event with what the server added to it.
@@ -286,6 +412,28 @@ pub fn engineer_history(
     )
 }
 
+/// A customer's jobs, newest report first: those whose phone holds `digits` (compared digit by
+/// digit, whatever the spaces, dashes or +86) or whose address holds `address`.
+pub fn customer_jobs(
+    conn: &Connection,
+    digits: Option<&str>,
+    address: Option<&str>,
+    limit: usize,
+) -> Result<Vec<JobWire>> {
+    let escape = |w: &str| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    query_jobs(
+        conn,
+        &format!(
+            "SELECT {JOB_COLUMNS} FROM jobs \
+             WHERE (?1 IS NOT NULL AND replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '+', ''), '(', ''), ')', '') \
+                    LIKE ?1 ESCAPE '\\') \
+                OR (?2 IS NOT NULL AND address LIKE ?2 ESCAPE '\\') \
+             ORDER BY reported_at DESC, id LIMIT ?3"
+        ),
+        params![digits.map(escape), address.map(escape), i64::try_from(limit).unwrap_or(i64::MAX)],
+    )
+}
+
 /// Queues a sign-off for the check of its hash (see [`crate::checks`]).
 pub fn queue_sign_off_check(conn: &Connection, event: &VisitEvent) -> Result<()> {
     conn.prepare_cached("INSERT OR IGNORE INTO sign_off_checks (event_id, job_id) VALUES (?1, ?2)")?
@@ -328,13 +476,14 @@ pub fn detail(job: JobWire, events: &[StoredEvent], flags: Vec<Flag>, now: DateT
     let status = derive_status(ordered.iter().copied());
     let wire = ordered.iter().filter_map(|e| stored.get(&e.id)).map(|s| s.wire()).collect();
     let report = onsite_core::report::report(&job.clone().into_job(), &domain, now);
-    JobDetail { job, status, events: wire, report, flags }
+    JobDetail { job, status, events: wire, report, flags, desk: DeskRecord::default() }
 }
 
 pub fn job_detail(conn: &Connection, job: JobWire, now: DateTime<Utc>) -> Result<JobDetail> {
     let events = job_events(conn, job.id)?;
     let flags = job_flags(conn, job.id)?;
-    Ok(detail(job, &events, flags, now))
+    let desk = desk_record(conn, job.id)?;
+    Ok(JobDetail { desk, ..detail(job, &events, flags, now) })
 }
 
 /// The flags raised on a job, oldest first.
@@ -562,6 +711,36 @@ pub fn engineers(conn: &Connection) -> Result<Vec<User>> {
         .filter(|u| !u.disabled && u.user.may(Permission::Record))
         .map(|u| u.user)
         .collect())
+}
+
+/// Every enabled engineer with their open jobs (dispatched to them, neither finished nor closed
+/// by the desk) and where their events put them now: what dispatch suggestions rank.
+/// One query a job: fine for a team's tens of engineers and their day's jobs.
+pub fn candidates(conn: &Connection) -> Result<Vec<Candidate>> {
+    let mut out = Vec::new();
+    for row in accounts(conn)?.into_iter().filter(|u| !u.disabled && u.user.may(Permission::Record)) {
+        let jobs = query_jobs(
+            conn,
+            &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE assignee = ?1 AND closed_at IS NULL"),
+            params![row.user.id.to_string()],
+        )?;
+        let mut open = Vec::new();
+        for job in jobs {
+            let status = standing(conn, &job)?.status;
+            if !status.is_closed() {
+                open.push(status);
+            }
+        }
+        out.push(Candidate {
+            login: row.user.login,
+            name: row.user.name,
+            area: row.area,
+            duties: row.duties,
+            open_jobs: u32::try_from(open.len()).unwrap_or(u32::MAX),
+            state: EngineerState::of(open),
+        });
+    }
+    Ok(out)
 }
 
 /// The engineer a dispatcher names by login; anyone else is a 422.

@@ -29,6 +29,8 @@ struct World {
     bob: String,
     alices_job: JobId,
     bobs_job: JobId,
+    /// In the queue, dispatched to no one.
+    queued_job: JobId,
 }
 
 impl World {
@@ -37,9 +39,10 @@ impl World {
         let (desk, alice, bob) = (s.login(DISPATCHER).await, s.login(ALICE).await, s.login(BOB).await);
         let alices_job = s.create_job(&desk, Some(ALICE)).await.id;
         let bobs_job = s.create_job(&desk, Some(BOB)).await.id;
+        let queued_job = s.create_job(&desk, None).await.id;
         s.put_part(&desk, "P1", false).await;
         let (manager, admin) = (s.login(MANAGER).await, s.login(ADMIN).await);
-        World { s, desk, manager, admin, alice, bob, alices_job, bobs_job }
+        World { s, desk, manager, admin, alice, bob, alices_job, bobs_job, queued_job }
     }
 
     async fn call(
@@ -104,6 +107,9 @@ impl World {
             "POST /api/v1/sync/push" => Some(json!({"device_id": device(), "events": []})),
             "POST /api/v1/jobs" => Some(new_job(Some(ALICE))),
             "PUT /api/v1/jobs/{id}/assignee" => Some(json!({"assignee": ALICE})),
+            "PUT /api/v1/jobs/{id}/appointment" => Some(json!({"appointment": null, "reason": "用户改约"})),
+            "POST /api/v1/jobs/{id}/cancel" => Some(json!({"reason": "用户撤单"})),
+            "POST /api/v1/jobs/{id}/notes" => Some(json!({"action": "note", "text": "用户来电催单"})),
             "POST /api/v1/engineers/{login}/van" => Some(json!({"part": "P1", "qty": 1})),
             "PUT /api/v1/parts/{sku}" => {
                 Some(json!({"sku": "P1", "zh": "配件", "en": "Part", "serialised": false}))
@@ -237,11 +243,61 @@ impl World {
                 self.expect(alice, &put, &mine, body, S::FORBIDDEN).await;
                 self.expect(alice, &put, &theirs, body, S::FORBIDDEN).await;
                 self.expect(manager, &put, &mine, body, S::FORBIDDEN).await;
-                self.expect(desk, &put, &mine, body, S::OK).await;
+                // Alice's job is hers already: that is a conflict, not a dispatch.
+                self.expect(desk, &put, &mine, body, S::CONFLICT).await;
+                let queued = format!("/api/v1/jobs/{}/assignee", self.queued_job);
+                self.expect(desk, &put, &queued, body, S::OK).await;
                 let missing = format!("/api/v1/jobs/{}/assignee", uuid::Uuid::new_v4());
                 self.expect(desk, &put, &missing, body, S::NOT_FOUND).await;
                 let pull = self.s.pull(bob, 0).await;
                 assert!(pull.jobs.iter().all(|j| j.id != self.alices_job), "bob never got alice's job");
+            }
+            "PUT /api/v1/jobs/{id}/appointment" | "POST /api/v1/jobs/{id}/notes" => {
+                let (method, ok) =
+                    if key.starts_with("PUT") { (&put, S::OK) } else { (&post, S::NO_CONTENT) };
+                let path = self.concrete(key.split_once(' ').map_or("", |(_, p)| p));
+                // The desk's alone: a manager reads the board but does not dispatch.
+                for who in [alice, bob, manager, admin] {
+                    self.expect(who, method, &path, body, S::FORBIDDEN).await;
+                }
+                self.expect(desk, method, &path, body, ok).await;
+                let missing = path.replace(&self.alices_job.to_string(), &uuid::Uuid::new_v4().to_string());
+                self.expect(desk, method, &missing, body, S::NOT_FOUND).await;
+            }
+            "POST /api/v1/jobs/{id}/cancel" => {
+                let spare = self.s.create_job(desk, Some(BOB)).await.id;
+                let path = format!("/api/v1/jobs/{spare}/cancel");
+                for who in [alice, bob, manager, admin] {
+                    self.expect(who, &post, &path, body, S::FORBIDDEN).await;
+                }
+                self.expect(desk, &post, &path, body, S::OK).await;
+                self.expect(desk, &post, &path, body, S::CONFLICT).await;
+                let missing = format!("/api/v1/jobs/{}/cancel", uuid::Uuid::new_v4());
+                self.expect(desk, &post, &missing, body, S::NOT_FOUND).await;
+            }
+            "GET /api/v1/jobs/{id}/suggestions" => {
+                let path = format!("/api/v1/jobs/{}/suggestions", self.alices_job);
+                // Suggestions are for dispatching: the dispatcher's alone.
+                for who in [alice, bob, manager, admin] {
+                    self.expect(who, &get, &path, None, S::FORBIDDEN).await;
+                }
+                self.expect(desk, &get, &path, None, S::OK).await;
+                let missing = format!("/api/v1/jobs/{}/suggestions", uuid::Uuid::new_v4());
+                self.expect(desk, &get, &missing, None, S::NOT_FOUND).await;
+            }
+            "GET /api/v1/customers/jobs" => {
+                let path = "/api/v1/customers/jobs?phone=13800138000";
+                for who in [alice, bob, admin] {
+                    self.expect(who, &get, path, None, S::FORBIDDEN).await;
+                }
+                self.expect(desk, &get, path, None, S::OK).await;
+                self.expect(manager, &get, path, None, S::OK).await;
+            }
+            "GET /api/v1/changes" => {
+                // Every account in good standing may wait: each is told only of its own news.
+                for who in [alice, bob, desk, manager, admin] {
+                    self.expect(who, &get, "/api/v1/changes?after=0&wait=0", None, S::OK).await;
+                }
             }
             "GET /api/v1/history" => {
                 // An engineer's own jobs only: the desk has its own list.

@@ -40,9 +40,13 @@ async fn push_then_pull_brings_jobs_and_events_with_receive_times() {
     assert!(!pull.more);
     assert!(pull.removed.is_empty());
 
-    // Nothing new since the cursor.
+    // Nothing new since the cursor. (The cursor moves once: recording that the phone received
+    // its job took a change number, one that carries nothing for a phone.)
     let again = s.pull(&alice, pull.cursor).await;
-    assert_eq!((again.jobs.len(), again.events.len(), again.cursor, again.more), (0, 0, pull.cursor, false));
+    assert_eq!((again.jobs.len(), again.events.len(), again.more), (0, 0, false));
+    assert_eq!(again.cursor, pull.cursor + 1);
+    let still = s.pull(&alice, again.cursor).await;
+    assert_eq!((still.jobs.len(), still.events.len(), still.cursor, still.more), (0, 0, again.cursor, false));
 
     // Bob sees only his own job and none of alice's events.
     let bob_pull = s.pull(&bob, 0).await;

@@ -157,11 +157,14 @@ async fn pull_carries_the_van_on_every_page_and_the_catalogue_only_when_it_chang
         s.get(&alice, &format!("/api/v1/sync/pull?cursor={}", first.cursor)).await.json().await.unwrap();
     assert!(raw.get("catalogue").is_none(), "unchanged catalogue omitted: {raw}");
     assert!(raw["van"]["counts"].is_object());
+    // Recording that the phone received its job took one change number after the first pull.
+    let settled = raw["cursor"].as_i64().expect("cursor");
+    assert_eq!(settled, first.cursor + 1);
 
     // Storing a part as it is changes nothing; changing one sends the catalogue again.
     s.put_part(&desk, ONT, true).await;
-    let same = s.pull(&alice, first.cursor).await;
-    assert_eq!((same.catalogue.as_ref(), same.cursor), (None, first.cursor));
+    let same = s.pull(&alice, settled).await;
+    assert_eq!((same.catalogue.as_ref(), same.cursor), (None, settled));
     let renamed =
         json!({"sku": ONT, "zh": "华为光猫 HG8245H", "en": "Huawei ONT HG8245H", "serialised": true});
     assert_eq!(s.put(&desk, &format!("/api/v1/parts/{ONT}"), &renamed).await.status(), StatusCode::OK);

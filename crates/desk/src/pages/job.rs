@@ -2,8 +2,10 @@
 //! in order with the phone's time and the server's, the customer's sign-off with the signature
 //! drawn and its seal verified (the server re-verifies it for every read), and the desk's flags.
 
+use super::actions::DeskActions;
 use super::problem;
 use crate::api;
+use crate::hooks::use_changes;
 use crate::i18n::{self, Msg};
 use crate::state::{Desk, I18n, Notice};
 use chrono::{DateTime, Utc};
@@ -12,6 +14,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use onsite_core::EventKind;
+use onsite_core::access::Permission;
+use onsite_core::desk::Suggestion;
 use onsite_core::signoff::Verification;
 use onsite_core::sla::SlaState;
 use onsite_core::wire::{EventWire, JobDetail};
@@ -48,18 +52,47 @@ pub fn JobPage() -> impl IntoView {
     let notice = expect_context::<Notice>();
     let params = use_params_map();
     let detail_of = RwSignal::new(None::<Result<JobDetail, ()>>);
-    Effect::new(move |_| {
-        let Some(id) = params.with(|p| p.get("id")) else { return };
+    let engineers = RwSignal::new(Vec::<Suggestion>::new());
+    let load = move || {
+        let Some(id) = params.with_untracked(|p| p.get("id")) else { return };
         spawn_local(async move {
             match api::get::<JobDetail>(desk, &format!("/jobs/{id}")).await {
-                Ok(d) => detail_of.set(Some(Ok(d))),
+                // An unchanged job keeps its view (and what is typed into its forms).
+                Ok(d) => {
+                    if detail_of.with_untracked(|old| !matches!(old, Some(Ok(old)) if *old == d)) {
+                        detail_of.try_set(Some(Ok(d)));
+                    }
+                }
                 Err(e) => {
                     notice.error(problem(&e));
-                    detail_of.set(Some(Err(())));
+                    detail_of.try_set(Some(Err(())));
                 }
             }
         });
+    };
+    // The engineers to send, best first, read with the job (their workload moves with it).
+    let suggest = move || {
+        let Some(id) = params.with_untracked(|p| p.get("id")) else { return };
+        if !desk.may(Permission::Dispatch) {
+            return;
+        }
+        spawn_local(async move {
+            match api::get::<Vec<Suggestion>>(desk, &format!("/jobs/{id}/suggestions")).await {
+                Ok(list) => {
+                    engineers.try_set(list);
+                }
+                // A job that is not there is said once, by the job's own read.
+                Err(api::ApiError::Status { status: 404, .. }) => {}
+                Err(e) => notice.error(problem(&e)),
+            }
+        });
+    };
+    // Read again whenever the server has a change: the phone's events show as they arrive.
+    use_changes(move || {
+        load();
+        suggest();
     });
+    let reload = Callback::new(move |()| load());
 
     view! {
         <section class="page job">
@@ -67,7 +100,16 @@ pub fn JobPage() -> impl IntoView {
             {move || match detail_of.get() {
                 None => ().into_any(),
                 Some(Err(())) => view! { <p>{move || i18n.t(Msg::JobNotFound)}</p> }.into_any(),
-                Some(Ok(d)) => view! { <JobView d/> }.into_any(),
+                Some(Ok(d)) => {
+                    let actions = desk
+                        .may(Permission::Dispatch)
+                        .then(|| view! { <DeskActions d=d.clone() engineers reload/> });
+                    view! {
+                        <JobView d=d.clone()/>
+                        {actions}
+                        <DeskLog d/>
+                    }.into_any()
+                }
             }}
         </section>
     }
@@ -83,6 +125,7 @@ fn JobView(d: JobDetail) -> impl IntoView {
     let events = d.events.clone();
     let sign_off = report.sign_off.clone();
     let flags = d.flags.clone();
+    let (channel, received, closed) = (d.desk.channel, d.desk.received_at, d.desk.closed.clone());
     let field = move |msg: Msg, value: String| {
         view! { <dt>{move || i18n.t(msg)}</dt><dd>{value}</dd> }
     };
@@ -99,7 +142,17 @@ fn JobView(d: JobDetail) -> impl IntoView {
             {field(Msg::Fault, job.fault.clone())}
             {field(Msg::Reported, when(job.reported_at))}
             {field(Msg::Dispatched, job.dispatched_at.map(when).unwrap_or_default())}
+            <dt>{move || i18n.t(Msg::Channel)}</dt>
+            <dd>{move || channel.map(|c| i18n::channel(i18n.lang(), c)).unwrap_or_default()}</dd>
+            {field(Msg::Appointment, job.appointment.map(|w| format!("{} – {}", when(w.start), when(w.end))).unwrap_or_default())}
+            {field(Msg::PhoneReceived, received.map(when).unwrap_or_default())}
         </dl>
+        {closed.map(|c| {
+            let (how, reason, at) = (c.how, c.reason.clone(), when(c.at));
+            view! { <p class="notice closed" data-testid="job-closed" data-how=how.as_str()>
+                {move || i18n::closure(i18n.lang(), how)}" · "{at.clone()}" · "{reason.clone()}
+            </p> }
+        })}
 
         <h2>{move || i18n.t(Msg::ServiceLevels)}</h2>
         <ul class="sla" data-testid="job-sla">
@@ -161,5 +214,39 @@ fn JobView(d: JobDetail) -> impl IntoView {
         <ul data-testid="job-flags">
             {flags.iter().map(|f| view! { <li>{f.detail.clone()}</li> }).collect_view()}
         </ul>
+    }
+}
+
+/// The desk's own log on the job: who did what, when and why.
+#[component]
+fn DeskLog(d: JobDetail) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let log = d.desk.log;
+    view! {
+        <h2>{move || i18n.t(Msg::DeskLog)}</h2>
+        <table data-testid="desk-log">
+            <thead><tr>
+                <th scope="col">{move || i18n.t(Msg::ServerTime)}</th>
+                <th scope="col">{move || i18n.t(Msg::Who)}</th>
+                <th scope="col">{move || i18n.t(Msg::What)}</th>
+                <th scope="col">{move || i18n.t(Msg::Detail)}</th>
+            </tr></thead>
+            <tbody>
+                {log.into_iter().map(|e| {
+                    let action = e.action;
+                    let detail = match (&e.engineer, e.note.is_empty()) {
+                        (Some(login), true) => login.clone(),
+                        (Some(login), false) => format!("{login} · {}", e.note),
+                        (None, _) => e.note.clone(),
+                    };
+                    view! { <tr data-testid="desk-entry" data-action=action.as_str()>
+                        <td>{when(e.at)}</td>
+                        <td>{e.by.clone().unwrap_or_default()}</td>
+                        <th scope="row">{move || i18n::desk_action(i18n.lang(), action)}</th>
+                        <td>{detail}</td>
+                    </tr> }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }

@@ -2,6 +2,7 @@
 //! menu by what the person may do, and the one message line.
 
 mod accounts;
+mod actions;
 mod board;
 mod intake;
 mod job;

@@ -10,25 +10,23 @@
 
 use crate::AppState;
 use crate::auth::{CurrentUser, DeskReader, Dispatcher, Engineer};
-use crate::db::{next_rev, now};
+use crate::db::now;
+use crate::dispatch;
 use crate::error::{ApiJson, ApiPath, ApiQuery, Error, Result};
 use crate::store::{self, JOB_COLUMNS};
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::SubsecRound;
 use onsite_core::JobId;
 use onsite_core::sla::SlaState;
 use onsite_core::status::JobStatus;
-use onsite_core::wire::{AssignRequest, ErrorBody, JobDetail, JobWire, NewJob, User, Window};
-use rusqlite::{TransactionBehavior, params};
+use onsite_core::wire::{
+    AppointmentRequest, AssignRequest, CancelRequest, DeskNote, ErrorBody, JobDetail, JobWire, NewJob, User,
+};
+use rusqlite::params;
 use serde::Deserialize;
-use uuid::Uuid;
 
-fn invalid(e: onsite_core::job::JobError) -> Error {
-    Error::Unprocessable(e.to_string())
-}
-
-/// Opens a job; dispatches it at once when an engineer is named.
+/// Opens a job; dispatches it at once when an engineer is named, or closes it at once when it
+/// was solved by phone or remote help (`remote_fix`).
 #[utoipa::path(
     post,
     path = "/api/v1/jobs",
@@ -42,7 +40,7 @@ fn invalid(e: onsite_core::job::JobError) -> Error {
         (status = 403, description = "Not a dispatcher", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
         (status = 422, description = "JSON of the wrong shape, a field breaking the form's rules (a checklist with \
-            a repeated step id included), or no such engineer", body = ErrorBody),
+            a repeated step id included), no such engineer, or a remote fix that names an engineer or says nothing", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -50,32 +48,13 @@ pub async fn create(
     Dispatcher(me): Dispatcher,
     ApiJson(new): ApiJson<NewJob>,
 ) -> Result<(StatusCode, ApiJson<JobWire>)> {
-    let wire = state
-        .db
-        .run(move |conn| {
-            let now = now();
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let assignee =
-                new.assignee.as_deref().map(|login| store::engineer_by_login(&tx, login)).transpose()?;
-            // Stored to the microsecond: cut here so the answer equals what is read back.
-            let mut new = new;
-            new.reported_at = new.reported_at.map(|t| t.trunc_subsecs(6));
-            new.appointment = new
-                .appointment
-                .map(|w| Window { start: w.start.trunc_subsecs(6), end: w.end.trunc_subsecs(6) });
-            let job = new.into_job(JobId(Uuid::new_v4()), now, assignee.map(|u| u.id));
-            job.validate().map_err(invalid)?;
-            let rev = next_rev(&tx)?;
-            store::insert_job(&tx, &job, rev)?;
-            tx.commit()?;
-            Ok(JobWire::from_job(&job, rev))
-        })
-        .await?;
+    let actor = me.user.clone();
+    let wire = state.db.run(move |conn| dispatch::open(conn, &actor, new)).await?;
     tracing::info!(job = %wire.id, by = %me.user.login, "job opened");
     Ok((StatusCode::CREATED, ApiJson(wire)))
 }
 
-/// Dispatches (or re-dispatches) a job to an engineer, now.
+/// Dispatches a job to an engineer now, or re-dispatches it to another (with the reason).
 #[utoipa::path(
     put,
     path = "/api/v1/jobs/{id}/assignee",
@@ -89,8 +68,10 @@ pub async fn create(
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not a dispatcher", body = ErrorBody),
         (status = 404, description = "No such job", body = ErrorBody),
+        (status = 409, description = "The job is closed or its visit finished, or it is already that engineer's", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 422, description = "JSON of the wrong shape, no such engineer, or a job reported in the future", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, no such engineer, a re-dispatch without a reason, \
+            or a job reported in the future", body = ErrorBody),
     )
 )]
 pub async fn assign(
@@ -100,35 +81,106 @@ pub async fn assign(
     ApiJson(req): ApiJson<AssignRequest>,
 ) -> Result<ApiJson<JobWire>> {
     req.validate().map_err(Error::Unprocessable)?;
-    let wire = state
-        .db
-        .run(move |conn| {
-            let now = now();
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let current = store::load_job(&tx, id)?.ok_or_else(|| Error::NotFound("no such job".into()))?;
-            let engineer = store::engineer_by_login(&tx, &req.assignee)?;
-            let mut job = current.into_job();
-            let previous = job.assignee;
-            job.assignee = Some(engineer.id);
-            job.dispatched_at = Some(now);
-            job.validate().map_err(invalid)?;
-            if let Some(previous) = previous
-                && previous != engineer.id
-            {
-                let rev = next_rev(&tx)?;
-                tx.execute(
-                    "INSERT INTO unassignments (rev, job_id, user_id) VALUES (?1, ?2, ?3)",
-                    params![rev, id.to_string(), previous.to_string()],
-                )?;
-            }
-            let rev = next_rev(&tx)?;
-            store::update_dispatch(&tx, id, engineer.id, now, rev)?;
-            tx.commit()?;
-            Ok(JobWire::from_job(&job, rev))
-        })
-        .await?;
+    let actor = me.user.clone();
+    let wire =
+        state.db.run(move |conn| dispatch::assign(conn, &actor, id, &req.assignee, &req.reason)).await?;
     tracing::info!(job = %id, rev = wire.rev, by = %me.user.login, "job dispatched");
     Ok(ApiJson(wire))
+}
+
+/// Changes or clears the visit time agreed with the customer, with the reason.
+#[utoipa::path(
+    put,
+    path = "/api/v1/jobs/{id}/appointment",
+    tag = "jobs",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The job's id")),
+    request_body = AppointmentRequest,
+    responses(
+        (status = 200, description = "The job with its new appointment", body = JobWire),
+        (status = 400, description = "Malformed JSON or a job id that is not a UUID", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a dispatcher", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 409, description = "The job is closed or its visit finished", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, no reason, or a window that ends before it starts", body = ErrorBody),
+    )
+)]
+pub async fn put_appointment(
+    State(state): State<AppState>,
+    Dispatcher(me): Dispatcher,
+    ApiPath(id): ApiPath<JobId>,
+    ApiJson(req): ApiJson<AppointmentRequest>,
+) -> Result<ApiJson<JobWire>> {
+    let actor = me.user.clone();
+    let wire = state
+        .db
+        .run(move |conn| dispatch::appointment(conn, &actor, id, req.appointment, &req.reason))
+        .await?;
+    tracing::info!(job = %id, by = %me.user.login, "appointment changed");
+    Ok(ApiJson(wire))
+}
+
+/// Cancels a job, with the reason; its engineer's phone lets it go at the next pull.
+#[utoipa::path(
+    post,
+    path = "/api/v1/jobs/{id}/cancel",
+    tag = "jobs",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The job's id")),
+    request_body = CancelRequest,
+    responses(
+        (status = 200, description = "The job, cancelled", body = JobWire),
+        (status = 400, description = "Malformed JSON or a job id that is not a UUID", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a dispatcher", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 409, description = "The job is closed already or its visit finished", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, or no reason", body = ErrorBody),
+    )
+)]
+pub async fn cancel(
+    State(state): State<AppState>,
+    Dispatcher(me): Dispatcher,
+    ApiPath(id): ApiPath<JobId>,
+    ApiJson(req): ApiJson<CancelRequest>,
+) -> Result<ApiJson<JobWire>> {
+    let actor = me.user.clone();
+    let wire = state.db.run(move |conn| dispatch::cancel(conn, &actor, id, &req.reason)).await?;
+    tracing::info!(job = %id, by = %me.user.login, "job cancelled");
+    Ok(ApiJson(wire))
+}
+
+/// Writes a note on the job's desk log, or records that the manager was told of a missed contact.
+#[utoipa::path(
+    post,
+    path = "/api/v1/jobs/{id}/notes",
+    tag = "jobs",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The job's id")),
+    request_body = DeskNote,
+    responses(
+        (status = 204, description = "Written"),
+        (status = 400, description = "Malformed JSON or a job id that is not a UUID", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a dispatcher", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 409, description = "manager_told on a job closed, finished or not dispatched", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, an action other than note or manager_told, or a note that is empty", body = ErrorBody),
+    )
+)]
+pub async fn note(
+    State(state): State<AppState>,
+    Dispatcher(me): Dispatcher,
+    ApiPath(id): ApiPath<JobId>,
+    ApiJson(req): ApiJson<DeskNote>,
+) -> Result<StatusCode> {
+    let actor = me.user.clone();
+    state.db.run(move |conn| dispatch::note(conn, &actor, id, req.action, &req.text)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A job with its derived status, its events in canonical order, its visit report and flags.
@@ -284,6 +336,40 @@ pub async fn engineers(State(state): State<AppState>, _me: DeskReader) -> Result
     Ok(ApiJson(list))
 }
 
+/// The engineers to send on a job, best first: whose duties cover its kind, of its address's
+/// area, free rather than travelling or on site, with the fewest open jobs
+/// ([`onsite_core::desk::suggest`]).
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs/{id}/suggestions",
+    tag = "jobs",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The job's id")),
+    responses(
+        (status = 200, description = "Every enabled engineer, best first", body = Vec<onsite_core::desk::Suggestion>),
+        (status = 400, description = "A job id that is not a UUID", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a dispatcher", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+    )
+)]
+pub async fn suggestions(
+    State(state): State<AppState>,
+    _me: Dispatcher,
+    ApiPath(id): ApiPath<JobId>,
+) -> Result<ApiJson<Vec<onsite_core::desk::Suggestion>>> {
+    let found = state
+        .db
+        .read(move |conn| {
+            let tx = conn.transaction()?;
+            let job = store::load_job(&tx, id)?.ok_or_else(|| Error::NotFound("no such job".into()))?;
+            let candidates = store::candidates(&tx)?;
+            Ok(onsite_core::desk::suggest(job.kind, &job.address, candidates))
+        })
+        .await?;
+    Ok(ApiJson(found))
+}
+
 /// The search of an engineer's own jobs.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -331,6 +417,69 @@ pub async fn history(
             let tx = conn.transaction()?;
             let jobs =
                 store::engineer_history(&tx, user, words.as_deref(), query.from, query.to, HISTORY_LIMIT)?;
+            let now = now();
+            jobs.into_iter().map(|job| store::job_detail(&tx, job, now)).collect::<Result<Vec<_>>>()
+        })
+        .await?;
+    Ok(ApiJson(found))
+}
+
+/// The lookup of a customer's earlier jobs at intake.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CustomerQuery {
+    /// The phone as typed: compared by its digits, at least 6 of them.
+    #[param(max_length = 40)]
+    pub phone: Option<String>,
+    /// Words of the address, at least 4 characters.
+    #[param(max_length = 200)]
+    pub address: Option<String>,
+}
+
+/// The most earlier jobs one lookup answers.
+pub const CUSTOMER_LIMIT: usize = 10;
+
+/// A customer's earlier jobs, newest report first, while the desk takes a new report: by the
+/// phone's digits (whatever its spaces, dashes or +86) or by the address.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers/jobs",
+    tag = "jobs",
+    security(("bearer" = [])),
+    params(CustomerQuery),
+    responses(
+        (status = 200, description = "At most 10 jobs, newest first; none while the phone has under 6 digits and the address under 4 characters", body = Vec<JobDetail>),
+        (status = 400, description = "A phone over 40 or an address over 200 characters", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not the service desk or a manager", body = ErrorBody),
+    )
+)]
+pub async fn customer_jobs(
+    State(state): State<AppState>,
+    _me: DeskReader,
+    ApiQuery(query): ApiQuery<CustomerQuery>,
+) -> Result<ApiJson<Vec<JobDetail>>> {
+    let (phone, address) = (query.phone.unwrap_or_default(), query.address.unwrap_or_default());
+    if phone.chars().count() > onsite_core::job::MAX_PHONE {
+        return Err(Error::BadRequest(format!(
+            "the phone is longer than {} characters",
+            onsite_core::job::MAX_PHONE
+        )));
+    }
+    if address.chars().count() > onsite_core::job::MAX_SHORT_FIELD {
+        return Err(Error::BadRequest(format!(
+            "the address is longer than {} characters",
+            onsite_core::job::MAX_SHORT_FIELD
+        )));
+    }
+    let Some((digits, address)) = onsite_core::desk::customer_lookup(&phone, &address) else {
+        return Ok(ApiJson(Vec::new()));
+    };
+    let found = state
+        .db
+        .read(move |conn| {
+            let tx = conn.transaction()?;
+            let jobs = store::customer_jobs(&tx, digits.as_deref(), address.as_deref(), CUSTOMER_LIMIT)?;
             let now = now();
             jobs.into_iter().map(|job| store::job_detail(&tx, job, now)).collect::<Result<Vec<_>>>()
         })

@@ -344,6 +344,14 @@ pub async fn pull(
     let user = me.user.id;
     let mut page = state.db.read(move |conn| pull_changes(conn, user, query.cursor, PULL_PAGE)).await?;
     page.settings = Some(state.config.settings.clone());
+    if !page.jobs.is_empty() {
+        // The desk sees the dispatch arrived. A failure here leaves the job shown as not yet
+        // received (and logged); the engineer's pull is not failed for it.
+        let jobs: Vec<JobId> = page.jobs.iter().map(|j| j.id).collect();
+        if let Err(e) = state.db.run(move |conn| crate::dispatch::received(conn, user, &jobs)).await {
+            tracing::warn!(error = %e, %user, "could not record that the phone received its jobs");
+        }
+    }
     Ok(ApiJson(page))
 }
 
@@ -362,14 +370,16 @@ pub fn pull_changes(conn: &mut Connection, user: UserId, cursor: i64, page: usiz
     let mut changes: Vec<(i64, Change)> = Vec::new();
     let jobs = store::query_jobs(
         &tx,
-        &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE assignee = ?1 AND rev > ?2 ORDER BY rev LIMIT ?3"),
+        &format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE assignee = ?1 AND rev > ?2 AND closed_at IS NULL ORDER BY rev LIMIT ?3"
+        ),
         params![who, cursor, limit],
     )?;
     changes.extend(jobs.into_iter().map(|j| (j.rev, Change::Job(j))));
     {
         let mut stmt = tx.prepare_cached(
             "SELECT u.rev, u.job_id FROM unassignments u JOIN jobs j ON j.id = u.job_id \
-             WHERE u.user_id = ?1 AND u.rev > ?2 AND (j.assignee IS NULL OR j.assignee <> ?1) \
+             WHERE u.user_id = ?1 AND u.rev > ?2 AND (j.assignee IS NULL OR j.assignee <> ?1 OR j.closed_at IS NOT NULL) \
              ORDER BY u.rev LIMIT ?3",
         )?;
         let rows = stmt
@@ -383,7 +393,7 @@ pub fn pull_changes(conn: &mut Connection, user: UserId, cursor: i64, page: usiz
         &tx,
         &format!(
             "SELECT {EVENT_COLUMNS} FROM events e JOIN jobs j ON j.id = e.job_id \
-             WHERE j.assignee = ?1 AND e.rev > ?2 ORDER BY e.rev LIMIT ?3"
+             WHERE j.assignee = ?1 AND j.closed_at IS NULL AND e.rev > ?2 ORDER BY e.rev LIMIT ?3"
         ),
         params![who, cursor, limit],
     )?;

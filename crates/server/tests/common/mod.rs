@@ -168,7 +168,13 @@ impl Server {
     }
 
     pub async fn assign(&self, desk: &str, job: JobId, to: &str) -> JobWire {
-        let res = self.put(desk, &format!("/api/v1/jobs/{job}/assignee"), &json!({"assignee": to})).await;
+        let res = self
+            .put(
+                desk,
+                &format!("/api/v1/jobs/{job}/assignee"),
+                &json!({"assignee": to, "reason": "王芳请假"}),
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::OK, "assign");
         res.json().await.expect("JobWire")
     }

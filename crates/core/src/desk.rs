@@ -1,0 +1,586 @@
+//! The service desk's own record of a job, and the rules of what the desk may still do to it.
+//!
+//! The visit is the phone's append-only event log ([`crate::event`]); what the desk does is a
+//! log of its own beside it, as append-only: opening the job, dispatching and re-dispatching it,
+//! changing the appointment, sending a second person, cancelling it, closing it as fixed by
+//! phone or remote help (电话或远程协助解决), telling the manager of a missed contact, and its notes.
+//! Each entry says who, when and why. Whether an action is still allowed is decided here
+//! ([`check`]), from the derived status and whether the desk already closed the job, so the
+//! server's handlers and the console's buttons follow one rule.
+
+use crate::status::JobStatus;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The longest reason or note the desk writes on a job.
+pub const MAX_DESK_NOTE: usize = crate::event::MAX_NOTE;
+
+/// How a report reached the desk (受理渠道).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Phone,
+    Wechat,
+    Web,
+    /// Raised by the network monitoring, not by a person.
+    Monitoring,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [Channel::Phone, Channel::Wechat, Channel::Web, Channel::Monitoring];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Wechat => "wechat",
+            Channel::Web => "web",
+            Channel::Monitoring => "monitoring",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// How the desk closed a job without a finished visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Closure {
+    /// Cancelled, with the reason (the customer withdrew, a duplicate order …).
+    Cancelled,
+    /// Solved by phone or remote help at intake: never dispatched.
+    RemoteFix,
+}
+
+impl Closure {
+    pub const ALL: [Closure; 2] = [Closure::Cancelled, Closure::RemoteFix];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Closure::Cancelled => "cancelled",
+            Closure::RemoteFix => "remote_fix",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// What the desk did to a job: one entry of its log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeskAction {
+    Open,
+    Dispatch,
+    Reassign,
+    Appointment,
+    Cancel,
+    RemoteFix,
+    /// The desk told the manager of a contact missed by 10 minutes (escalation).
+    ManagerTold,
+    Note,
+}
+
+impl DeskAction {
+    pub const ALL: [DeskAction; 8] = [
+        DeskAction::Open,
+        DeskAction::Dispatch,
+        DeskAction::Reassign,
+        DeskAction::Appointment,
+        DeskAction::Cancel,
+        DeskAction::RemoteFix,
+        DeskAction::ManagerTold,
+        DeskAction::Note,
+    ];
+
+    /// The stable name, in the audit log and on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DeskAction::Open => "open",
+            DeskAction::Dispatch => "dispatch",
+            DeskAction::Reassign => "reassign",
+            DeskAction::Appointment => "appointment",
+            DeskAction::Cancel => "cancel",
+            DeskAction::RemoteFix => "remote_fix",
+            DeskAction::ManagerTold => "manager_told",
+            DeskAction::Note => "note",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// Whether the action must say why: every change to what was agreed.
+    pub const fn needs_reason(self) -> bool {
+        matches!(
+            self,
+            DeskAction::Reassign
+                | DeskAction::Appointment
+                | DeskAction::Cancel
+                | DeskAction::RemoteFix
+                | DeskAction::Note
+        )
+    }
+}
+
+/// One entry of the desk's log on a job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeskEntry {
+    /// The server's time.
+    pub at: DateTime<Utc>,
+    /// The login of who did it; `None` for the command line.
+    pub by: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "reassign"))]
+    pub action: DeskAction,
+    /// The engineer it concerns (dispatched to, re-dispatched to), when one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engineer: Option<String>,
+    /// Why, or the note itself; empty where none is needed.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The desk's closing of a job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Closed {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "cancelled"))]
+    pub how: Closure,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// What the desk knows of a job beyond its form and its visit.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeskRecord {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "phone"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// When the assignee's phone first pulled the job as dispatched to them now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Closed>,
+    /// Oldest first.
+    #[serde(default)]
+    pub log: Vec<DeskEntry>,
+}
+
+/// Why the desk may not do something to a job now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the job is closed ({}): nothing more can be done to it but notes", .0.as_str())]
+    Closed(Closure),
+    #[error("the visit is finished ({}): it can no longer be dispatched, rescheduled or cancelled", .0.as_str())]
+    Finished(JobStatus),
+    #[error("the job is not dispatched to anyone yet")]
+    NotDispatched,
+    #[error("the job is already dispatched to that engineer")]
+    SameEngineer,
+    #[error("the reason must not be empty")]
+    NoReason,
+    #[error("the reason is longer than {MAX_DESK_NOTE} characters")]
+    ReasonTooLong,
+}
+
+/// Where a job stands, as far as the desk's actions go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Standing {
+    pub status: JobStatus,
+    pub closed: Option<Closure>,
+    pub dispatched: bool,
+}
+
+/// Whether the desk may take `action` on a job standing so. Notes are always taken; nothing else
+/// once the desk closed the job or the visit finished. Telling the manager needs a dispatched job.
+pub fn check(action: DeskAction, standing: Standing) -> Result<(), Refusal> {
+    if action == DeskAction::Note {
+        return Ok(());
+    }
+    if let Some(how) = standing.closed {
+        return Err(Refusal::Closed(how));
+    }
+    if standing.status.is_closed() {
+        return Err(Refusal::Finished(standing.status));
+    }
+    match action {
+        DeskAction::Reassign | DeskAction::ManagerTold if !standing.dispatched => Err(Refusal::NotDispatched),
+        _ => Ok(()),
+    }
+}
+
+/// The reason (or note) an action carries, trimmed: required where [`DeskAction::needs_reason`].
+pub fn reason(action: DeskAction, text: &str) -> Result<String, Refusal> {
+    let text = text.trim();
+    if text.chars().count() > MAX_DESK_NOTE {
+        return Err(Refusal::ReasonTooLong);
+    }
+    if text.is_empty() && action.needs_reason() {
+        return Err(Refusal::NoReason);
+    }
+    Ok(text.to_string())
+}
+
+/// The escalation chain of a contact not made (10+5+5): 10 minutes after dispatch without
+/// contact the desk is alerted and must tell the operations manager within 5 minutes; 20
+/// minutes after dispatch without contact the job is a fined case (`shared/domain.md`).
+pub const CONTACT_ALERT_MINUTES: i64 = 10;
+pub const TELL_MANAGER_MINUTES: i64 = 5;
+pub const FINED_MINUTES: i64 = 20;
+
+/// Where a job stands in the chain, now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContactAlarm {
+    /// Contact made in time, or its 10 minutes are not up.
+    Quiet,
+    /// No contact after 10 minutes: the desk tells the manager by `by` (`late` once past it).
+    TellManager { by: DateTime<Utc>, late: bool },
+    /// The manager was told; the job becomes a fined case at `fined_at` without contact.
+    ManagerTold { fined_at: DateTime<Utc> },
+    /// 20 minutes passed without contact: a fined case. Stays so once contact is made late.
+    Fined { manager_told: bool },
+}
+
+impl ContactAlarm {
+    /// Its stable name, for the board's filters and tests.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ContactAlarm::Quiet => "quiet",
+            ContactAlarm::TellManager { .. } => "tell_manager",
+            ContactAlarm::ManagerTold { .. } => "manager_told",
+            ContactAlarm::Fined { .. } => "fined",
+        }
+    }
+}
+
+/// The chain for a job whose contact clock started at `from` (its dispatch), given when
+/// contact was made (if it was), when the desk recorded telling the manager (if it did), now.
+pub fn contact_alarm(
+    from: DateTime<Utc>,
+    contacted: Option<DateTime<Utc>>,
+    manager_told: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> ContactAlarm {
+    let minutes = chrono::Duration::minutes;
+    let alert = from + minutes(CONTACT_ALERT_MINUTES);
+    let tell_by = alert + minutes(TELL_MANAGER_MINUTES);
+    let fined_at = from + minutes(FINED_MINUTES);
+    // What counts is the first of contact and now: the chain stops when contact is made.
+    let until = contacted.map_or(now, |c| c.min(now));
+    if until >= fined_at {
+        return ContactAlarm::Fined { manager_told: manager_told.is_some_and(|t| t <= fined_at) };
+    }
+    if contacted.is_some_and(|c| c <= now) || now < alert {
+        return ContactAlarm::Quiet;
+    }
+    match manager_told {
+        Some(_) => ContactAlarm::ManagerTold { fined_at },
+        None => ContactAlarm::TellManager { by: tell_by, late: now > tell_by },
+    }
+}
+
+/// Where an engineer is now, derived from their open jobs' events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EngineerState {
+    /// No job under way (none on the road, none on site).
+    Free,
+    /// On the way to a customer (departed, not arrived).
+    Travelling,
+    /// At a customer's.
+    OnSite,
+}
+
+impl EngineerState {
+    pub const ALL: [EngineerState; 3] =
+        [EngineerState::Free, EngineerState::Travelling, EngineerState::OnSite];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EngineerState::Free => "free",
+            EngineerState::Travelling => "travelling",
+            EngineerState::OnSite => "on_site",
+        }
+    }
+
+    /// From the statuses of the engineer's open jobs: on site anywhere wins over travelling.
+    pub fn of(open: impl IntoIterator<Item = JobStatus>) -> EngineerState {
+        open.into_iter()
+            .map(|s| match s {
+                JobStatus::OnSite => EngineerState::OnSite,
+                JobStatus::EnRoute => EngineerState::Travelling,
+                _ => EngineerState::Free,
+            })
+            .max()
+            .unwrap_or(EngineerState::Free)
+    }
+}
+
+/// An engineer the desk could send, as the server knows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub login: String,
+    pub name: String,
+    pub area: String,
+    pub duties: Vec<crate::job::JobKind>,
+    /// Jobs dispatched to them and not finished.
+    pub open_jobs: u32,
+    pub state: EngineerState,
+}
+
+/// One engineer suggested for a job, best first (派单建议).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Suggestion {
+    pub login: String,
+    pub name: String,
+    pub area: String,
+    /// The job's kind is among their duties.
+    pub fits_duties: bool,
+    /// Their area is named in the job's address.
+    pub in_area: bool,
+    pub open_jobs: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "free"))]
+    pub state: EngineerState,
+}
+
+/// Whether an engineer's area (区域/站: 浦东站, 徐汇区, 张江组) is named in an address: the area
+/// without its last character when that is 站, 区, 组 or 片, found in the address.
+pub fn in_area(area: &str, address: &str) -> bool {
+    let area = area.trim();
+    let core = area.strip_suffix(['站', '区', '组', '片']).unwrap_or(area).trim();
+    core.chars().count() >= 2 && address.contains(core)
+}
+
+/// The engineers for a job of `kind` at `address`, best first (故障原因、工程师职责、工作量): those
+/// whose duties cover the kind, then those of the address's area, then the free before the
+/// travelling before those on site, then the fewest open jobs; by login last, so the order is
+/// the same on every screen.
+pub fn suggest(kind: crate::job::JobKind, address: &str, candidates: Vec<Candidate>) -> Vec<Suggestion> {
+    let mut out: Vec<Suggestion> = candidates
+        .into_iter()
+        .map(|c| Suggestion {
+            fits_duties: c.duties.contains(&kind),
+            in_area: in_area(&c.area, address),
+            login: c.login,
+            name: c.name,
+            area: c.area,
+            open_jobs: c.open_jobs,
+            state: c.state,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (!a.fits_duties, !a.in_area, a.state, a.open_jobs, &a.login).cmp(&(
+            !b.fits_duties,
+            !b.in_area,
+            b.state,
+            b.open_jobs,
+            &b.login,
+        ))
+    });
+    out
+}
+
+/// The fewest digits of a phone number, and characters of an address, that look a customer up:
+/// fewer match half the city.
+pub const MIN_PHONE_DIGITS: usize = 6;
+pub const MIN_ADDRESS_CHARS: usize = 4;
+
+/// A phone number as compared: its digits only (`138 0013-8000`, `+86 13800138000` and
+/// `13800138000` are one customer; a leading 86 country code is dropped from 13 digits).
+pub fn phone_digits(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    match digits.strip_prefix("86") {
+        Some(rest) if digits.len() == 13 => rest.to_string(),
+        _ => digits,
+    }
+}
+
+/// What an intake form's phone and address look a customer's earlier jobs up by: the phone's
+/// digits and the trimmed address, each only when long enough to mean one customer. `None`
+/// when neither is: nothing to look up yet.
+pub fn customer_lookup(phone: &str, address: &str) -> Option<(Option<String>, Option<String>)> {
+    let digits = Some(phone_digits(phone)).filter(|d| d.len() >= MIN_PHONE_DIGITS);
+    let address = Some(address.trim().to_string()).filter(|a| a.chars().count() >= MIN_ADDRESS_CHARS);
+    if digits.is_none() && address.is_none() { None } else { Some((digits, address)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_10_5_5_chain_of_a_contact_not_made() {
+        use chrono::TimeZone;
+        let from = Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap();
+        let at = |m: i64| from + chrono::Duration::minutes(m);
+        use ContactAlarm::*;
+        // (contacted, manager told, now) → alarm
+        let table: &[(Option<i64>, Option<i64>, i64, ContactAlarm)] = &[
+            (None, None, 0, Quiet),
+            (None, None, 9, Quiet),
+            (Some(4), None, 30, Quiet),
+            (None, None, 10, TellManager { by: at(15), late: false }),
+            (None, None, 15, TellManager { by: at(15), late: false }),
+            (None, None, 16, TellManager { by: at(15), late: true }),
+            (None, Some(12), 13, ManagerTold { fined_at: at(20) }),
+            (Some(14), None, 16, Quiet),
+            (Some(14), Some(12), 30, Quiet),
+            (None, Some(12), 20, Fined { manager_told: true }),
+            (None, None, 25, Fined { manager_told: false }),
+            (None, Some(22), 25, Fined { manager_told: false }),
+            (Some(21), Some(11), 40, Fined { manager_told: true }),
+            // A contact recorded "later" than now (a phone's clock ahead) does not stop the chain.
+            (Some(30), None, 12, TellManager { by: at(15), late: false }),
+        ];
+        for (contacted, told, now, want) in table {
+            let got = contact_alarm(from, contacted.map(at), told.map(at), at(*now));
+            assert_eq!(got, *want, "contacted {contacted:?}, told {told:?}, now +{now}");
+        }
+    }
+
+    #[test]
+    fn an_engineer_is_where_their_open_jobs_say() {
+        use JobStatus::*;
+        assert_eq!(EngineerState::of([]), EngineerState::Free);
+        assert_eq!(EngineerState::of([Assigned, Contacted]), EngineerState::Free);
+        assert_eq!(EngineerState::of([Assigned, EnRoute]), EngineerState::Travelling);
+        assert_eq!(EngineerState::of([EnRoute, OnSite, Assigned]), EngineerState::OnSite);
+    }
+
+    #[test]
+    fn areas_are_found_in_addresses() {
+        assert!(in_area("浦东站", "上海市浦东新区世纪大道100号"));
+        assert!(in_area("徐汇区", "上海市徐汇区漕溪北路 88 号"));
+        assert!(in_area(" 张江组 ", "上海市浦东新区张江路 88 号"));
+        assert!(!in_area("徐汇站", "上海市浦东新区世纪大道100号"));
+        assert!(!in_area("", "上海市浦东新区"));
+        assert!(!in_area("东站", "上海市浦东新区"), "one character names no area");
+    }
+
+    #[test]
+    fn suggestions_put_duties_then_area_then_who_is_free_first() {
+        use crate::job::JobKind::*;
+        let c = |login: &str, area: &str, duties: &[crate::job::JobKind], open: u32, state| Candidate {
+            login: login.into(),
+            name: login.into(),
+            area: area.into(),
+            duties: duties.to_vec(),
+            open_jobs: open,
+            state,
+        };
+        let order = |kind, address: &str, all: Vec<Candidate>| -> Vec<String> {
+            suggest(kind, address, all).into_iter().map(|s| s.login).collect()
+        };
+        let team = vec![
+            c("a.it", "浦东站", &[ItRepair], 0, EngineerState::Free),
+            c("b.far", "徐汇站", &[Repair], 0, EngineerState::Free),
+            c("c.busy", "浦东站", &[Repair], 3, EngineerState::Free),
+            c("d.site", "浦东站", &[Repair], 1, EngineerState::OnSite),
+            c("e.road", "浦东站", &[Repair], 1, EngineerState::Travelling),
+            c("f.idle", "浦东站", &[Repair, Install], 1, EngineerState::Free),
+        ];
+        let address = "上海市浦东新区世纪大道100号";
+        assert_eq!(
+            order(Repair, address, team.clone()),
+            ["f.idle", "c.busy", "e.road", "d.site", "b.far", "a.it"]
+        );
+        assert_eq!(order(ItRepair, address, team.clone())[0], "a.it");
+        assert_eq!(order(Install, "上海市徐汇区漕溪北路", team)[0], "f.idle", "duties before area");
+        let s = suggest(Repair, address, vec![c("x", "浦东站", &[Repair], 2, EngineerState::OnSite)]);
+        assert_eq!(
+            (s[0].fits_duties, s[0].in_area, s[0].open_jobs, s[0].state),
+            (true, true, 2, EngineerState::OnSite)
+        );
+    }
+
+    #[test]
+    fn a_customer_is_looked_up_by_enough_of_their_phone_or_address() {
+        assert_eq!(phone_digits("138 0013-8000"), "13800138000");
+        assert_eq!(phone_digits("+86 138 0013 8000"), "13800138000");
+        assert_eq!(phone_digits("021-6888 8888"), "02168888888");
+        assert_eq!(phone_digits("8613800138000"), "13800138000");
+        assert_eq!(phone_digits("86 1234"), "861234", "short: not a country code");
+        let table: &[(&str, &str, Option<(Option<&str>, Option<&str>)>)] = &[
+            ("", "", None),
+            ("138 00", "世纪大道", Some((None, Some("世纪大道")))),
+            ("138 001", "", Some((Some("138001"), None))),
+            ("12345", "abc", None),
+            (" 13800138000 ", " 上海市浦东新区 ", Some((Some("13800138000"), Some("上海市浦东新区")))),
+        ];
+        for (phone, address, want) in table {
+            let want = want.map(|(p, a)| (p.map(String::from), a.map(String::from)));
+            assert_eq!(customer_lookup(phone, address), want, "{phone:?} {address:?}");
+        }
+    }
+
+    const OPEN: Standing = Standing { status: JobStatus::Assigned, closed: None, dispatched: true };
+
+    #[test]
+    fn what_the_desk_may_still_do() {
+        let undispatched = Standing { dispatched: false, ..OPEN };
+        let on_site = Standing { status: JobStatus::OnSite, ..OPEN };
+        let done = Standing { status: JobStatus::Completed, ..OPEN };
+        let failed = Standing { status: JobStatus::CouldNotComplete, ..OPEN };
+        let cancelled = Standing { closed: Some(Closure::Cancelled), ..OPEN };
+        let fixed = Standing { closed: Some(Closure::RemoteFix), dispatched: false, ..OPEN };
+        use DeskAction::*;
+        let table: &[(DeskAction, Standing, Result<(), Refusal>)] = &[
+            (Dispatch, undispatched, Ok(())),
+            (Dispatch, OPEN, Ok(())),
+            (Reassign, OPEN, Ok(())),
+            (Reassign, on_site, Ok(())),
+            (Reassign, undispatched, Err(Refusal::NotDispatched)),
+            (Reassign, done, Err(Refusal::Finished(JobStatus::Completed))),
+            (Reassign, failed, Err(Refusal::Finished(JobStatus::CouldNotComplete))),
+            (Reassign, cancelled, Err(Refusal::Closed(Closure::Cancelled))),
+            (Dispatch, fixed, Err(Refusal::Closed(Closure::RemoteFix))),
+            (Appointment, undispatched, Ok(())),
+            (Appointment, done, Err(Refusal::Finished(JobStatus::Completed))),
+            (Cancel, on_site, Ok(())),
+            (Cancel, undispatched, Ok(())),
+            (Cancel, done, Err(Refusal::Finished(JobStatus::Completed))),
+            (Cancel, cancelled, Err(Refusal::Closed(Closure::Cancelled))),
+            (ManagerTold, OPEN, Ok(())),
+            (ManagerTold, undispatched, Err(Refusal::NotDispatched)),
+            (Note, done, Ok(())),
+            (Note, cancelled, Ok(())),
+            (Note, fixed, Ok(())),
+        ];
+        for (action, standing, want) in table {
+            assert_eq!(check(*action, *standing), *want, "{action:?} on {standing:?}");
+        }
+    }
+
+    #[test]
+    fn a_change_to_what_was_agreed_says_why() {
+        assert_eq!(reason(DeskAction::Cancel, "  "), Err(Refusal::NoReason));
+        assert_eq!(reason(DeskAction::Reassign, ""), Err(Refusal::NoReason));
+        assert_eq!(reason(DeskAction::Note, "\n"), Err(Refusal::NoReason));
+        assert_eq!(reason(DeskAction::Dispatch, ""), Ok(String::new()));
+        assert_eq!(reason(DeskAction::ManagerTold, ""), Ok(String::new()));
+        assert_eq!(reason(DeskAction::Cancel, " 用户撤单 "), Ok("用户撤单".into()));
+        let long = "字".repeat(MAX_DESK_NOTE + 1);
+        assert_eq!(reason(DeskAction::Dispatch, &long), Err(Refusal::ReasonTooLong));
+        assert_eq!(reason(DeskAction::Note, &long[..MAX_DESK_NOTE * 3]), Ok("字".repeat(MAX_DESK_NOTE)));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.as_str()), Some(c));
+        }
+        for c in Closure::ALL {
+            assert_eq!(Closure::parse(c.as_str()), Some(c));
+        }
+        for a in DeskAction::ALL {
+            assert_eq!(DeskAction::parse(a.as_str()), Some(a));
+            assert_eq!(serde_json::to_value(a).ok(), Some(serde_json::Value::from(a.as_str())));
+        }
+    }
+}
