@@ -4,6 +4,7 @@
 //! rule, and rules live in `onsite_core::sync` (`push_outcome`), tested natively.
 
 use gloo_net::http::{Request, Response};
+use onsite_core::DeviceId;
 use onsite_core::wire::{
     Changes, ErrorBody, ErrorCode, LoginRequest, PasswordChange, PullResponse, PushRequest, RefreshRequest,
     Session,
@@ -155,9 +156,9 @@ pub async fn pull(token: &str, cursor: i64) -> Result<PullResponse, ApiError> {
 }
 
 /// Waits (up to 25 s, the server's long poll) for a change after `cursor` the next pull would
-/// carry.
-pub async fn wait_for_changes(token: &str, cursor: i64) -> Result<Changes, ApiError> {
-    get_json(token, &format!("/changes?after={cursor}")).await
+/// carry, other than this tab's device's own events.
+pub async fn wait_for_changes(token: &str, cursor: i64, device: DeviceId) -> Result<Changes, ApiError> {
+    get_json(token, &format!("/changes?after={cursor}&device={device}")).await
 }
 
 /// An engineer's own jobs with these words (customer, contact, phone or address), reported

@@ -170,6 +170,7 @@ impl Sync {
         const IDLE_MS: u32 = 2_000;
         let mut failures: u32 = 0;
         let mut synced_for: Option<i64> = None;
+        let slot = locks::writer_slot().await;
         loop {
             let session = auth.session.get_untracked();
             let token = match session {
@@ -180,14 +181,15 @@ impl Sync {
                     continue;
                 }
             };
-            let cursor = match Store::cursor() {
-                Ok(c) => c,
+            let cursor_and_device = Store::cursor().and_then(|c| Ok((c, Store::device_in(slot)?.id)));
+            let (cursor, device) = match cursor_and_device {
+                Ok(found) => found,
                 Err(_) => {
                     TimeoutFuture::new(IDLE_MS).await;
                     continue;
                 }
             };
-            let outcome = match api::wait_for_changes(&token, cursor).await {
+            let outcome = match api::wait_for_changes(&token, cursor, device).await {
                 Ok(c) if c.changed => WaitOutcome::Changed { again: synced_for == Some(cursor) },
                 Ok(_) => WaitOutcome::Quiet,
                 Err(api::ApiError::Unauthorized) => WaitOutcome::Unauthorized,

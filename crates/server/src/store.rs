@@ -21,7 +21,7 @@ use onsite_core::steps::Step;
 use onsite_core::wire::{
     Account, AccountProfile, EventWire, Flag, FlagKind, JobDetail, JobWire, Role, User, Window,
 };
-use onsite_core::{EventId, Job, JobId, JobKind, Priority, UserId, VisitEvent};
+use onsite_core::{DeviceId, EventId, Job, JobId, JobKind, Priority, UserId, VisitEvent};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::{BTreeMap, HashMap};
 
@@ -172,15 +172,17 @@ pub fn update_dispatch(
 
 /// Whether `user`'s next pull from `cursor` would carry anything: a job dispatched to them or
 /// changed, one taken from them, an event on one of their jobs. The same three streams as
-/// `api::sync::pull_changes`, asked only whether each is empty.
-pub fn changes_for(conn: &Connection, user: UserId, cursor: i64) -> Result<bool> {
+/// `api::sync::pull_changes`, asked only whether each is empty; the events of `device` (the
+/// asking phone's own) left out.
+pub fn changes_for(conn: &Connection, user: UserId, cursor: i64, device: Option<DeviceId>) -> Result<bool> {
     let found = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM jobs WHERE assignee = ?1 AND rev > ?2) \
              OR EXISTS (SELECT 1 FROM unassignments WHERE user_id = ?1 AND rev > ?2) \
-             OR EXISTS (SELECT 1 FROM events e JOIN jobs j ON j.id = e.job_id WHERE j.assignee = ?1 AND e.rev > ?2)",
+             OR EXISTS (SELECT 1 FROM events e JOIN jobs j ON j.id = e.job_id \
+                        WHERE j.assignee = ?1 AND e.rev > ?2 AND (?3 IS NULL OR e.device_id <> ?3))",
         )?
-        .query_row(params![user.to_string(), cursor], |row| row.get(0))?;
+        .query_row(params![user.to_string(), cursor, device.map(|d| d.to_string())], |row| row.get(0))?;
     Ok(found)
 }
 

@@ -78,8 +78,40 @@ async fn a_shutdown_ends_the_waits_in_flight() {
 async fn bad_waits_are_refused() {
     let s = Server::start().await;
     let desk = s.login(DISPATCHER).await;
-    for query in ["", "?after=-1", "?after=x", "?after=0&wait=26", "?after=0&wait=-1"] {
+    for query in
+        ["", "?after=-1", "?after=x", "?after=0&wait=26", "?after=0&wait=-1", "?after=0&device=phone"]
+    {
         let res = s.get(&desk, &format!("/api/v1/changes{query}")).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{query}");
     }
+}
+
+#[tokio::test]
+async fn a_phone_is_not_woken_by_its_own_push_but_is_by_its_other_device() {
+    let s = Server::start().await;
+    let (desk, alice) = (s.login(DISPATCHER).await, s.login(ALICE).await);
+    let job = s.create_job(&desk, Some(ALICE)).await;
+    let cursor = s.pull(&alice, 0).await.cursor;
+    let (mine, other) = (device(), device());
+    let own = |after: i64, secs: u64, d: onsite_core::DeviceId| {
+        let (s, alice) = (&s, &alice);
+        async move {
+            let res = s.get(alice, &format!("/api/v1/changes?after={after}&wait={secs}&device={d}")).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<Changes>().await.expect("Changes")
+        }
+    };
+    // This phone pushes: its own events, pulled back by its next round anyway, wake nothing
+    // (a push whose answer was lost is retried on the phone's backoff, not at once).
+    s.push_ok(&alice, mine, &[note(job.id, mine, 1)]).await;
+    let quiet = own(cursor, 1, mine).await;
+    assert!(!quiet.changed, "{quiet:?}");
+    // Without the device, the same wait is woken (the event is after the cursor) …
+    assert!(wait(&s, &alice, cursor, 0).await.changed);
+    // … and the engineer's other phone's event wakes this one.
+    let (woken, _) = tokio::join!(own(cursor, 25, mine), async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        s.push_ok(&alice, other, &[note(job.id, other, 1)]).await
+    });
+    assert!(woken.changed, "{woken:?}");
 }

@@ -20,10 +20,14 @@ pub struct ChangesQuery {
     /// The longest to wait, in seconds: 25 (the most) when absent, 0 to answer at once.
     #[param(minimum = 0, maximum = 25)]
     pub wait: Option<u64>,
+    /// The asking phone's device: its own events, which its next round pulls back anyway, do
+    /// not count as a change (a push of its own wakes no extra round, and a push whose answer
+    /// was lost leaves the retry to the phone's backoff).
+    pub device: Option<uuid::Uuid>,
 }
 
 /// Waits for a change after `after` that concerns the caller: any change for the service desk,
-/// one the next pull would carry for an engineer.
+/// one the next pull would carry for an engineer, leaving out the asking device's own events.
 #[utoipa::path(
     get,
     path = "/api/v1/changes",
@@ -32,7 +36,7 @@ pub struct ChangesQuery {
     params(ChangesQuery),
     responses(
         (status = 200, description = "`changed` once there is something new, or false after the wait", body = Changes),
-        (status = 400, description = "`after` negative or not a number, or `wait` over 25", body = ErrorBody),
+        (status = 400, description = "`after` negative or not a number, `wait` over 25, or a `device` that is not a UUID", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "A disabled account, or one that must change its password first", body = ErrorBody),
     )
@@ -55,6 +59,7 @@ pub async fn changes(
     let desk = me.user.may(Permission::ReadDesk);
     let user = me.user.id;
     let after = query.after;
+    let device = query.device.map(onsite_core::DeviceId);
     let mut counter = state.db.changes();
     let deadline = tokio::time::Instant::now() + wait;
     let stopped = state.live.stopped();
@@ -64,7 +69,8 @@ pub async fn changes(
         // A counter behind `after` is a database restored from a backup: read everything again.
         let concerns = rev < after
             || (rev > after
-                && (desk || state.db.read(move |conn| store::changes_for(conn, user, after)).await?));
+                && (desk
+                    || state.db.read(move |conn| store::changes_for(conn, user, after, device)).await?));
         if concerns {
             return Ok(ApiJson(Changes { changed: true, rev }));
         }
