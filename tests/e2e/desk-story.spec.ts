@@ -4,10 +4,12 @@
 // engineer's phone (a second browser context, 360×740, open and online) shows it within 5 s
 // with no sync tapped; the board shows that the phone received it, then the contact and the
 // arrival, each within seconds of the phone's push (the long poll, not a 5 s refresh); the
-// desk moves the appointment and writes a note, both in the job's desk log; a job the desk
-// cancels leaves the phone within 5 s.
+// desk moves the appointment and writes a note, both in the job's desk log; it sends the senior
+// engineer alongside, whose phone (a third context) has the job within 5 s; a job the desk
+// cancels leaves the phone within 5 s; the visit ends with the customer's sign-off and the desk
+// reads it with the seal verified, the job gone from the board.
 import { test, expect, Page, Browser } from '@playwright/test';
-import { dispatch, token } from './helpers';
+import { dispatch, drawSignature, tickAllSteps, token } from './helpers';
 
 async function deskLogIn(page: Page, login: string, lands = /\/desk\/?$/) {
   await page.goto('/desk/login');
@@ -36,7 +38,7 @@ for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
     test.use({ locale, viewport: { width: 1280, height: 800 } });
 
     test(`a phoned-in repair from intake to the engineer's phone and back to the board (${locale})`, async ({ page, browser, request }) => {
-      test.setTimeout(90_000);
+      test.setTimeout(150_000);
       const tag = `${zh ? 'zh' : 'en'}${Date.now() % 1_000_000}`;
       const login = `story.${tag}`;
 
@@ -117,6 +119,27 @@ for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
       await actions.getByTestId('note-form').getByRole('button', { name: zh ? '添加备注' : 'Add the note' }).click();
       await expect(page.locator('[data-testid=desk-entry][data-action=note]')).toContainText('用户来电催单');
       await expect(page.locator('[data-testid=desk-entry][data-action=dispatch]')).toContainText(login);
+
+      // The engineer is stuck: the desk sends the senior engineer alongside (a second person,
+      // not a replacement); his phone, open and online, has the job within 5 s.
+      const seniorContext = await browser.newContext({ locale, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+      const senior = await seniorContext.newPage();
+      await senior.goto('/login');
+      await senior.locator('#login').fill('zhao.qiang');
+      await senior.locator('#password').fill('onsite-demo');
+      await senior.locator('form button[type=submit]').click();
+      await expect(senior).toHaveURL(/\/$/);
+      await actions.locator('#alongside-engineer').selectOption('zhao.qiang');
+      await actions.getByTestId('alongside-form').getByRole('button').click();
+      await expect(page.getByRole('alert')).toHaveText(zh ? /请写明原因/ : /Say why/);
+      await actions.locator('#alongside-why').fill('光猫反复掉线，需高级工程师协助');
+      await actions.getByTestId('alongside-form').getByRole('button').click();
+      await expect(page.locator('[data-testid=desk-entry][data-action=alongside]')).toContainText('zhao.qiang');
+      await expect(senior.getByTestId('job-card').filter({ hasText: customer })).toBeVisible({ timeout: 5_000 });
+      // The job is still the engineer's: the board names both.
+      await page.getByRole('link', { name: zh ? '工单看板' : 'Board', exact: true }).click();
+      await expect(row.getByTestId('alongside')).toContainText('赵强');
+      await row.locator('th a').click();
       await expect(page.locator('[data-testid=desk-entry]').first()).toHaveAttribute('data-action', 'open');
 
       // A second job, cancelled by the desk: it leaves the phone within 5 s.
@@ -131,7 +154,35 @@ for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
       await expect(page.getByTestId('job-closed')).toHaveAttribute('data-how', 'cancelled');
       await expect(page.getByTestId('cancel-form')).toHaveCount(0);
       await expect(goneCard).toHaveCount(0, { timeout: 5_000 });
+
+      // The visit ends with the customer's sign-off on the engineer's phone; the desk opens the
+      // whole visit with the seal verified, and the job has left the board.
+      const storyId = await page.evaluate(async (c) => {
+        const s = JSON.parse(localStorage.getItem('onsite.desk.session')!);
+        const b = await (await fetch('/api/v1/board', { headers: { Authorization: `Bearer ${s.token}` } })).json();
+        return b.rows.find((r: { customer: string }) => r.customer === c).id as string;
+      }, customer);
+      await engineer.page.goto('/');
+      await engineer.page.getByTestId('job-card').filter({ hasText: customer }).click();
+      await tickAllSteps(engineer.page);
+      await engineer.page.locator('[data-action=sign-off]').click();
+      await engineer.page.locator('#result').fill('更换光猫，测速正常');
+      await engineer.page.locator('#signer').fill('孙女士');
+      await drawSignature(engineer.page);
+      for (const id of ['rate-speed', 'rate-attitude', 'rate-result']) {
+        await engineer.page.locator(`[data-rating=${id}] [data-value="5"]`).click();
+      }
+      await engineer.page.getByTestId('submit-sign-off').click();
+      await expect(engineer.page).toHaveURL(/\/report$/);
+      await page.goto(`/desk/jobs/${storyId}`);
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed', { timeout: 5_000 });
+      await expect(page.getByTestId('seal')).toHaveAttribute('data-intact', 'true');
+      await expect(page.getByTestId('job-sign-off')).toContainText('孙女士');
+      await page.goto('/desk/');
+      await expect(page.getByTestId('board-row').first()).toBeVisible();
+      await expect(page.locator(`[data-testid=board-row][data-job="${storyId}"]`)).toHaveCount(0);
       await engineer.context.close();
+      await seniorContext.close();
     });
   });
 }

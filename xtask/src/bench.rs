@@ -18,6 +18,7 @@ const SCRIPTS: &[(&str, &str)] = &[
     ("bundle", "tests/bench/bundle.mjs"),
     ("phone", "tests/bench/phone.mjs"),
     ("sync", "tests/bench/sync.mjs"),
+    ("desk console", "tests/bench/desk.mjs"),
     ("peer (PouchDB)", "tests/bench/peer.mjs"),
     ("server ingest", "tests/bench/ingest.mjs"),
     ("server under attack", "tests/bench/attack.mjs"),

@@ -81,10 +81,16 @@ pub enum DeskAction {
     /// The desk told the manager of a contact missed by 10 minutes (escalation).
     ManagerTold,
     Note,
+    /// A second person sent alongside the engineer (a senior engineer or the vendor, 更高级别的
+    /// 工程师或厂家), not in their place: a senior engineer's phone gets the job too.
+    Alongside,
+    /// The desk dealt with what the job raised (an escalation, a flag, a refused event, a visit
+    /// that could not be completed), saying how: it leaves the board's queue of concerns.
+    Handled,
 }
 
 impl DeskAction {
-    pub const ALL: [DeskAction; 8] = [
+    pub const ALL: [DeskAction; 10] = [
         DeskAction::Open,
         DeskAction::Dispatch,
         DeskAction::Reassign,
@@ -93,6 +99,8 @@ impl DeskAction {
         DeskAction::RemoteFix,
         DeskAction::ManagerTold,
         DeskAction::Note,
+        DeskAction::Alongside,
+        DeskAction::Handled,
     ];
 
     /// The stable name, in the audit log and on the wire.
@@ -106,6 +114,8 @@ impl DeskAction {
             DeskAction::RemoteFix => "remote_fix",
             DeskAction::ManagerTold => "manager_told",
             DeskAction::Note => "note",
+            DeskAction::Alongside => "alongside",
+            DeskAction::Handled => "handled",
         }
     }
 
@@ -122,6 +132,24 @@ impl DeskAction {
                 | DeskAction::Cancel
                 | DeskAction::RemoteFix
                 | DeskAction::Note
+                | DeskAction::Alongside
+                | DeskAction::Handled
+        )
+    }
+
+    /// Whether the action answers the report, for the desk's own target
+    /// ([`crate::sla::desk_deadline`]): dispatched, solved remotely, cancelled, or a written
+    /// diagnosis or progress note.
+    pub const fn answers(self) -> bool {
+        matches!(self, DeskAction::Dispatch | DeskAction::RemoteFix | DeskAction::Cancel | DeskAction::Note)
+    }
+
+    /// Whether the action deals with the job's open concerns ([`open_concerns`]): saying how
+    /// they were handled, or sending someone else.
+    pub const fn handles_concerns(self) -> bool {
+        matches!(
+            self,
+            DeskAction::Handled | DeskAction::Reassign | DeskAction::Cancel | DeskAction::Alongside
         )
     }
 }
@@ -139,6 +167,9 @@ pub struct DeskEntry {
     /// The engineer it concerns (dispatched to, re-dispatched to), when one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engineer: Option<String>,
+    /// The vendor sent alongside (厂家), when that is who it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
     /// Why, or the note itself; empty where none is needed.
     #[serde(default)]
     pub note: String,
@@ -166,6 +197,9 @@ pub struct DeskRecord {
     pub received_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Closed>,
+    /// A complex report (复杂问题): the desk's own target is 24 hours.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complex: bool,
     /// Oldest first.
     #[serde(default)]
     pub log: Vec<DeskEntry>,
@@ -176,12 +210,14 @@ pub struct DeskRecord {
 pub enum Refusal {
     #[error("the job is closed ({}): nothing more can be done to it but notes", .0.as_str())]
     Closed(Closure),
-    #[error("the visit is finished ({}): it can no longer be dispatched, rescheduled or cancelled", .0.as_str())]
+    #[error("the visit is completed ({}): it can no longer be dispatched, rescheduled or cancelled", .0.as_str())]
     Finished(JobStatus),
     #[error("the job is not dispatched to anyone yet")]
     NotDispatched,
     #[error("the job is already dispatched to that engineer")]
     SameEngineer,
+    #[error("that engineer is already on the job")]
+    AlreadyOnJob,
     #[error("the reason must not be empty")]
     NoReason,
     #[error("the reason is longer than {MAX_DESK_NOTE} characters")]
@@ -196,20 +232,24 @@ pub struct Standing {
     pub dispatched: bool,
 }
 
-/// Whether the desk may take `action` on a job standing so. Notes are always taken; nothing else
-/// once the desk closed the job or the visit finished. Telling the manager needs a dispatched job.
+/// Whether the desk may take `action` on a job standing so. Notes, and saying how a concern was
+/// handled, are always taken; nothing else once the desk closed the job or the visit was
+/// completed. A visit that could not be completed waits for the desk's decision: it may be
+/// re-dispatched, rescheduled or cancelled. Telling the manager needs a dispatched job.
 pub fn check(action: DeskAction, standing: Standing) -> Result<(), Refusal> {
-    if action == DeskAction::Note {
+    if matches!(action, DeskAction::Note | DeskAction::Handled) {
         return Ok(());
     }
     if let Some(how) = standing.closed {
         return Err(Refusal::Closed(how));
     }
-    if standing.status.is_closed() {
+    if standing.status == JobStatus::Completed {
         return Err(Refusal::Finished(standing.status));
     }
     match action {
-        DeskAction::Reassign | DeskAction::ManagerTold if !standing.dispatched => Err(Refusal::NotDispatched),
+        DeskAction::Reassign | DeskAction::ManagerTold | DeskAction::Alongside if !standing.dispatched => {
+            Err(Refusal::NotDispatched)
+        }
         _ => Ok(()),
     }
 }
@@ -224,6 +264,85 @@ pub fn reason(action: DeskAction, text: &str) -> Result<String, Refusal> {
         return Err(Refusal::NoReason);
     }
     Ok(text.to_string())
+}
+
+/// What a job raised that asks for the desk, until the desk deals with it (the board's queue
+/// of its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConcernKind {
+    /// The engineer escalated: stuck, asking for technical support (升级).
+    Escalated,
+    /// The engineer could not complete the visit: the desk decides what next.
+    CouldNotComplete,
+    /// An event from a phone that the server refused (a job re-dispatched while its engineer
+    /// was recording offline, say): kept, and shown to the desk.
+    Refused,
+    /// A part used that the van's count did not hold.
+    StockShort,
+    /// A sign-off whose seal does not match its record.
+    SignOffAltered,
+    /// Signed off with required steps neither done nor skipped.
+    StepsUnsettled,
+}
+
+impl ConcernKind {
+    pub const ALL: [ConcernKind; 6] = [
+        ConcernKind::Escalated,
+        ConcernKind::CouldNotComplete,
+        ConcernKind::Refused,
+        ConcernKind::StockShort,
+        ConcernKind::SignOffAltered,
+        ConcernKind::StepsUnsettled,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ConcernKind::Escalated => "escalated",
+            ConcernKind::CouldNotComplete => "could_not_complete",
+            ConcernKind::Refused => "refused",
+            ConcernKind::StockShort => "stock_short",
+            ConcernKind::SignOffAltered => "sign_off_altered",
+            ConcernKind::StepsUnsettled => "steps_unsettled",
+        }
+    }
+}
+
+/// One concern of a job: what, when the server learnt of it, and the words that came with it
+/// (the engineer's reason, the flag's sentence, the refusal's).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Concern {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "escalated"))]
+    pub kind: ConcernKind,
+    /// The server's time.
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub detail: String,
+}
+
+/// The concerns the desk has not dealt with yet: those raised after its last entry that
+/// handles concerns ([`DeskAction::handles_concerns`]: handled, re-dispatched, cancelled).
+/// Oldest first.
+pub fn open_concerns(mut concerns: Vec<Concern>, log: &[DeskEntry]) -> Vec<Concern> {
+    let dealt = log.iter().filter(|e| e.action.handles_concerns()).map(|e| e.at).max();
+    concerns.retain(|c| dealt.is_none_or(|d| c.at > d));
+    concerns.sort_by(|a, b| (a.at, a.kind).cmp(&(b.at, b.kind)));
+    concerns
+}
+
+/// Who was sent alongside the engineer, oldest first: a senior engineer's login, or the
+/// vendor's name.
+pub fn alongside(log: &[DeskEntry]) -> Vec<String> {
+    log.iter()
+        .filter(|e| e.action == DeskAction::Alongside)
+        .filter_map(|e| e.engineer.clone().or_else(|| e.vendor.clone()))
+        .collect()
+}
+
+/// When the desk first answered the report ([`DeskAction::answers`]), from its log.
+pub fn answered_at(log: &[DeskEntry]) -> Option<DateTime<Utc>> {
+    log.iter().filter(|e| e.action.answers()).map(|e| e.at).min()
 }
 
 /// The escalation chain of a contact not made (10+5+5): 10 minutes after dispatch without
@@ -537,7 +656,17 @@ mod tests {
             (Reassign, on_site, Ok(())),
             (Reassign, undispatched, Err(Refusal::NotDispatched)),
             (Reassign, done, Err(Refusal::Finished(JobStatus::Completed))),
-            (Reassign, failed, Err(Refusal::Finished(JobStatus::CouldNotComplete))),
+            // Could not complete: the desk decides what next.
+            (Reassign, failed, Ok(())),
+            (Appointment, failed, Ok(())),
+            (Cancel, failed, Ok(())),
+            (Handled, done, Ok(())),
+            (Alongside, on_site, Ok(())),
+            (Alongside, failed, Ok(())),
+            (Alongside, undispatched, Err(Refusal::NotDispatched)),
+            (Alongside, done, Err(Refusal::Finished(JobStatus::Completed))),
+            (Alongside, cancelled, Err(Refusal::Closed(Closure::Cancelled))),
+            (Handled, cancelled, Ok(())),
             (Reassign, cancelled, Err(Refusal::Closed(Closure::Cancelled))),
             (Dispatch, fixed, Err(Refusal::Closed(Closure::RemoteFix))),
             (Appointment, undispatched, Ok(())),
@@ -554,6 +683,71 @@ mod tests {
         ];
         for (action, standing, want) in table {
             assert_eq!(check(*action, *standing), *want, "{action:?} on {standing:?}");
+        }
+    }
+
+    #[test]
+    fn a_concern_stays_until_the_desk_deals_with_it() {
+        use chrono::TimeZone;
+        let at = |m: u32| Utc.with_ymd_and_hms(2026, 12, 4, 9, m, 0).unwrap();
+        let concern = |kind, m| Concern { kind, at: at(m), detail: String::new() };
+        let entry = |action, m| DeskEntry {
+            at: at(m),
+            by: Some("desk".into()),
+            action,
+            engineer: None,
+            vendor: None,
+            note: "x".into(),
+        };
+        let raised = vec![concern(ConcernKind::StockShort, 7), concern(ConcernKind::Escalated, 3)];
+        let kinds = |log: &[DeskEntry]| -> Vec<ConcernKind> {
+            open_concerns(raised.clone(), log).into_iter().map(|c| c.kind).collect()
+        };
+        use ConcernKind::*;
+        use DeskAction::*;
+        // (the desk's log) → what is still open, oldest first
+        let table: Vec<(Vec<DeskEntry>, Vec<ConcernKind>)> = vec![
+            (vec![], vec![Escalated, StockShort]),
+            // A note, an appointment or telling the manager deals with nothing.
+            (vec![entry(Note, 8), entry(Appointment, 9), entry(ManagerTold, 9)], vec![Escalated, StockShort]),
+            (vec![entry(Handled, 5)], vec![StockShort]),
+            (vec![entry(Reassign, 8)], vec![]),
+            (vec![entry(Handled, 8), entry(Note, 9)], vec![]),
+            (vec![entry(Cancel, 7)], vec![]),
+            // Sending a senior engineer answers an escalation.
+            (vec![entry(Alongside, 4)], vec![StockShort]),
+        ];
+        for (log, want) in table {
+            assert_eq!(kinds(&log), want, "{:?}", log.iter().map(|e| (e.action, e.at)).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn the_desk_answers_by_dispatch_remote_fix_cancel_or_a_note() {
+        use chrono::TimeZone;
+        let at = |m: u32| Utc.with_ymd_and_hms(2026, 12, 4, 9, m, 0).unwrap();
+        let entry = |action, m| DeskEntry {
+            at: at(m),
+            by: None,
+            action,
+            engineer: None,
+            vendor: None,
+            note: String::new(),
+        };
+        assert_eq!(answered_at(&[entry(DeskAction::Open, 0)]), None);
+        assert_eq!(answered_at(&[entry(DeskAction::Open, 0), entry(DeskAction::Appointment, 2)]), None);
+        assert_eq!(
+            answered_at(&[
+                entry(DeskAction::Open, 0),
+                entry(DeskAction::Note, 4),
+                entry(DeskAction::Dispatch, 6)
+            ]),
+            Some(at(4))
+        );
+        assert_eq!(answered_at(&[entry(DeskAction::Open, 0), entry(DeskAction::RemoteFix, 0)]), Some(at(0)));
+        for a in DeskAction::ALL {
+            // What answers or handles is an action the desk takes on purpose, never the opening.
+            assert!(!(a == DeskAction::Open && (a.answers() || a.handles_concerns())));
         }
     }
 
@@ -577,6 +771,9 @@ mod tests {
         }
         for c in Closure::ALL {
             assert_eq!(Closure::parse(c.as_str()), Some(c));
+        }
+        for c in ConcernKind::ALL {
+            assert_eq!(serde_json::to_value(c).ok(), Some(serde_json::Value::from(c.as_str())));
         }
         for a in DeskAction::ALL {
             assert_eq!(DeskAction::parse(a.as_str()), Some(a));

@@ -33,7 +33,7 @@ pub fn needs_van(kind: &EventKind) -> bool {
 
 /// Whether this event finishes the job, so that [`steps_unsettled`] applies.
 pub fn finishes(kind: &EventKind) -> bool {
-    matches!(kind, EventKind::Completed { .. } | EventKind::SignedOff(_))
+    crate::status::completes(kind)
 }
 
 /// A part used beyond the van's count, given the count just before the event.

@@ -15,6 +15,8 @@
 //! - [`wire`]: the JSON of `/api/v1`, kept apart from the domain types and frozen by golden tests.
 //! - [`desk`]: the service desk's own log of a job (dispatch, reschedule, cancel, notes) and
 //!   what it may still do to it.
+//! - [`desk_board`]: the service desk's board: each job's row and band (now, queue, out), its
+//!   clocks counted from the row alone, where each engineer is.
 //! - [`board`]: how the job list groups jobs into today, upcoming and done.
 //! - [`steps`]: the visit checklist (code of conduct and technical steps) and each step's state.
 //! - [`parts`]: parts used and returned, and the van's stock count.
@@ -27,6 +29,7 @@
 pub mod access;
 pub mod board;
 pub mod desk;
+pub mod desk_board;
 pub mod event;
 pub mod flags;
 pub mod ids;

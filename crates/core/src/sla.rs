@@ -8,10 +8,18 @@
 //! - arrive within the agreed appointment: renewals, and any job with an agreed window.
 //!
 //! A deadline is met by the first event of the kind that proves it, recorded by the phone at
-//! its device time. The state is a function of the deadline, the events and "now".
+//! its device time. The state is a function of the deadline, the events and "now"; or, where
+//! the events are not at hand (the desk's board), of the deadline, when it was met and "now"
+//! ([`state_at`]).
+//!
+//! The service desk has targets of its own (服务台时限), from the report: urgent at once, general
+//! within 2 hours, complex within 24 hours ([`desk_deadline`]). They are met by the desk's
+//! answer: the order dispatched, solved by phone or remote help, cancelled, or given a written
+//! diagnosis or progress note, whichever came first. "At once" is measured as
+//! [`DESK_URGENT_WITHIN`], the same ten minutes the rules give an engineer to make contact.
 
 use crate::event::{EventKind, VisitEvent, canonical_order};
-use crate::job::{Job, JobKind};
+use crate::job::{Job, JobKind, Priority};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +29,12 @@ pub const CONTACT_WITHIN: Duration = Duration::minutes(10);
 pub const ON_SITE_WITHIN: Duration = Duration::hours(1);
 /// Finish an install within this long of dispatch.
 pub const INSTALL_WITHIN: Duration = Duration::days(2);
+/// The desk's answer to an urgent report ("at once").
+pub const DESK_URGENT_WITHIN: Duration = Duration::minutes(10);
+/// The desk's answer to a general report (a solution or diagnosis).
+pub const DESK_GENERAL_WITHIN: Duration = Duration::hours(2);
+/// The desk's answer to a complex report (a solution or a progress report).
+pub const DESK_COMPLEX_WITHIN: Duration = Duration::hours(24);
 /// A deadline is "due soon" once this share of its span has passed (the last fifth).
 const DUE_SOON_SHARE: f64 = 0.8;
 
@@ -36,6 +50,8 @@ pub enum SlaKind {
     Finish,
     /// Arrive within the agreed time (上门时间).
     Appointment,
+    /// The desk's own answer to the report (服务台时限): met by the desk, never by an event.
+    DeskAnswer,
 }
 
 impl SlaKind {
@@ -47,8 +63,31 @@ impl SlaKind {
             }
             SlaKind::OnSite | SlaKind::Appointment => matches!(kind, EventKind::Arrived),
             SlaKind::Finish => matches!(kind, EventKind::Completed { .. } | EventKind::SignedOff(_)),
+            SlaKind::DeskAnswer => false,
         }
     }
+
+    /// Its stable name, as on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SlaKind::Contact => "contact",
+            SlaKind::OnSite => "on_site",
+            SlaKind::Finish => "finish",
+            SlaKind::Appointment => "appointment",
+            SlaKind::DeskAnswer => "desk_answer",
+        }
+    }
+}
+
+/// The desk's target for a report of this priority, complex or not: an urgent one at once
+/// (even when complex), a complex one within 24 hours, any other within 2 hours.
+pub fn desk_deadline(priority: Priority, complex: bool, reported_at: DateTime<Utc>) -> Deadline {
+    let within = match (priority, complex) {
+        (Priority::Urgent, _) => DESK_URGENT_WITHIN,
+        (_, true) => DESK_COMPLEX_WITHIN,
+        (_, false) => DESK_GENERAL_WITHIN,
+    };
+    Deadline { kind: SlaKind::DeskAnswer, from: reported_at, due: reported_at + within }
 }
 
 /// One deadline of one job.
@@ -114,15 +153,24 @@ impl SlaState {
     pub const NAMES: [&'static str; 4] = ["on_track", "due_soon", "met", "missed"];
 }
 
+/// When a deadline was met: the device time of the first event, in canonical order, of a kind
+/// that proves it (in time or not). `None` while none is recorded.
+pub fn proof<'a>(kind: SlaKind, events: impl IntoIterator<Item = &'a VisitEvent>) -> Option<DateTime<Utc>> {
+    canonical_order(events).into_iter().find(|e| kind.met_by(&e.kind)).map(|e| e.device_time)
+}
+
 /// The state of one deadline given the job's events and the time now.
 pub fn state<'a>(
     deadline: &Deadline,
     events: impl IntoIterator<Item = &'a VisitEvent>,
     now: DateTime<Utc>,
 ) -> SlaState {
-    let proof =
-        canonical_order(events).into_iter().find(|e| deadline.kind.met_by(&e.kind)).map(|e| e.device_time);
-    match proof {
+    state_at(deadline, proof(deadline.kind, events), now)
+}
+
+/// The state of one deadline given when it was met (if it was) and the time now.
+pub fn state_at(deadline: &Deadline, met: Option<DateTime<Utc>>, now: DateTime<Utc>) -> SlaState {
+    match met {
         Some(at) if at <= deadline.due => SlaState::Met { at },
         Some(at) => SlaState::Missed { at: Some(at) },
         None if now > deadline.due => SlaState::Missed { at: None },
@@ -160,9 +208,20 @@ pub fn most_urgent<'a>(
     events: impl IntoIterator<Item = &'a VisitEvent> + Clone,
     now: DateTime<Utc>,
 ) -> Option<(Deadline, SlaState)> {
-    deadlines
-        .iter()
-        .map(|d| (*d, state(d, events.clone(), now)))
+    pick(deadlines.iter().map(|d| (*d, state(d, events.clone(), now))))
+}
+
+/// [`most_urgent`] of deadlines given with when each was met (the desk's board, which carries
+/// no events).
+pub fn most_urgent_at(
+    clocks: &[(Deadline, Option<DateTime<Utc>>)],
+    now: DateTime<Utc>,
+) -> Option<(Deadline, SlaState)> {
+    pick(clocks.iter().map(|(d, met)| (*d, state_at(d, *met, now))))
+}
+
+fn pick(states: impl Iterator<Item = (Deadline, SlaState)>) -> Option<(Deadline, SlaState)> {
+    states
         .filter_map(|(d, s)| urgency(&s).map(|u| (u, d.due, d, s)))
         .min_by_key(|(u, due, _, _)| (*u, *due))
         .map(|(_, _, d, s)| (d, s))
@@ -301,6 +360,53 @@ mod tests {
         for (name, deadlines, events, now, want) in cases {
             assert_eq!(kind(most_urgent(&deadlines, &events, now)), want, "{name}");
         }
+    }
+
+    #[test]
+    fn the_desks_target_follows_priority_and_complexity() {
+        use Priority::*;
+        let reported = at(9, 0);
+        // (priority, complex) → due
+        let table = [
+            (Urgent, false, at(9, 10)),
+            (Urgent, true, at(9, 10)),
+            (High, false, at(11, 0)),
+            (Normal, false, at(11, 0)),
+            (Low, false, at(11, 0)),
+            (Normal, true, at(9, 0) + Duration::hours(24)),
+            (Low, true, at(9, 0) + Duration::hours(24)),
+        ];
+        for (priority, complex, due) in table {
+            let d = desk_deadline(priority, complex, reported);
+            assert_eq!(
+                (d.kind, d.from, d.due),
+                (SlaKind::DeskAnswer, reported, due),
+                "{priority:?} {complex}"
+            );
+        }
+        // No event of the phone's meets it: only the desk's answer does.
+        let all =
+            [EventKind::CustomerContacted, EventKind::Arrived, EventKind::Completed { result: "ok".into() }];
+        assert!(all.iter().all(|k| !SlaKind::DeskAnswer.met_by(k)));
+    }
+
+    #[test]
+    fn a_state_from_the_time_met_agrees_with_the_state_from_the_events() {
+        let d = Deadline { kind: SlaKind::Contact, from: at(9, 0), due: at(9, 10) };
+        for minute in [3, 10, 11] {
+            let events = vec![ev(1, 1, 1, minute, EventKind::CustomerContacted)];
+            let met = proof(d.kind, &events);
+            assert_eq!(met, Some(at(9, minute)));
+            for now in [at(9, 5), at(9, 9), at(12, 0)] {
+                assert_eq!(state_at(&d, met, now), state(&d, &events, now), "contact at {minute}, now {now}");
+            }
+        }
+        let clocks = [(d, None), (Deadline { kind: SlaKind::OnSite, from: at(9, 0), due: at(10, 0) }, None)];
+        assert_eq!(
+            most_urgent_at(&clocks, at(9, 20)).map(|(d, s)| (d.kind, s.name())),
+            Some((SlaKind::Contact, "missed"))
+        );
+        assert_eq!(most_urgent_at(&[(d, Some(at(9, 2)))], at(9, 20)), None);
     }
 
     #[test]

@@ -85,6 +85,12 @@ impl JobStatus {
     }
 }
 
+/// Whether an event completes the visit for good (completed, or signed off by the customer):
+/// whatever comes after, the job stays completed.
+pub fn completes(kind: &EventKind) -> bool {
+    matches!(kind, EventKind::Completed { .. } | EventKind::SignedOff(_))
+}
+
 /// The status a job's events add up to.
 pub fn derive_status<'a>(events: impl IntoIterator<Item = &'a VisitEvent>) -> JobStatus {
     canonical_order(events).into_iter().fold(JobStatus::Assigned, |status, e| status.after(&e.kind))

@@ -347,6 +347,9 @@ pub struct NewJob {
     /// never dispatched (no `assignee` with it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_fix: Option<String>,
+    /// A complex report (复杂问题): the desk's own target is 24 hours, not 2.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complex: bool,
 }
 
 impl AssignRequest {
@@ -374,6 +377,50 @@ pub struct AssignRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CancelRequest {
     pub reason: String,
+}
+
+/// Send a second person alongside the engineer, saying why: a senior engineer (by login, whose
+/// phone gets the job too) or the vendor (by name).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AlongsideRequest {
+    /// The login of the engineer sent alongside.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engineer: Option<String>,
+    /// The vendor sent alongside (厂家), by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    pub reason: String,
+}
+
+/// Who an [`AlongsideRequest`] sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Second {
+    Engineer(String),
+    Vendor(String),
+}
+
+impl AlongsideRequest {
+    /// Exactly one of an engineer's login and a vendor's name, each within its length.
+    pub fn who(&self) -> Result<Second, (&'static str, String)> {
+        let trimmed =
+            |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        match (trimmed(&self.engineer), trimmed(&self.vendor)) {
+            (Some(login), None) if login.chars().count() <= MAX_LOGIN => Ok(Second::Engineer(login)),
+            (Some(_), None) => Err(("engineer", format!("the login is longer than {MAX_LOGIN} characters"))),
+            (None, Some(vendor)) if vendor.chars().count() <= crate::job::MAX_SHORT_FIELD => {
+                Ok(Second::Vendor(vendor))
+            }
+            (None, Some(_)) => Err((
+                "vendor",
+                format!("the vendor's name is longer than {} characters", crate::job::MAX_SHORT_FIELD),
+            )),
+            (None, None) => Err(("engineer", "name the engineer or the vendor sent alongside".into())),
+            (Some(_), Some(_)) => {
+                Err(("vendor", "send one person at a time: an engineer or a vendor".into()))
+            }
+        }
+    }
 }
 
 /// Change (or clear) the visit time agreed with the customer, saying why.
@@ -411,6 +458,94 @@ pub struct JobDetail {
     /// The desk's own record: channel, the phone's receipt, its closing, its log.
     #[serde(default)]
     pub desk: crate::desk::DeskRecord,
+}
+
+/// The desk's board (`GET /api/v1/board`): every open job, and every other with a concern the
+/// desk has not dealt with, as one row each; and the engineers, for where each one is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Board {
+    pub rows: Vec<BoardRow>,
+    /// Every enabled account that records visits, by login.
+    pub engineers: Vec<BoardEngineer>,
+}
+
+/// One engineer as the board shows them; where they are comes from their rows
+/// ([`crate::desk_board::presence`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BoardEngineer {
+    pub login: String,
+    pub name: String,
+    /// Their area (区域/站), empty when none is set.
+    #[serde(default)]
+    pub area: String,
+}
+
+/// One job on the board: what its row shows, and enough to count its clocks down every second
+/// without its events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BoardRow {
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub id: JobId,
+    pub customer: String,
+    pub phone: String,
+    pub address: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "repair"))]
+    pub kind: JobKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "normal"))]
+    pub priority: Priority,
+    /// A complex report (复杂问题): the desk's target is 24 hours.
+    #[serde(default)]
+    pub complex: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "on_site"))]
+    pub status: JobStatus,
+    pub reported_at: DateTime<Utc>,
+    #[serde(default)]
+    pub dispatched_at: Option<DateTime<Utc>>,
+    /// The engineer's login, once dispatched.
+    #[serde(default)]
+    pub engineer: Option<String>,
+    /// When the engineer's phone first pulled it.
+    #[serde(default)]
+    pub received_at: Option<DateTime<Utc>>,
+    /// Its deadlines, the engineer's and the desk's own, each with when it was met.
+    pub clocks: Vec<Clock>,
+    /// Who was sent alongside the engineer: engineers' logins, vendors' names.
+    #[serde(default)]
+    pub alongside: Vec<String>,
+    /// When the desk recorded telling the manager of a missed contact.
+    #[serde(default)]
+    pub manager_told_at: Option<DateTime<Utc>>,
+    /// What it raised that the desk has not dealt with yet, oldest first.
+    #[serde(default)]
+    pub concerns: Vec<crate::desk::Concern>,
+    /// How the desk closed it, when it did (a closed job is on the board only for a concern).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "cancelled"))]
+    #[serde(default)]
+    pub closed: Option<crate::desk::Closure>,
+}
+
+/// A deadline with when it was met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Clock {
+    pub deadline: crate::sla::Deadline,
+    /// When it was met (the proving event's device time, or the desk's answer), in time or not.
+    #[serde(default)]
+    pub met_at: Option<DateTime<Utc>>,
+}
+
+impl From<FlagKind> for crate::desk::ConcernKind {
+    fn from(kind: FlagKind) -> Self {
+        use crate::desk::ConcernKind as C;
+        match kind {
+            FlagKind::StockShort => C::StockShort,
+            FlagKind::SignOffAltered => C::SignOffAltered,
+            FlagKind::StepsUnsettled => C::StepsUnsettled,
+        }
+    }
 }
 
 /// Something the server noticed for the service desk. Events are facts and are never refused
@@ -787,6 +922,24 @@ mod tests {
     use super::*;
     use crate::event::tests::ev;
     use crate::job::tests::sample;
+
+    #[test]
+    fn one_person_is_sent_alongside_at_a_time() {
+        let req = |engineer: Option<&str>, vendor: Option<&str>| AlongsideRequest {
+            engineer: engineer.map(str::to_string),
+            vendor: vendor.map(str::to_string),
+            reason: "主板故障".into(),
+        };
+        assert_eq!(req(Some(" zhao.qiang "), None).who(), Ok(Second::Engineer("zhao.qiang".into())));
+        assert_eq!(req(None, Some("华为售后")).who(), Ok(Second::Vendor("华为售后".into())));
+        assert_eq!(req(Some(""), Some("华为售后")).who(), Ok(Second::Vendor("华为售后".into())));
+        let field = |r: AlongsideRequest| r.who().err().map(|(f, _)| f);
+        assert_eq!(field(req(None, None)), Some("engineer"));
+        assert_eq!(field(req(Some("  "), Some(" "))), Some("engineer"));
+        assert_eq!(field(req(Some("zhao.qiang"), Some("华为售后"))), Some("vendor"));
+        assert_eq!(field(req(Some(&"a".repeat(MAX_LOGIN + 1)), None)), Some("engineer"));
+        assert_eq!(field(req(None, Some(&"厂".repeat(crate::job::MAX_SHORT_FIELD + 1)))), Some("vendor"));
+    }
 
     #[test]
     fn event_round_trips_through_the_wire() {

@@ -3,7 +3,7 @@
 //! desk console and the docs say the same thing (报装, 已到场, 服务台 …).
 
 use crate::access::Role;
-use crate::desk::{Channel, Closure, DeskAction, EngineerState};
+use crate::desk::{Channel, Closure, ConcernKind, DeskAction, EngineerState};
 use crate::job::{JobKind, Priority};
 use crate::sla::SlaKind;
 use crate::status::JobStatus;
@@ -164,6 +164,29 @@ pub fn desk_action(lang: Lang, a: DeskAction) -> &'static str {
         (A::ManagerTold, Lang::En) => "Manager told",
         (A::Note, Lang::Zh) => "服务台备注",
         (A::Note, Lang::En) => "Desk note",
+        (A::Alongside, Lang::Zh) => "增派协助",
+        (A::Alongside, Lang::En) => "Sent alongside",
+        (A::Handled, Lang::Zh) => "已处理",
+        (A::Handled, Lang::En) => "Dealt with",
+    }
+}
+
+/// What a job raised for the desk (the board's queue of concerns).
+pub fn concern(lang: Lang, c: ConcernKind) -> &'static str {
+    use ConcernKind as C;
+    match (c, lang) {
+        (C::Escalated, Lang::Zh) => "工程师已升级求助",
+        (C::Escalated, Lang::En) => "Engineer escalated",
+        (C::CouldNotComplete, Lang::Zh) => "无法完成，待服务台决定",
+        (C::CouldNotComplete, Lang::En) => "Could not complete: the desk decides",
+        (C::Refused, Lang::Zh) => "手机记录被服务器拒收",
+        (C::Refused, Lang::En) => "A phone's record was refused",
+        (C::StockShort, Lang::Zh) => "车载库存不足",
+        (C::StockShort, Lang::En) => "Van short of a part",
+        (C::SignOffAltered, Lang::Zh) => "签字记录被改动",
+        (C::SignOffAltered, Lang::En) => "Sign-off altered",
+        (C::StepsUnsettled, Lang::Zh) => "有步骤未完成即签字",
+        (C::StepsUnsettled, Lang::En) => "Signed with steps left open",
     }
 }
 
@@ -191,6 +214,8 @@ pub fn sla(lang: Lang, kind: SlaKind) -> &'static str {
         (SlaKind::Finish, Lang::En) => "Install finished",
         (SlaKind::Appointment, Lang::Zh) => "按预约时间到场",
         (SlaKind::Appointment, Lang::En) => "Arrive as agreed",
+        (SlaKind::DeskAnswer, Lang::Zh) => "服务台响应",
+        (SlaKind::DeskAnswer, Lang::En) => "Desk's answer",
     }
 }
 
@@ -282,6 +307,17 @@ mod tests {
         }
         for p in [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent] {
             both(priority(Lang::Zh, p), priority(Lang::En, p));
+        }
+        for c in ConcernKind::ALL {
+            both(concern(Lang::Zh, c), concern(Lang::En, c));
+        }
+        for a in DeskAction::ALL {
+            both(desk_action(Lang::Zh, a), desk_action(Lang::En, a));
+        }
+        for k in
+            [SlaKind::Contact, SlaKind::OnSite, SlaKind::Finish, SlaKind::Appointment, SlaKind::DeskAnswer]
+        {
+            both(sla(Lang::Zh, k), sla(Lang::En, k));
         }
         assert_eq!(Lang::from_tag("zh-TW"), Lang::Zh);
         assert_eq!(Lang::from_tag("en-GB"), Lang::En);

@@ -263,6 +263,7 @@ fn session_and_dispatch() {
             checklist: None,
             channel: Some(onsite_core::desk::Channel::Phone),
             remote_fix: None,
+            complex: false,
         },
     );
     let events = vec![event(EventBody::Arrived, 3, true)];
@@ -285,12 +286,14 @@ fn session_and_dispatch() {
                 channel: Some(onsite_core::desk::Channel::Wechat),
                 received_at: Some(now - chrono::Duration::minutes(50)),
                 closed: None,
+                complex: false,
                 log: vec![
                     onsite_core::desk::DeskEntry {
                         at: now - chrono::Duration::hours(1),
                         by: Some("desk".into()),
                         action: onsite_core::desk::DeskAction::Dispatch,
                         engineer: Some("wang.fang".into()),
+                        vendor: None,
                         note: String::new(),
                     },
                     onsite_core::desk::DeskEntry {
@@ -298,10 +301,61 @@ fn session_and_dispatch() {
                         by: Some("desk".into()),
                         action: onsite_core::desk::DeskAction::Appointment,
                         engineer: None,
+                        vendor: None,
                         note: "用户改约下午".into(),
                     },
                 ],
             },
+        },
+    );
+    // The board's row of the same job: every clock with when it was met, the desk's own among
+    // them, and the flag as a concern.
+    let record = onsite_core::desk::DeskRecord {
+        channel: Some(onsite_core::desk::Channel::Wechat),
+        received_at: Some(now - chrono::Duration::minutes(50)),
+        closed: None,
+        complex: true,
+        log: vec![
+            onsite_core::desk::DeskEntry {
+                at: now - chrono::Duration::hours(1),
+                by: Some("desk".into()),
+                action: onsite_core::desk::DeskAction::Dispatch,
+                engineer: Some("wang.fang".into()),
+                vendor: None,
+                note: String::new(),
+            },
+            onsite_core::desk::DeskEntry {
+                at: now - chrono::Duration::minutes(20),
+                by: Some("desk".into()),
+                action: onsite_core::desk::DeskAction::Alongside,
+                engineer: None,
+                vendor: Some("华为售后 Huawei service".into()),
+                note: "机顶盒固件异常".into(),
+            },
+        ],
+    };
+    let flag = Flag {
+        kind: FlagKind::StockShort,
+        event_id: EventId(id(0x109)),
+        detail: "ONT-HG8245: used 1, the van held 0".into(),
+        at: now,
+    };
+    check(
+        "board",
+        &Board {
+            rows: vec![onsite_core::desk_board::row(
+                &job(),
+                Some("wang.fang".into()),
+                &[event(EventBody::Arrived, 3, true)],
+                &[flag],
+                vec![],
+                &record,
+            )],
+            engineers: vec![BoardEngineer {
+                login: "wang.fang".into(),
+                name: "王芳".into(),
+                area: "浦东站".into(),
+            }],
         },
     );
     check("cancel_request", &onsite_core::wire::CancelRequest { reason: "用户撤单：已自行恢复".into() });

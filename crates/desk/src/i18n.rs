@@ -2,7 +2,8 @@
 //! statuses, priorities, service levels, roles) are `onsite_core::words`, shared with the phone.
 
 pub use onsite_core::words::{
-    Lang, channel, closure, desk_action, engineer_state, event, kind, money, priority, role, sla, status,
+    Lang, channel, closure, concern, desk_action, engineer_state, event, kind, money, priority, role, sla,
+    status, step_title,
 };
 
 onsite_core::messages! {
@@ -146,6 +147,39 @@ onsite_core::messages! {
     PhoneReceived => "手机接收", "Phone has it";
     ReceivedAt => "已接收 {t}", "Received {t}";
     NotReceived => "尚未接收", "Not yet";
+    BandNow => "需立即处理", "Needs the desk now";
+    BandNowEmpty => "没有需要立即处理的工单", "Nothing needs the desk now";
+    Asks => "待处理事项", "What it asks";
+    ShowMore => "再显示 {n} 条（共余 {m} 条）", "Show {n} more (of {m} more)";
+    Search => "搜索", "Search";
+    SearchHint => "电话、客户、地址、工单号或工程师（按 / 键）", "Phone, customer, address, job number or engineer (press /)";
+    People => "工程师", "Engineers";
+    OpenCount => "在手 {n} 单", "{n} open";
+    Handled => "已处理", "Dealt with";
+    HowHandled => "如何处理的", "How it was dealt with";
+    HandledNeeded => "请写明如何处理的", "Say how it was dealt with";
+    Complex => "复杂问题", "Complex";
+    ComplexCheck => "复杂问题（服务台 24 小时内给出解决方案或进展）", "Complex (the desk answers within 24 hours)";
+    WaitingFor => "已等待 {t}", "Waiting {t}";
+    ReportedAtField => "报修时间（不填为现在）", "Reported at (now if left empty)";
+    ReportedBad => "报修时间须是已过去的时间", "The report time must be in the past";
+    Print => "打印工单", "Print the work order";
+    Result => "处理结果", "Result";
+    StepsTitle => "上门规范与处理步骤", "Visit steps";
+    Step => "步骤", "Step";
+    StepOpen => "未完成", "Not done";
+    StepDoneAt => "已完成 {t}", "Done {t}";
+    StepSkippedAt => "已跳过 {t}：{r}", "Skipped {t}: {r}";
+    PartsAndFees => "备件与收费", "Parts and fees";
+    Fee => "收费", "Fee";
+    EscalationsTitle => "升级求助", "Escalations";
+    Comment => "用户意见", "Customer's comment";
+    AlongsideEngineer => "增派工程师（协助，不替换）", "Send an engineer alongside (not instead)";
+    AlongsideVendor => "或增派厂家（名称）", "Or send the vendor (name)";
+    AlongsideWho => "请选择一位工程师或填写厂家名称（二选一）", "Choose an engineer or name the vendor (one of the two)";
+    SendAlongside => "增派协助", "Send alongside";
+    HandledWithNote => "已处理（用备注写明）", "Dealt with (say how in the note)";
+    Alongside => "协助：{w}", "Alongside: {w}";
     OwnAccount => "不能停用自己的账号，也不能取消自己的管理员角色", "You cannot disable your own account or take your own admin role";
 }
 

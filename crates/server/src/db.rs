@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_finishing.sql"),
     include_str!("../migrations/0005_accounts.sql"),
     include_str!("../migrations/0006_desk.sql"),
+    include_str!("../migrations/0007_board.sql"),
 ];
 
 /// How long a statement waits for a lock held by another connection (a backup, a CLI).
@@ -285,6 +286,43 @@ mod tests {
         assert_eq!(desk, onsite_core::desk::DeskRecord::default(), "no channel, not received, open, no log");
         // The new columns hold only what their CHECKs allow.
         let bad = conn.execute("UPDATE jobs SET closed_how = 'lost' WHERE id = ?1", [id.to_string()]);
+        assert!(bad.is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn version_7_marks_completed_jobs_finished_and_keeps_the_others_open() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::internal)?;
+        let mut conn = Connection::open(dir.path().join("v6.db"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations().to_version(&mut conn, 6)?;
+        // Three jobs: completed (twice over: completed, then signed off), could not be completed,
+        // under way.
+        conn.execute_batch(
+            "INSERT INTO jobs (id, kind, priority, customer, contact, phone, address, fault, reported_at, rev)
+                 SELECT '00000000-0000-0000-0000-0000000000a' || n, 'repair', 'normal', '张伟', '张伟',
+                        '13800138000', '上海市浦东新区', '光猫', '2026-12-01T08:00:00.000000Z', n
+                 FROM (SELECT 1 AS n UNION SELECT 2 UNION SELECT 3);
+             INSERT INTO events (id, job_id, device_id, seq, device_time, type, body, received_at, rev) VALUES
+                 ('e1', '00000000-0000-0000-0000-0000000000a1', 'd', 1, 't', 'completed', '{}', '2026-12-01T10:00:00.000000Z', 11),
+                 ('e2', '00000000-0000-0000-0000-0000000000a1', 'd', 2, 't', 'signed_off', '{}', '2026-12-01T09:00:00.000000Z', 12),
+                 ('e3', '00000000-0000-0000-0000-0000000000a2', 'd', 3, 't', 'could_not_complete', '{}', '2026-12-01T09:00:00.000000Z', 13),
+                 ('e4', '00000000-0000-0000-0000-0000000000a3', 'd', 4, 't', 'arrived', '{}', '2026-12-01T09:00:00.000000Z', 14);",
+        )?;
+        migrations().to_latest(&mut conn)?;
+        let finished: Vec<(String, Option<String>, bool)> = conn
+            .prepare("SELECT id, finished_at, complex FROM jobs ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let want = |n: u8, at: Option<&str>| {
+            (format!("00000000-0000-0000-0000-0000000000a{n}"), at.map(str::to_string), false)
+        };
+        assert_eq!(
+            finished,
+            vec![want(1, Some("2026-12-01T09:00:00.000000Z")), want(2, None), want(3, None)],
+            "the first completing event's time; a visit not completed stays open"
+        );
+        let bad = conn.execute("UPDATE jobs SET complex = 2", []);
         assert!(bad.is_err());
         Ok(())
     }

@@ -105,7 +105,7 @@ pub fn seed(conn: &mut Connection) -> Result<bool> {
         let rev = next_rev(&tx)?;
         store::insert_job(&tx, job, rev)?;
         // The desk's log, as if the desk had taken each call and dispatched it.
-        store::set_channel(&tx, job.id, Some(Channel::Phone))?;
+        store::set_intake(&tx, job.id, Some(Channel::Phone), false)?;
         let subject = crate::dispatch::subject(job.id);
         store::audit(
             &tx,
@@ -162,7 +162,7 @@ pub fn seed(conn: &mut Connection) -> Result<bool> {
         job.validate().map_err(|e| Error::internal(format!("demo job {}: {e}", job.customer)))?;
         let rev = next_rev(&tx)?;
         store::insert_job(&tx, &job, rev)?;
-        store::set_channel(&tx, job.id, Some(Channel::Wechat))?;
+        store::set_intake(&tx, job.id, Some(Channel::Wechat), false)?;
         let closed_at = now - Duration::hours(1);
         store::set_closed(&tx, job.id, how, closed_at, reason, next_rev(&tx)?)?;
         let action = match how {
@@ -611,8 +611,8 @@ fn push_demo_events(
     (wang, li): (UserId, UserId),
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let (Some(printer), Some(install), Some(laptop), Some(iptv)) =
-        (jobs.get(1), jobs.get(2), jobs.get(6), jobs.get(8))
+    let (Some(printer), Some(install), Some(laptop), Some(iptv), Some(desk_phone), Some(renewal)) =
+        (jobs.get(1), jobs.get(2), jobs.get(6), jobs.get(8), jobs.get(9), jobs.get(10))
     else {
         return Ok(());
     };
@@ -690,6 +690,20 @@ fn push_demo_events(
             },
         ),
         phone.record(iptv, day - m(91), EventBody::NoteAdded { text: "已告知用户，厂家明天联系".into() }),
+        // On the way to the marketing department's phone.
+        phone.record(desk_phone, m(55), EventBody::CustomerContacted),
+        phone.record(desk_phone, m(10), EventBody::Departed),
+        // The renewal: nobody home; the desk decides what next.
+        phone.record(renewal, m(25), EventBody::CustomerContacted),
+        phone.record(renewal, m(12), EventBody::Departed),
+        phone.record(renewal, m(2), EventBody::Arrived),
+        phone.record(
+            renewal,
+            m(1),
+            EventBody::CouldNotComplete {
+                reason: "用户临时外出，电话无人接听，需改约".into()
+            },
+        ),
     ];
     crate::api::sync::apply_push(conn, li, &PushRequest { device_id: phone.device, events }, now)?;
     Ok(())
@@ -729,7 +743,11 @@ mod tests {
             assert!(n > 0, "{kind:?}");
         }
         let events: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
-        assert_eq!(events, 18 + 2 + 1 + 12, "laptop (with its 12 steps), install, printer, IPTV");
+        assert_eq!(
+            events,
+            18 + 2 + 1 + 12 + 2 + 4,
+            "laptop (with its 12 steps), install, printer, IPTV, the desk phone, the renewal"
+        );
         let flags: i64 = conn.query_row("SELECT count(*) FROM flags", [], |r| r.get(0))?;
         assert_eq!(flags, 0, "the demo visits raise no flags");
         assert_eq!(store::parts(&conn)?.len(), 11);
@@ -749,6 +767,24 @@ mod tests {
             }
         }
         assert_eq!(signed, 1);
+        // Every status is on show, and the board has a missed clock, the queue and a concern.
+        let board = store::board(&conn)?;
+        for status in
+            onsite_core::JobStatus::ALL.into_iter().filter(|s| *s != onsite_core::JobStatus::Completed)
+        {
+            assert!(board.rows.iter().any(|r| r.status == status), "{status:?} on the board");
+        }
+        let bands = onsite_core::desk_board::bands(&board.rows, |r| r, now);
+        use onsite_core::desk_board::Band;
+        assert!(bands[&Band::Now].iter().any(|r| matches!(
+            onsite_core::desk_board::urgent(r, now),
+            Some((_, onsite_core::sla::SlaState::Missed { .. }))
+        )));
+        assert!(!bands[&Band::Queue].is_empty() && !bands[&Band::Out].is_empty());
+        assert!(
+            board.rows.iter().any(|r| !r.concerns.is_empty()),
+            "the escalation and the renewal not completed"
+        );
         let custom: i64 =
             conn.query_row("SELECT count(*) FROM jobs WHERE checklist IS NOT NULL", [], |r| r.get(0))?;
         assert_eq!(custom, 1);

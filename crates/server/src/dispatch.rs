@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::store;
 use chrono::{DateTime, SubsecRound, Utc};
 use onsite_core::desk::{self, Closure, DeskAction, Refusal, Standing};
-use onsite_core::wire::{JobWire, NewJob, User, Window};
+use onsite_core::wire::{JobWire, NewJob, Second, User, Window};
 use onsite_core::{JobId, UserId};
 use rusqlite::{Connection, TransactionBehavior};
 use serde_json::json;
@@ -20,9 +20,11 @@ impl From<Refusal> for Error {
             Refusal::NoReason | Refusal::ReasonTooLong => {
                 Error::InvalidField { field: "reason", message: r.to_string() }
             }
-            Refusal::Closed(_) | Refusal::Finished(_) | Refusal::NotDispatched | Refusal::SameEngineer => {
-                Error::Conflict(r.to_string())
-            }
+            Refusal::Closed(_)
+            | Refusal::Finished(_)
+            | Refusal::NotDispatched
+            | Refusal::SameEngineer
+            | Refusal::AlreadyOnJob => Error::Conflict(r.to_string()),
         }
     }
 }
@@ -75,7 +77,7 @@ pub fn open(conn: &mut Connection, actor: &User, new: NewJob) -> Result<JobWire>
         None => None,
     };
     let assignee = new.assignee.as_deref().map(|login| store::engineer_by_login(&tx, login)).transpose()?;
-    let channel = new.channel;
+    let (channel, complex) = (new.channel, new.complex);
     // Stored to the microsecond: cut here so the answer equals what is read back.
     let mut new = new;
     new.reported_at = new.reported_at.map(|t| t.trunc_subsecs(6));
@@ -85,7 +87,7 @@ pub fn open(conn: &mut Connection, actor: &User, new: NewJob) -> Result<JobWire>
     job.validate().map_err(invalid)?;
     let rev = next_rev(&tx)?;
     store::insert_job(&tx, &job, rev)?;
-    store::set_channel(&tx, job.id, channel)?;
+    store::set_intake(&tx, job.id, channel, complex)?;
     log(&tx, now, actor, job.id, DeskAction::Open, None, "")?;
     if let Some(engineer) = &assignee {
         log(&tx, now, actor, job.id, DeskAction::Dispatch, Some(&engineer.login), "")?;
@@ -162,7 +164,8 @@ pub fn cancel(conn: &mut Connection, actor: &User, id: JobId, reason: &str) -> R
     let (current, standing) = standing(&tx, id)?;
     desk::check(DeskAction::Cancel, standing)?;
     let reason = desk::reason(DeskAction::Cancel, reason)?;
-    if let Some(engineer) = current.assignee {
+    // Taken from every phone that has it: the engineer's and those sent alongside.
+    for engineer in current.assignee.into_iter().chain(store::alongside_of(&tx, id)?) {
         store::insert_unassignment(&tx, id, engineer, next_rev(&tx)?)?;
     }
     let rev = next_rev(&tx)?;
@@ -172,12 +175,47 @@ pub fn cancel(conn: &mut Connection, actor: &User, id: JobId, reason: &str) -> R
     Ok(JobWire { rev, ..current })
 }
 
-/// A note on the job, or the record that the manager was told of a missed contact.
+/// Sends a second person alongside the engineer: a senior engineer (their phone pulls the job
+/// and may record on it) or the vendor (named in the log).
+pub fn alongside(
+    conn: &mut Connection,
+    actor: &User,
+    id: JobId,
+    who: Second,
+    reason: &str,
+) -> Result<JobWire> {
+    let now = now();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (current, standing) = standing(&tx, id)?;
+    desk::check(DeskAction::Alongside, standing)?;
+    let reason = desk::reason(DeskAction::Alongside, reason)?;
+    let rev = next_rev(&tx)?;
+    let detail = match &who {
+        Second::Engineer(login) => {
+            let engineer = store::engineer_by_login(&tx, login)?;
+            if store::is_on_job(&tx, &current, engineer.id)? {
+                return Err(Refusal::AlreadyOnJob.into());
+            }
+            store::insert_alongside(&tx, id, engineer.id, now, rev)?;
+            json!({"engineer": engineer.login, "note": reason})
+        }
+        Second::Vendor(name) => {
+            store::touch_job(&tx, id, rev)?;
+            json!({"vendor": name, "note": reason})
+        }
+    };
+    store::audit(&tx, now, Some(actor.id), DeskAction::Alongside.as_str(), &subject(id), &detail)?;
+    tx.commit()?;
+    Ok(JobWire { rev, ..current })
+}
+
+/// A note on the job, the record that the manager was told of a missed contact, or how the
+/// desk dealt with what the job raised (`handled`).
 pub fn note(conn: &mut Connection, actor: &User, id: JobId, action: DeskAction, text: &str) -> Result<()> {
-    if !matches!(action, DeskAction::Note | DeskAction::ManagerTold) {
+    if !matches!(action, DeskAction::Note | DeskAction::ManagerTold | DeskAction::Handled) {
         return Err(Error::InvalidField {
             field: "action",
-            message: "only a note or manager_told is written this way".into(),
+            message: "only a note, manager_told or handled is written this way".into(),
         });
     }
     let now = now();

@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use onsite_core::access::Permission;
 use onsite_core::desk::{
-    Candidate, Channel, Closed, Closure, DeskAction, DeskEntry, DeskRecord, EngineerState, Standing,
+    Candidate, Channel, Closed, Closure, Concern, ConcernKind, DeskAction, DeskEntry, DeskRecord,
+    EngineerState, Standing,
 };
 use onsite_core::event::canonical_order;
 use onsite_core::flags::Raised;
@@ -19,7 +20,8 @@ use onsite_core::report::Progress;
 use onsite_core::status::derive_status;
 use onsite_core::steps::Step;
 use onsite_core::wire::{
-    Account, AccountProfile, EventWire, Flag, FlagKind, JobDetail, JobWire, Role, User, Window,
+    Account, AccountProfile, Board, BoardEngineer, EventRejection, EventWire, Flag, FlagKind, JobDetail,
+    JobWire, Role, User, Window,
 };
 use onsite_core::{DeviceId, EventId, Job, JobId, JobKind, Priority, UserId, VisitEvent};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -170,18 +172,69 @@ pub fn update_dispatch(
     Ok(())
 }
 
+/// The SQL condition "`?1`, a user, is on this job": its assignee, or sent alongside. `table` is
+/// the alias of `jobs` in the query, with its dot (`"j."`), or empty.
+pub fn on_job(table: &str) -> String {
+    format!("({table}assignee = ?1 OR {table}id IN (SELECT job_id FROM alongside WHERE user_id = ?1))")
+}
+
+/// Whether `user` is on `job`: its assignee, or sent alongside.
+pub fn is_on_job(conn: &Connection, job: &JobWire, user: UserId) -> Result<bool> {
+    if job.assignee == Some(user) {
+        return Ok(true);
+    }
+    let found = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM alongside WHERE job_id = ?1 AND user_id = ?2)")?
+        .query_row(params![job.id.to_string(), user.to_string()], |r| r.get(0))?;
+    Ok(found)
+}
+
+/// The engineers sent alongside on `job` (their ids).
+pub fn alongside_of(conn: &Connection, job: JobId) -> Result<Vec<UserId>> {
+    let mut stmt = conn.prepare_cached("SELECT user_id FROM alongside WHERE job_id = ?1 ORDER BY at")?;
+    let ids = stmt
+        .query_map(params![job.to_string()], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.iter().map(|id| parse_id(id)).collect()
+}
+
+/// Sends `user` alongside on `job` at change number `rev`: the job's header takes the number, so
+/// their phone's next pull carries it.
+pub fn insert_alongside(
+    conn: &Connection,
+    job: JobId,
+    user: UserId,
+    at: DateTime<Utc>,
+    rev: i64,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO alongside (job_id, user_id, at) VALUES (?1, ?2, ?3)",
+        params![job.to_string(), user.to_string(), fmt_time(at)],
+    )?;
+    conn.execute("UPDATE jobs SET rev = ?2 WHERE id = ?1", params![job.to_string(), rev])?;
+    Ok(())
+}
+
+/// Gives a job a new change number (the board and its phones read it again).
+pub fn touch_job(conn: &Connection, job: JobId, rev: i64) -> Result<()> {
+    conn.execute("UPDATE jobs SET rev = ?2 WHERE id = ?1", params![job.to_string(), rev])?;
+    Ok(())
+}
+
 /// Whether `user`'s next pull from `cursor` would carry anything: a job dispatched to them or
 /// changed, one taken from them, an event on one of their jobs. The same three streams as
 /// `api::sync::pull_changes`, asked only whether each is empty; the events of `device` (the
 /// asking phone's own) left out.
 pub fn changes_for(conn: &Connection, user: UserId, cursor: i64, device: Option<DeviceId>) -> Result<bool> {
     let found = conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM jobs WHERE assignee = ?1 AND rev > ?2) \
-             OR EXISTS (SELECT 1 FROM unassignments WHERE user_id = ?1 AND rev > ?2) \
-             OR EXISTS (SELECT 1 FROM events e JOIN jobs j ON j.id = e.job_id \
-                        WHERE j.assignee = ?1 AND e.rev > ?2 AND (?3 IS NULL OR e.device_id <> ?3))",
-        )?
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE {} AND rev > ?2) \
+                 OR EXISTS (SELECT 1 FROM unassignments WHERE user_id = ?1 AND rev > ?2) \
+                 OR EXISTS (SELECT 1 FROM events e JOIN jobs j ON j.id = e.job_id \
+                            WHERE {} AND e.rev > ?2 AND (?3 IS NULL OR e.device_id <> ?3))",
+            on_job(""),
+            on_job("j.")
+        ))?
         .query_row(params![user.to_string(), cursor, device.map(|d| d.to_string())], |row| row.get(0))?;
     Ok(found)
 }
@@ -204,10 +257,11 @@ pub fn standing(conn: &Connection, job: &JobWire) -> Result<Standing> {
     Ok(Standing { status, closed, dispatched: job.assignee.is_some() })
 }
 
-pub fn set_channel(conn: &Connection, job: JobId, channel: Option<Channel>) -> Result<()> {
+/// What the desk noted at intake: the channel the report came by, and whether it is complex.
+pub fn set_intake(conn: &Connection, job: JobId, channel: Option<Channel>, complex: bool) -> Result<()> {
     conn.execute(
-        "UPDATE jobs SET channel = ?2 WHERE id = ?1",
-        params![job.to_string(), channel.map(Channel::as_str)],
+        "UPDATE jobs SET channel = ?2, complex = ?3 WHERE id = ?1",
+        params![job.to_string(), channel.map(Channel::as_str), complex],
     )?;
     Ok(())
 }
@@ -256,8 +310,15 @@ pub fn closure(conn: &Connection, job: JobId) -> Result<Option<Closed>> {
         .prepare_cached("SELECT closed_how, closed_at, closed_reason FROM jobs WHERE id = ?1")?
         .query_row(params![job.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    match row {
-        Some((Some(how), Some(at), reason)) => Ok(Some(Closed {
+    row.map_or(Ok(None), parse_closure)
+}
+
+/// The `closed_how, closed_at, closed_reason` columns of a job.
+fn parse_closure(
+    (how, at, reason): (Option<String>, Option<String>, Option<String>),
+) -> Result<Option<Closed>> {
+    match (how, at) {
+        (Some(how), Some(at)) => Ok(Some(Closed {
             how: Closure::parse(&how).ok_or_else(|| Error::internal(format!("bad closure {how:?}")))?,
             at: parse_time(&at)?,
             reason: reason.unwrap_or_default(),
@@ -268,31 +329,196 @@ pub fn closure(conn: &Connection, job: JobId) -> Result<Option<Closed>> {
 
 /// The desk's record of a job: channel, the phone's receipt, its closing and its log.
 pub fn desk_record(conn: &Connection, job: JobId) -> Result<DeskRecord> {
-    let (channel, received_at): (Option<String>, Option<String>) = conn
-        .prepare_cached("SELECT channel, received_at FROM jobs WHERE id = ?1")?
-        .query_row(params![job.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let channel = channel
-        .map(|c| Channel::parse(&c).ok_or_else(|| Error::internal(format!("bad channel {c:?}"))))
-        .transpose()?;
-    let mut log = Vec::new();
-    for (at, by, action, detail) in audit_of(conn, &crate::dispatch::subject(job))? {
-        let action = DeskAction::parse(&action)
-            .ok_or_else(|| Error::internal(format!("bad desk action {action:?}")))?;
-        let detail: serde_json::Value = serde_json::from_str(&detail).map_err(Error::internal)?;
-        log.push(DeskEntry {
-            at,
-            by,
-            action,
-            engineer: detail.get("engineer").and_then(|e| e.as_str()).map(str::to_string),
-            note: detail.get("note").and_then(|n| n.as_str()).unwrap_or_default().to_string(),
-        });
-    }
+    let (channel, received_at, complex): (Option<String>, Option<String>, bool) = conn
+        .prepare_cached("SELECT channel, received_at, complex FROM jobs WHERE id = ?1")?
+        .query_row(params![job.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let log = audit_of(conn, &crate::dispatch::subject(job))?
+        .into_iter()
+        .map(|(at, by, action, detail)| desk_entry(at, by, &action, &detail))
+        .collect::<Result<Vec<_>>>()?;
     Ok(DeskRecord {
-        channel,
+        channel: parse_channel(channel)?,
         received_at: received_at.as_deref().map(parse_time).transpose()?,
         closed: closure(conn, job)?,
+        complex,
         log,
     })
+}
+
+fn parse_channel(channel: Option<String>) -> Result<Option<Channel>> {
+    channel
+        .map(|c| Channel::parse(&c).ok_or_else(|| Error::internal(format!("bad channel {c:?}"))))
+        .transpose()
+}
+
+/// One line of a job's audit log as the desk's log entry.
+fn desk_entry(at: DateTime<Utc>, by: Option<String>, action: &str, detail: &str) -> Result<DeskEntry> {
+    let action =
+        DeskAction::parse(action).ok_or_else(|| Error::internal(format!("bad desk action {action:?}")))?;
+    let detail: serde_json::Value = serde_json::from_str(detail).map_err(Error::internal)?;
+    Ok(DeskEntry {
+        at,
+        by,
+        action,
+        engineer: detail.get("engineer").and_then(|e| e.as_str()).map(str::to_string),
+        vendor: detail.get("vendor").and_then(|e| e.as_str()).map(str::to_string),
+        note: detail.get("note").and_then(|n| n.as_str()).unwrap_or_default().to_string(),
+    })
+}
+
+/// Keeps the events of a refused push that were refused, whole, for the desk (the first
+/// refusal of an event id is kept). Written after the push's transaction rolled back.
+pub fn record_refusals(
+    conn: &Connection,
+    user: UserId,
+    device: DeviceId,
+    refused: &[(&EventWire, &EventRejection)],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO refusals (event_id, job_id, user_id, device_id, code, message, body, at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (event, why) in refused {
+        let body = serde_json::to_string(event).map_err(Error::internal)?;
+        let code = serde_json::to_value(why.code).map_err(Error::internal)?;
+        stmt.execute(params![
+            event.id.to_string(),
+            event.job_id.to_string(),
+            user.to_string(),
+            device.to_string(),
+            code.as_str().unwrap_or_default(),
+            why.message,
+            body,
+            fmt_time(at),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Which jobs the board reads: open ones (not closed by the desk, not completed) by their index,
+/// and any other with a flag or a refused event (whether the desk dealt with it is decided per
+/// row, [`onsite_core::desk::open_concerns`]).
+const BOARD_JOBS: &str = "WITH board (id) AS ( \
+        SELECT id FROM jobs WHERE closed_at IS NULL AND finished_at IS NULL \
+        UNION SELECT job_id FROM flags \
+        UNION SELECT r.job_id FROM refusals r JOIN jobs j ON j.id = r.job_id)";
+
+/// The desk's board: a row for every job on it ([`onsite_core::desk_board::row`]), and the
+/// engineers. A fixed number of queries, whatever the number of jobs; on a reader.
+pub fn board(conn: &Connection) -> Result<Board> {
+    let mut logins: HashMap<String, String> = HashMap::new();
+    let mut engineers = Vec::new();
+    for row in accounts(conn)? {
+        if !row.disabled && row.user.may(Permission::Record) {
+            engineers.push(BoardEngineer {
+                login: row.user.login.clone(),
+                name: row.user.name.clone(),
+                area: row.area,
+            });
+        }
+        logins.insert(row.user.id.to_string(), row.user.login);
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "{BOARD_JOBS} SELECT {JOB_COLUMNS}, channel, received_at, complex, closed_how, closed_at, closed_reason \
+         FROM jobs WHERE id IN (SELECT id FROM board)"
+    ))?;
+    let rows = stmt
+        .query_map([], |r| {
+            let closure = (r.get(21)?, r.get(22)?, r.get(23)?);
+            Ok((
+                JobRow::read(r)?,
+                r.get::<_, Option<String>>(18)?,
+                r.get::<_, Option<String>>(19)?,
+                r.get::<_, bool>(20)?,
+                closure,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut events: HashMap<JobId, Vec<EventWire>> = HashMap::new();
+    for e in query_events(
+        conn,
+        &format!(
+            "{BOARD_JOBS} SELECT {EVENT_COLUMNS} FROM events e WHERE e.job_id IN (SELECT id FROM board) ORDER BY e.rev"
+        ),
+        [],
+    )? {
+        events.entry(e.event.job_id).or_default().push(e.wire());
+    }
+    let mut flags: HashMap<JobId, Vec<Flag>> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "{BOARD_JOBS} SELECT job_id, event_id, kind, detail, at FROM flags WHERE job_id IN (SELECT id FROM board) ORDER BY id"
+        ))?;
+        let found = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (job, flag) in found {
+            flags.entry(parse_id(&job)?).or_default().push(parse_flag(flag)?);
+        }
+    }
+    let mut refused: HashMap<JobId, Vec<Concern>> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "{BOARD_JOBS} SELECT job_id, message, at FROM refusals WHERE job_id IN (SELECT id FROM board) ORDER BY at"
+        ))?;
+        let found = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (job, message, at) in found {
+            refused.entry(parse_id(&job)?).or_default().push(Concern {
+                kind: ConcernKind::Refused,
+                at: parse_time(&at)?,
+                detail: message,
+            });
+        }
+    }
+    let mut logs: HashMap<String, Vec<DeskEntry>> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "{BOARD_JOBS} SELECT a.subject, a.at, u.login, a.action, a.detail FROM audit a LEFT JOIN users u ON u.id = a.actor \
+             WHERE a.subject IN (SELECT 'job:' || id FROM board) ORDER BY a.id"
+        ))?;
+        let found = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (subject, at, by, action, detail) in found {
+            logs.entry(subject).or_default().push(desk_entry(parse_time(&at)?, by, &action, &detail)?);
+        }
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for (job, channel, received_at, complex, closure) in rows {
+        let job = job.into_wire()?;
+        let record = DeskRecord {
+            channel: parse_channel(channel)?,
+            received_at: received_at.as_deref().map(parse_time).transpose()?,
+            closed: parse_closure(closure)?,
+            complex,
+            log: logs.remove(&crate::dispatch::subject(job.id)).unwrap_or_default(),
+        };
+        let engineer = job.assignee.and_then(|a| logins.get(&a.to_string()).cloned());
+        let row = onsite_core::desk_board::row(
+            &job,
+            engineer,
+            events.get(&job.id).map_or(&[][..], Vec::as_slice),
+            flags.get(&job.id).map_or(&[][..], Vec::as_slice),
+            refused.remove(&job.id).unwrap_or_default(),
+            &record,
+        );
+        if onsite_core::desk_board::on_board(&row) {
+            out.push(row);
+        }
+    }
+    out.sort_by(|a, b| (a.reported_at, a.id).cmp(&(b.reported_at, b.id)));
+    Ok(Board { rows: out, engineers })
 }
 
 /// One stored event with what the server added to it.
@@ -365,6 +591,11 @@ pub fn insert_event(
     for step in onsite_core::steps::settles(&event.kind) {
         conn.prepare_cached("INSERT OR IGNORE INTO settled_steps (job_id, step) VALUES (?1, ?2)")?
             .execute(params![event.job_id.to_string(), step])?;
+    }
+    if onsite_core::status::completes(&event.kind) {
+        // The first completing event's receive time: the job leaves the board's open jobs.
+        conn.prepare_cached("UPDATE jobs SET finished_at = ?2 WHERE id = ?1 AND finished_at IS NULL")?
+            .execute(params![event.job_id.to_string(), fmt_time(received_at)])?;
     }
     Ok(())
 }
@@ -493,26 +724,19 @@ pub fn job_flags(conn: &Connection, job: JobId) -> Result<Vec<Flag>> {
     let mut stmt =
         conn.prepare_cached("SELECT event_id, kind, detail, at FROM flags WHERE job_id = ?1 ORDER BY id")?;
     let rows = stmt
-        .query_map(params![job.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?
+        .query_map(params![job.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(event_id, kind, detail, at)| {
-            Ok(Flag {
-                kind: FlagKind::parse(&kind)
-                    .ok_or_else(|| Error::internal(format!("bad flag kind {kind:?}")))?,
-                event_id: parse_id(&event_id)?,
-                detail,
-                at: parse_time(&at)?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(parse_flag).collect()
+}
+
+/// A `flags` row (event id, kind, detail, time).
+fn parse_flag((event_id, kind, detail, at): (String, String, String, String)) -> Result<Flag> {
+    Ok(Flag {
+        kind: FlagKind::parse(&kind).ok_or_else(|| Error::internal(format!("bad flag kind {kind:?}")))?,
+        event_id: parse_id(&event_id)?,
+        detail,
+        at: parse_time(&at)?,
+    })
 }
 
 /// Records a flag raised by an event.

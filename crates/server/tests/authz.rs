@@ -109,6 +109,7 @@ impl World {
             "PUT /api/v1/jobs/{id}/assignee" => Some(json!({"assignee": ALICE})),
             "PUT /api/v1/jobs/{id}/appointment" => Some(json!({"appointment": null, "reason": "用户改约"})),
             "POST /api/v1/jobs/{id}/cancel" => Some(json!({"reason": "用户撤单"})),
+            "POST /api/v1/jobs/{id}/alongside" => Some(json!({"engineer": BOB, "reason": "需要高级工程师"})),
             "POST /api/v1/jobs/{id}/notes" => Some(json!({"action": "note", "text": "用户来电催单"})),
             "POST /api/v1/engineers/{login}/van" => Some(json!({"part": "P1", "qty": 1})),
             "PUT /api/v1/parts/{sku}" => {
@@ -275,6 +276,23 @@ impl World {
                 let missing = format!("/api/v1/jobs/{}/cancel", uuid::Uuid::new_v4());
                 self.expect(desk, &post, &missing, body, S::NOT_FOUND).await;
             }
+            "POST /api/v1/jobs/{id}/alongside" => {
+                let spare = self.s.create_job(desk, Some(ALICE)).await.id;
+                let path = format!("/api/v1/jobs/{spare}/alongside");
+                for who in [alice, bob, manager, admin] {
+                    self.expect(who, &post, &path, body, S::FORBIDDEN).await;
+                }
+                self.expect(desk, &post, &path, body, S::OK).await;
+                // Bob is on it now: his phone pulls it and reads it; twice is a conflict.
+                self.expect(desk, &post, &path, body, S::CONFLICT).await;
+                self.expect(bob, &get, &format!("/api/v1/jobs/{spare}"), None, S::OK).await;
+                assert!(
+                    self.s.pull(bob, 0).await.jobs.iter().any(|j| j.id == spare),
+                    "bob's phone has the job"
+                );
+                let missing = format!("/api/v1/jobs/{}/alongside", uuid::Uuid::new_v4());
+                self.expect(desk, &post, &missing, body, S::NOT_FOUND).await;
+            }
             "GET /api/v1/jobs/{id}/suggestions" => {
                 let path = format!("/api/v1/jobs/{}/suggestions", self.alices_job);
                 // Suggestions are for dispatching: the dispatcher's alone.
@@ -284,6 +302,14 @@ impl World {
                 self.expect(desk, &get, &path, None, S::OK).await;
                 let missing = format!("/api/v1/jobs/{}/suggestions", uuid::Uuid::new_v4());
                 self.expect(desk, &get, &missing, None, S::NOT_FOUND).await;
+            }
+            "GET /api/v1/board" => {
+                // The desk and the manager read the board; no engineer nor the admin does.
+                for who in [alice, bob, admin] {
+                    self.expect(who, &get, "/api/v1/board", None, S::FORBIDDEN).await;
+                }
+                self.expect(desk, &get, "/api/v1/board", None, S::OK).await;
+                self.expect(manager, &get, "/api/v1/board", None, S::OK).await;
             }
             "GET /api/v1/customers/jobs" => {
                 let path = "/api/v1/customers/jobs?phone=13800138000";

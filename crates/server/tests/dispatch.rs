@@ -50,13 +50,14 @@ async fn a_re_dispatch_says_why_and_the_first_phone_lets_the_job_go() {
 }
 
 #[tokio::test]
-async fn a_finished_visit_is_not_dispatched_rescheduled_or_cancelled() {
+async fn a_completed_visit_is_not_dispatched_rescheduled_or_cancelled() {
     let s = Server::start().await;
     let (desk, alice) = (s.login(DISPATCHER).await, s.login(ALICE).await);
     let job = s.create_job(&desk, Some(ALICE)).await;
     let mut phone = Phone::new();
-    let done = phone.record(&job, 30, EventBody::CouldNotComplete { reason: "用户不在家".into() });
-    s.push_ok(&alice, phone.device, &[done]).await;
+    let mut done = phone.all_steps(&job, 20);
+    done.push(phone.record(&job, 30, EventBody::Completed { result: "更换光猫".into() }));
+    s.push_ok(&alice, phone.device, &done).await;
     let before = s.detail(&desk, job.id).await;
 
     let id = job.id;
@@ -67,7 +68,7 @@ async fn a_finished_visit_is_not_dispatched_rescheduled_or_cancelled() {
     ] {
         let res = if put { s.put(&desk, &path, &body).await } else { s.post(&desk, &path, &body).await };
         let refused = error_body(res, StatusCode::CONFLICT).await;
-        assert!(refused.message.contains("finished"), "{path}: {refused:?}");
+        assert!(refused.message.contains("completed"), "{path}: {refused:?}");
     }
     let after = s.detail(&desk, job.id).await;
     assert_eq!((after.job, after.desk.log.len()), (before.job, before.desk.log.len()));
@@ -289,4 +290,74 @@ async fn suggestions_rank_by_duties_area_and_where_each_engineer_is() {
     let list: Vec<Suggestion> =
         s.get(&desk, &format!("/api/v1/jobs/{}/suggestions", both.id)).await.json().await.unwrap();
     assert_eq!(list.iter().map(|g| g.login.as_str()).collect::<Vec<_>>(), vec![BOB, ALICE]);
+}
+
+#[tokio::test]
+async fn a_second_person_sent_alongside_gets_the_job_records_on_it_and_loses_it_with_a_cancel() {
+    let s = Server::start().await;
+    let (desk, alice, bob) = (s.login(DISPATCHER).await, s.login(ALICE).await, s.login(BOB).await);
+    let job = s.create_job(&desk, Some(ALICE)).await;
+    let cursor = s.pull(&bob, 0).await.cursor;
+    let path = format!("/api/v1/jobs/{}/alongside", job.id);
+    // Bad input, each by its field, nothing written.
+    for (body, field) in [
+        (json!({"reason": "主板故障"}), "engineer"),
+        (json!({"engineer": BOB, "vendor": "华为售后", "reason": "主板故障"}), "vendor"),
+        (json!({"engineer": BOB, "reason": " "}), "reason"),
+    ] {
+        let res = s.post(&desk, &path, &body).await;
+        assert_eq!(
+            error_body(res, StatusCode::UNPROCESSABLE_ENTITY).await.field.as_deref(),
+            Some(field),
+            "{body}"
+        );
+    }
+    let res = s.post(&desk, &path, &json!({"engineer": "nobody", "reason": "主板故障"})).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = s.post(&desk, &path, &json!({"engineer": ALICE, "reason": "主板故障"})).await;
+    assert_eq!(error_body(res, StatusCode::CONFLICT).await.message, "that engineer is already on the job");
+    assert!(s.pull(&bob, cursor).await.jobs.is_empty(), "nothing was half-done");
+
+    let res = s.post(&desk, &path, &json!({"engineer": BOB, "reason": "主板故障，需高级工程师"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = s.post(&desk, &path, &json!({"vendor": "华为售后", "reason": "固件问题"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // Bob's phone has it, with alice's events on it; the job stays alice's.
+    let mut alices = Phone::new();
+    s.push_ok(&alice, alices.device, &[alices.record(&job, 3, EventBody::CustomerContacted)]).await;
+    let pulled = s.pull(&bob, cursor).await;
+    assert_eq!(
+        pulled.jobs.iter().map(|j| (j.id, j.assignee)).collect::<Vec<_>>(),
+        vec![(job.id, job.assignee)]
+    );
+    assert_eq!(pulled.events.len(), 1);
+    // Bob records on it.
+    let mut bobs = Phone::new();
+    s.push_ok(&bob, bobs.device, &[bobs.record(&job, 40, EventBody::Arrived)]).await;
+    let detail = s.detail(&desk, job.id).await;
+    assert_eq!(detail.events.len(), 2);
+    let sent: Vec<(DeskAction, Option<String>, Option<String>)> = detail
+        .desk
+        .log
+        .iter()
+        .filter(|e| e.action == DeskAction::Alongside)
+        .map(|e| (e.action, e.engineer.clone(), e.vendor.clone()))
+        .collect();
+    assert_eq!(
+        sent,
+        vec![
+            (DeskAction::Alongside, Some(BOB.into()), None),
+            (DeskAction::Alongside, None, Some("华为售后".into()))
+        ]
+    );
+    let board: onsite_core::wire::Board = s.get(&desk, "/api/v1/board").await.json().await.expect("Board");
+    let row = board.rows.iter().find(|r| r.id == job.id).expect("on the board");
+    assert_eq!(row.alongside, vec![BOB.to_string(), "华为售后".to_string()]);
+
+    // A cancel takes it from both phones.
+    let cursor = s.pull(&bob, 0).await.cursor;
+    let res = s.post(&desk, &format!("/api/v1/jobs/{}/cancel", job.id), &json!({"reason": "用户撤单"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(s.pull(&bob, cursor).await.removed, vec![job.id]);
+    assert_eq!(s.pull(&alice, cursor).await.removed, vec![job.id]);
 }

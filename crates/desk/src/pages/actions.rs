@@ -1,4 +1,4 @@
-//! The desk's actions on one job (派单 / 改派, 改约, 取消, 备注, 已通知经理), each offered only
+//! The desk's actions on one job (派单 / 改派, 增派协助, 改约, 取消, 备注, 已通知经理, 已处理), each offered only
 //! when `onsite_core::desk::check` allows it on the job as read, each saying why where the rule
 //! asks it. The server checks again on the job as stored; a refusal is shown in words and the
 //! job read again.
@@ -13,13 +13,16 @@ use leptos::task::spawn_local;
 use onsite_core::JobId;
 use onsite_core::desk::{self, DeskAction, Refusal, Standing, Suggestion};
 use onsite_core::wire::{
-    AppointmentRequest, AssignRequest, CancelRequest, DeskNote, JobDetail, JobWire, Window,
+    AlongsideRequest, AppointmentRequest, AssignRequest, CancelRequest, DeskNote, JobDetail, JobWire, Window,
 };
 
 /// A refused action in words: the field at fault, a job that changed meanwhile, or the rest.
 fn refused(err: &ApiError) -> Words {
     match err {
         ApiError::Status { field: Some(f), .. } if f == "reason" => Msg::ReasonNeeded.into(),
+        ApiError::Status { field: Some(f), .. } if f == "engineer" || f == "vendor" => {
+            Msg::AlongsideWho.into()
+        }
         ApiError::Status { status: 409, .. } => Msg::JobMoved.into(),
         other => problem(other),
     }
@@ -34,7 +37,7 @@ fn refusal(lang: Lang, r: Refusal) -> String {
 }
 
 /// `datetime-local`'s value (the desk's own clock) as a time.
-fn local_input(value: &str) -> Option<DateTime<Utc>> {
+pub(super) fn local_input(value: &str) -> Option<DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M").ok()?;
     Local.from_local_datetime(&naive).single().map(|t| t.with_timezone(&Utc))
 }
@@ -79,6 +82,11 @@ pub fn DeskActions(
     let why_rescheduled = RwSignal::new(String::new());
     let why_cancelled = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    let second = RwSignal::new(String::new());
+    let vendor = RwSignal::new(String::new());
+    let why_alongside = RwSignal::new(String::new());
+    // Who is on the job already: not offered again.
+    let on_job = StoredValue::new(desk::alongside(&d.desk.log));
 
     // Runs one call; on success says so and reads the job again, on refusal says why (and reads
     // the job again when it changed meanwhile).
@@ -154,6 +162,24 @@ pub fn DeskActions(
             api::post::<_, JobWire>(desk, &format!("/jobs/{id}/cancel"), &body).await.map(|_| ())
         }));
     };
+    let on_alongside = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = AlongsideRequest {
+            engineer: Some(second.get_untracked()),
+            vendor: Some(vendor.get_untracked()),
+            reason: why_alongside.get_untracked(),
+        };
+        // The core's rules first: one person, an engineer or a vendor, and why.
+        if body.who().is_err() {
+            notice.error(Msg::AlongsideWho);
+            return;
+        }
+        let Some(reason) = checked(DeskAction::Alongside, &body.reason) else { return };
+        let body = AlongsideRequest { reason, ..body };
+        send(Box::pin(async move {
+            api::post::<_, JobWire>(desk, &format!("/jobs/{id}/alongside"), &body).await.map(|_| ())
+        }));
+    };
     let write = move |action: DeskAction, text: String| {
         let Some(text) = checked(action, &text) else { return };
         let body = DeskNote { action, text };
@@ -169,6 +195,20 @@ pub fn DeskActions(
             <label for=id>{move || i18n.t(label)}</label>
             <input id=id prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
         }
+    };
+    let helpers = move || -> Vec<Suggestion> {
+        current.with_value(|current| {
+            on_job.with_value(|on_job| {
+                engineers.with(|all| {
+                    all.iter()
+                        .filter(|s| {
+                            current.as_deref() != Some(s.login.as_str()) && !on_job.contains(&s.login)
+                        })
+                        .cloned()
+                        .collect()
+                })
+            })
+        })
     };
     let others = move || -> Vec<Suggestion> {
         current.with_value(|current| {
@@ -216,6 +256,24 @@ pub fn DeskActions(
                     </button>
                 </form>
             </Show>
+            <Show when=move || allowed(DeskAction::Alongside)>
+                <form class="grid" on:submit=on_alongside data-testid="alongside-form">
+                    <label for="alongside-engineer">{move || i18n.t(Msg::AlongsideEngineer)}</label>
+                    <select id="alongside-engineer" disabled=move || vendor.with(|v| !v.trim().is_empty())
+                        on:change=move |ev| second.set(event_target_value(&ev))>
+                        <option value="" selected=move || second.with(String::is_empty)>{move || i18n.t(Msg::ChooseEngineer)}</option>
+                        {move || helpers().into_iter().map(|s| {
+                            let login = s.login.clone();
+                            let label = format!("{} ({}) · {}", s.name, s.login, s.area);
+                            view! { <option value=login>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    {text_input("alongside-vendor", Msg::AlongsideVendor, vendor)}
+                    {text_input("alongside-why", Msg::Reason, why_alongside)}
+                    <span></span>
+                    <button type="submit" disabled=move || busy.get()>{move || i18n.t(Msg::SendAlongside)}</button>
+                </form>
+            </Show>
             <Show when=move || allowed(DeskAction::Appointment)>
                 <form class="grid" on:submit=on_appointment data-testid="appointment-form">
                     <label for="appt-start">{move || i18n.t(Msg::AppointmentStart)}</label>
@@ -239,6 +297,10 @@ pub fn DeskActions(
                 <span></span>
                 <span class="buttons">
                     <button type="submit" disabled=move || busy.get()>{move || i18n.t(Msg::AddNote)}</button>
+                    <button type="button" disabled=move || busy.get() data-testid="handled"
+                        on:click=move |_| write(DeskAction::Handled, note.get_untracked())>
+                        {move || i18n.t(Msg::HandledWithNote)}
+                    </button>
                     <Show when=move || allowed(DeskAction::ManagerTold)>
                         <button type="button" disabled=move || busy.get() data-testid="manager-told"
                             on:click=move |_| write(DeskAction::ManagerTold, note.get_untracked())>

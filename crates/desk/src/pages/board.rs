@@ -1,8 +1,12 @@
-//! `/desk/`: the board. The queue first (jobs dispatched to no one, oldest report first: first
-//! in, first out), then every job out with an engineer, with its most pressing deadline from
-//! `onsite_core::sla` (amber when due soon, red when missed, counted down every second) and
-//! whether the engineer's phone has received it. Re-read whenever the server has a change
-//! (`use_changes`, the long poll): a phone's push shows here within a second or two.
+//! `/desk/`: the board, in three bands (`onsite_core::desk_board`): what needs the desk now
+//! (a clock missed or about to be, the 10+5+5 chain, an escalation, a visit not completed, a
+//! flag, a refused event), the queue to dispatch (first in, first out), and the jobs out with
+//! engineers (by engineer); beside them, the engineers and where each one is.
+//!
+//! One read of `GET /board` whenever the long poll says something changed (`use_changes`): a
+//! phone's push shows here within a second or two. Each row's clock counts down every second
+//! from the row alone, and only the rows shown count: a band shows [`PAGE`] rows at a time. A row
+//! that changed since the last read is marked for a moment; one that did not keeps its node.
 
 use super::problem;
 use crate::api;
@@ -13,70 +17,54 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use onsite_core::desk::{ContactAlarm, DeskAction, contact_alarm};
-use onsite_core::sla::{self, Deadline, SlaState};
-use onsite_core::wire::DeskNote;
-use onsite_core::wire::{JobDetail, User};
-use onsite_core::{JobId, JobStatus, UserId, VisitEvent};
-use std::collections::HashMap;
+use onsite_core::JobId;
+use onsite_core::access::Permission;
+use onsite_core::desk::{ContactAlarm, DeskAction};
+use onsite_core::desk_board::{self, Band};
+use onsite_core::sla::SlaState;
+use onsite_core::wire::{Board, BoardEngineer, BoardRow, DeskNote};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
 
-/// One open job as the board needs it: read once per refresh, not once per tick.
+/// Rows a band shows at a time ("show more" adds as many).
+pub const PAGE: usize = 50;
+
+/// A row as last read, with a number that changes whenever the row does (its key).
 #[derive(Clone)]
-struct Row {
-    id: JobId,
-    customer: String,
-    kind: onsite_core::JobKind,
-    priority: onsite_core::Priority,
-    assignee: Option<UserId>,
-    status: JobStatus,
-    reported_at: DateTime<Utc>,
-    /// When the engineer's phone first pulled it.
-    received_at: Option<DateTime<Utc>>,
-    /// The contact clock's start and when contact was made, for the 10+5+5 chain.
-    contact: Option<(DateTime<Utc>, Option<DateTime<Utc>>)>,
-    /// When the desk recorded telling the manager.
-    manager_told: Option<DateTime<Utc>>,
-    /// What else asks for the desk: the server's flags and the engineer's escalations.
-    concerns: Vec<String>,
-    deadlines: Vec<Deadline>,
-    events: Vec<VisitEvent>,
-    /// What was read, so an unchanged job keeps its row.
-    rev: i64,
-    seen: usize,
+struct Shown {
+    serial: u64,
+    /// Changed since the read before (not on the first read).
+    fresh: bool,
+    row: Arc<BoardRow>,
 }
 
-impl Row {
-    fn of(d: JobDetail) -> Row {
-        Row {
-            id: d.job.id,
-            customer: d.job.customer.clone(),
-            kind: d.job.kind,
-            priority: d.job.priority,
-            assignee: d.job.assignee,
-            status: d.status,
-            reported_at: d.job.reported_at,
-            received_at: d.desk.received_at,
-            contact: d.report.sla.iter().find(|l| l.deadline.kind == sla::SlaKind::Contact).map(|l| {
-                let made = match l.state {
-                    SlaState::Met { at } => Some(at),
-                    SlaState::Missed { at } => at,
-                    _ => None,
-                };
-                (l.deadline.from, made)
-            }),
-            manager_told: d.desk.log.iter().find(|e| e.action == DeskAction::ManagerTold).map(|e| e.at),
-            concerns: d
-                .flags
-                .iter()
-                .map(|f| f.detail.clone())
-                .chain(d.report.escalations.iter().map(|e| e.reason.clone()))
-                .collect(),
-            deadlines: d.report.sla.iter().map(|l| l.deadline).collect(),
-            events: d.events.iter().map(|e| e.to_event()).collect(),
-            rev: d.job.rev,
-            seen: d.events.len(),
-        }
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        self.serial == other.serial
+    }
+}
+
+/// The new rows, each keeping its number when it is unchanged.
+fn renumber(old: &[Shown], new: Vec<BoardRow>, next: &mut u64, first: bool) -> Vec<Shown> {
+    let before: HashMap<JobId, &Shown> = old.iter().map(|s| (s.row.id, s)).collect();
+    new.into_iter()
+        .map(|row| match before.get(&row.id) {
+            Some(s) if *s.row == row => Shown { fresh: false, ..(*s).clone() },
+            _ => {
+                *next += 1;
+                Shown { serial: *next, fresh: !first, row: Arc::new(row) }
+            }
+        })
+        .collect()
+}
+
+fn when(t: DateTime<Utc>) -> String {
+    let local = t.with_timezone(&chrono::Local);
+    if local.date_naive() == chrono::Local::now().date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%m-%d %H:%M").to_string()
     }
 }
 
@@ -85,50 +73,169 @@ pub fn BoardPage() -> impl IntoView {
     let desk = expect_context::<Desk>();
     let i18n = expect_context::<I18n>();
     let notice = expect_context::<Notice>();
-    let rows = RwSignal::new(None::<Vec<Row>>);
-    let names = RwSignal::new(HashMap::<UserId, String>::new());
-    let now = RwSignal::new(Utc::now());
+    let rows = RwSignal::new(Vec::<Shown>::new());
+    let engineers = RwSignal::new(Vec::<BoardEngineer>::new());
     let loaded_at = RwSignal::new(None::<DateTime<Utc>>);
+    let now = RwSignal::new(Utc::now());
+    let search = RwSignal::new(String::new());
+    let shown = RwSignal::new(BTreeMap::<Band, usize>::new());
+    let serial = StoredValue::new(0u64);
 
     let load = move || {
         spawn_local(async move {
-            match api::get::<Vec<JobDetail>>(desk, "/jobs").await {
-                Ok(list) => {
-                    let open: Vec<Row> = list
-                        .into_iter()
-                        .filter(|d| !d.status.is_closed() && d.desk.closed.is_none())
-                        .map(Row::of)
-                        .collect();
-                    rows.try_set(Some(open));
+            match api::get::<Board>(desk, "/board").await {
+                Ok(board) => {
+                    let first = loaded_at.get_untracked().is_none();
+                    let mut next = serial.get_value();
+                    let new = rows.with_untracked(|old| renumber(old, board.rows, &mut next, first));
+                    serial.set_value(next);
+                    rows.try_set(new);
+                    if engineers.with_untracked(|e| *e != board.engineers) {
+                        engineers.try_set(board.engineers);
+                    }
                     loaded_at.try_set(Some(Utc::now()));
-                }
-                Err(e) => notice.error(problem(&e)),
-            }
-            match api::get::<Vec<User>>(desk, "/engineers").await {
-                Ok(people) => {
-                    names.try_set(people.into_iter().map(|u| (u.id, u.name)).collect());
                 }
                 Err(e) => notice.error(problem(&e)),
             }
         });
     };
     use_changes(load);
-    let queue = move || {
-        let mut queued: Vec<Row> =
-            rows.with(|r| r.iter().flatten().filter(|r| r.assignee.is_none()).cloned().collect());
-        queued.sort_by_key(|r| (r.reported_at, r.id));
-        queued
-    };
-    let out = move || -> Vec<Row> {
-        rows.with(|r| r.iter().flatten().filter(|r| r.assignee.is_some()).cloned().collect())
-    };
     use_interval(Duration::from_secs(1), move || now.set(Utc::now()));
 
-    let clock = move |row: &Row| {
-        let (deadlines, events) = (row.deadlines.clone(), row.events.clone());
+    // Which band each row is in, and in what order: moves with the clock (a row turns due soon
+    // or missed), so it is read again each second; the rows' nodes stay while it is the same.
+    let bands = Memo::new(move |_| {
+        let (now, words) = (now.get(), search.get());
+        rows.with(|all| {
+            let matching = all.iter().filter(|s| desk_board::matches(&s.row, &words));
+            desk_board::bands(matching, |s| &s.row, now)
+                .into_iter()
+                .map(|(band, list)| (band, list.into_iter().cloned().collect::<Vec<Shown>>()))
+                .collect::<BTreeMap<Band, Vec<Shown>>>()
+        })
+    });
+    let names = Memo::new(move |_| {
+        engineers.with(|e| e.iter().map(|e| (e.login.clone(), e.name.clone())).collect::<HashMap<_, _>>())
+    });
+    let presence = Memo::new(move |_| rows.with(|r| desk_board::presence(r.iter().map(|s| &*s.row))));
+
+    let band_view = move |band: Band| {
+        let (title, empty) = match band {
+            Band::Now => (Msg::BandNow, Msg::BandNowEmpty),
+            Band::Queue => (Msg::Queue, Msg::QueueEmpty),
+            Band::Out => (Msg::OpenJobs, Msg::NoOpenJobs),
+        };
+        let count = move || bands.with(|b| b.get(&band).map_or(0, Vec::len));
+        let limit = move || shown.with(|s| s.get(&band).copied().unwrap_or(PAGE));
+        let page = move || -> Vec<Shown> {
+            bands
+                .with(|b| b.get(&band).map(|l| l.iter().take(limit()).cloned().collect()).unwrap_or_default())
+        };
+        let more = move || count().saturating_sub(limit());
+        view! {
+            <section class=format!("band band-{}", band.as_str()) data-testid=format!("band-{}", band.as_str())
+                aria-labelledby=format!("band-{}-title", band.as_str())>
+                <h2 id=format!("band-{}-title", band.as_str())>{move || i18n.t(title)}
+                    <span class="count" data-testid=format!("{}-count", band.as_str())>{count}</span>
+                </h2>
+                <Show when=move || count() != 0 fallback=move || view! { <p class="muted">{move || i18n.t(empty)}</p> }>
+                    <table class="board-table">
+                        <thead><tr>
+                            <th scope="col">{move || i18n.t(Msg::Clock)}</th>
+                            <th scope="col">{move || i18n.t(Msg::Customer)}</th>
+                            <th scope="col">{move || i18n.t(Msg::Kind)}</th>
+                            <th scope="col">{move || i18n.t(Msg::Engineer)}</th>
+                            <th scope="col">{move || i18n.t(Msg::PhoneReceived)}</th>
+                            <th scope="col">{move || i18n.t(Msg::Status)}</th>
+                            {(band == Band::Now).then(|| view! { <th scope="col">{move || i18n.t(Msg::Asks)}</th> })}
+                        </tr></thead>
+                        <tbody>
+                            <For each=page key=|s| (s.row.id, s.serial) children=move |s| {
+                                view! { <Row s band now names presence/> }
+                            }/>
+                        </tbody>
+                    </table>
+                    <Show when=move || more() != 0>
+                        <button type="button" class="secondary" data-testid=format!("{}-more", band.as_str())
+                            on:click=move |_| shown.update(|s| { s.insert(band, limit() + PAGE); })>
+                            {move || Msg::ShowMore.text(i18n.lang()).replace("{n}", &more().min(PAGE).to_string())
+                                .replace("{m}", &more().to_string())}
+                        </button>
+                    </Show>
+                </Show>
+            </section>
+        }
+    };
+
+    view! {
+        <section class="page board" data-testid="board">
+            <div class="board-bar">
+                <h1>{move || i18n.t(Msg::Board)}</h1>
+                <label class="search">
+                    <span>{move || i18n.t(Msg::Search)}</span>
+                    <input type="search" id="board-search" data-shortcut="/" autocomplete="off"
+                        placeholder=move || i18n.t(Msg::SearchHint)
+                        prop:value=move || search.get()
+                        on:input=move |ev| search.set(event_target_value(&ev))/>
+                </label>
+                <p class="muted">{move || loaded_at.get().map(|t| Msg::UpdatedAt.text(i18n.lang())
+                    .replace("{t}", &t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()))}</p>
+            </div>
+            <div class="board-grid">
+                <div class="bands">
+                    {band_view(Band::Now)}
+                    {band_view(Band::Queue)}
+                    {band_view(Band::Out)}
+                </div>
+                <aside class="people" aria-labelledby="people-title" data-testid="people">
+                    <h2 id="people-title">{move || i18n.t(Msg::People)}</h2>
+                    <ul>
+                        <For each=move || engineers.get() key=|e| e.login.clone() children=move |e| {
+                            let login = e.login.clone();
+                            let at = {
+                                let login = login.clone();
+                                Memo::new(move |_| presence.with(|p| p.get(&login).copied()).unwrap_or((onsite_core::desk::EngineerState::Free, 0)))
+                            };
+                            view! {
+                                <li data-testid="engineer" data-login=login.clone() data-state=move || at.get().0.as_str()>
+                                    <span class="name">{e.name.clone()}</span>
+                                    <span class="muted">{e.area.clone()}</span>
+                                    <span class=move || format!("presence {}", at.get().0.as_str())>
+                                        {move || i18n::engineer_state(i18n.lang(), at.get().0)}
+                                        " · "{move || Msg::OpenCount.text(i18n.lang()).replace("{n}", &at.get().1.to_string())}
+                                    </span>
+                                </li>
+                            }
+                        }/>
+                    </ul>
+                </aside>
+            </div>
+        </section>
+    }
+}
+
+/// One row of a band.
+#[component]
+fn Row(
+    s: Shown,
+    band: Band,
+    now: RwSignal<DateTime<Utc>>,
+    names: Memo<HashMap<String, String>>,
+    presence: Memo<BTreeMap<String, (onsite_core::desk::EngineerState, u32)>>,
+) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let i18n = expect_context::<I18n>();
+    let notice = expect_context::<Notice>();
+    let row = s.row.clone();
+    let (customer, address) = (row.customer.clone(), row.address.clone());
+    let id = row.id;
+    let (kind, priority, complex, status) = (row.kind, row.priority, row.complex, row.status);
+    let clock = {
+        let row = row.clone();
         move || {
             let lang = i18n.lang();
-            match sla::most_urgent(&deadlines, &events, now.get()) {
+            let now = now.get();
+            match desk_board::urgent(&row, now) {
                 None => ("clock none", "none", String::from("—")),
                 Some((d, state)) => {
                     let what = i18n::sla(lang, d.kind);
@@ -139,44 +246,62 @@ pub fn BoardPage() -> impl IntoView {
                         ),
                         SlaState::DueSoon { remaining_secs } => (
                             "clock due-soon",
-                            Msg::DueIn.text(lang).replace("{t}", &i18n::span(lang, remaining_secs)),
+                            format!(
+                                "⏱ {}",
+                                Msg::DueIn.text(lang).replace("{t}", &i18n::span(lang, remaining_secs))
+                            ),
                         ),
                         SlaState::Met { .. } => ("clock met", Msg::Met.text(lang).to_string()),
                         SlaState::Missed { at: Some(_) } => {
                             ("clock missed", Msg::MissedDone.text(lang).to_string())
                         }
-                        SlaState::Missed { at: None } => {
-                            let late = (now.get() - d.due).num_seconds();
-                            ("clock missed", Msg::Overdue.text(lang).replace("{t}", &i18n::span(lang, late)))
-                        }
+                        SlaState::Missed { at: None } => (
+                            "clock missed",
+                            format!(
+                                "⚠ {}",
+                                Msg::Overdue
+                                    .text(lang)
+                                    .replace("{t}", &i18n::span(lang, (now - d.due).num_seconds()))
+                            ),
+                        ),
                     };
                     (class, state.name(), format!("{what} · {text}"))
                 }
             }
         }
     };
-
-    let time = |t: DateTime<Utc>| t.with_timezone(&chrono::Local).format("%m-%d %H:%M").to_string();
-    let clock_time = |t: DateTime<Utc>| t.with_timezone(&chrono::Local).format("%H:%M").to_string();
-    // The jobs that ask for the desk now: the contact chain running, a flag, an escalation.
-    // Recomputed each second (the chain moves with the clock); a row keeps its node while its
-    // alarm stays the same.
-    let attention = move || -> Vec<(Row, ContactAlarm)> {
-        let now = now.get();
-        rows.with(|r| {
-            r.iter()
-                .flatten()
-                .filter(|r| r.assignee.is_some())
-                .filter_map(|r| {
-                    let alarm = r.contact.map_or(ContactAlarm::Quiet, |(from, made)| {
-                        contact_alarm(from, made, r.manager_told, now)
-                    });
-                    (alarm != ContactAlarm::Quiet || !r.concerns.is_empty()).then(|| (r.clone(), alarm))
-                })
-                .collect()
-        })
+    let alarm = {
+        let row = row.clone();
+        Memo::new(move |_| desk_board::alarm(&row, now.get()))
     };
-    let tell_manager = move |id: JobId| {
+    let engineer = row.engineer.clone();
+    let who = {
+        let engineer = engineer.clone();
+        move || match &engineer {
+            None => i18n.t(Msg::Unassigned).to_string(),
+            Some(login) => {
+                let name = names.with(|n| n.get(login).cloned()).unwrap_or_else(|| login.clone());
+                let state = presence
+                    .with(|p| p.get(login).map(|(s, _)| *s))
+                    .unwrap_or(onsite_core::desk::EngineerState::Free);
+                format!("{name} · {}", i18n::engineer_state(i18n.lang(), state))
+            }
+        }
+    };
+    let alongside = row.alongside.clone();
+    let with = (!alongside.is_empty()).then(|| {
+        let said = move || {
+            let people: Vec<String> = alongside
+                .iter()
+                .map(|a| names.with(|n| n.get(a).cloned()).unwrap_or_else(|| a.clone()))
+                .collect();
+            Msg::Alongside.text(i18n.lang()).replace("{w}", &people.join("、"))
+        };
+        view! { <div class="muted small" data-testid="alongside">{said}</div> }
+    });
+    let received = row.received_at;
+    let reported = row.reported_at;
+    let tell_manager = move |_| {
         spawn_local(async move {
             let body = DeskNote { action: DeskAction::ManagerTold, text: String::new() };
             match api::post_empty(desk, &format!("/jobs/{id}/notes"), &body).await {
@@ -185,117 +310,92 @@ pub fn BoardPage() -> impl IntoView {
             }
         });
     };
-
-    view! {
-        <section class="page board">
-            <p class="muted">{move || loaded_at.get().map(|t| Msg::UpdatedAt.text(i18n.lang())
-                .replace("{t}", &t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()))}</p>
-            <Show when=move || !attention().is_empty()>
-                <h1>{move || i18n.t(Msg::Attention)}
-                    <span class="count" data-testid="attention-count">{move || attention().len()}</span>
-                </h1>
-                <ul class="attention" data-testid="attention">
-                    <For each=attention key=|(r, alarm)| (r.id, r.rev, r.seen, alarm.name(), r.manager_told) children=move |(row, alarm)| {
-                        let id = row.id;
-                        let said = move || {
-                            let lang = i18n.lang();
-                            match alarm {
-                                ContactAlarm::TellManager { by, late: false } => Msg::AlarmTellManager.text(lang).replace("{t}", &clock_time(by)),
-                                ContactAlarm::TellManager { late: true, .. } => Msg::AlarmTellManagerLate.text(lang).to_string(),
-                                ContactAlarm::ManagerTold { fined_at } => Msg::AlarmManagerTold.text(lang).replace("{t}", &clock_time(fined_at)),
-                                ContactAlarm::Fined { manager_told } => if manager_told { Msg::AlarmFined } else { Msg::AlarmFinedUntold }.text(lang).to_string(),
-                                ContactAlarm::Quiet => String::new(),
-                            }
-                        };
-                        let concerns = row.concerns.join(" · ");
-                        view! {
-                            <li class=format!("alarm alarm-{}", alarm.name()) data-testid="attention-row" data-job=id.to_string() data-alarm=alarm.name()>
-                                <A href=format!("/desk/jobs/{id}")>{row.customer.clone()}</A>
-                                " · "<span>{said}</span>
-                                {(!concerns.is_empty()).then(|| view! { <span class="concerns">" · "{concerns.clone()}</span> })}
-                                {matches!(alarm, ContactAlarm::TellManager { .. }).then(|| view! {
-                                    <button type="button" data-testid="tell-manager" on:click=move |_| tell_manager(id)>
-                                        {move || i18n.t(Msg::ManagerToldButton)}
-                                    </button>
-                                })}
-                            </li>
-                        }
-                    }/>
+    let how = RwSignal::new(String::new());
+    let dealt = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = how.get_untracked();
+        if text.trim().is_empty() {
+            notice.error(Msg::HandledNeeded);
+            return;
+        }
+        spawn_local(async move {
+            let body = DeskNote { action: DeskAction::Handled, text };
+            match api::post_empty(desk, &format!("/jobs/{id}/notes"), &body).await {
+                Ok(()) => notice.info(Msg::Done),
+                Err(e) => notice.error(problem(&e)),
+            }
+        });
+    };
+    let concerns = row.concerns.clone();
+    let asks = (band == Band::Now).then(|| {
+        let said = move || {
+            let lang = i18n.lang();
+            match alarm.get() {
+                ContactAlarm::TellManager { by, late: false } => {
+                    Msg::AlarmTellManager.text(lang).replace("{t}", &when(by))
+                }
+                ContactAlarm::TellManager { late: true, .. } => Msg::AlarmTellManagerLate.text(lang).to_string(),
+                ContactAlarm::ManagerTold { fined_at } => Msg::AlarmManagerTold.text(lang).replace("{t}", &when(fined_at)),
+                ContactAlarm::Fined { manager_told } => {
+                    if manager_told { Msg::AlarmFined } else { Msg::AlarmFinedUntold }.text(lang).to_string()
+                }
+                ContactAlarm::Quiet => String::new(),
+            }
+        };
+        let dispatcher = desk.may(Permission::Dispatch);
+        let has_concerns = !concerns.is_empty();
+        view! {
+            <td class="asks">
+                <span class="alarm">{said}</span>
+                <ul class="concerns">
+                    {concerns.iter().map(|c| {
+                        let (kind, detail, at) = (c.kind, c.detail.clone(), c.at);
+                        view! { <li data-testid="concern" data-kind=kind.as_str()>
+                            <strong>{move || i18n::concern(i18n.lang(), kind)}</strong>
+                            " · "{when(at)}{(!detail.is_empty()).then(|| format!(" · {detail}"))}
+                        </li> }
+                    }).collect_view()}
                 </ul>
-            </Show>
-            <h1>{move || i18n.t(Msg::Queue)}
-                <span class="count" data-testid="queue-count">{move || queue().len()}</span>
-            </h1>
-            <Show when=move || !queue().is_empty()
-                fallback=move || view! { <p class="muted">{move || i18n.t(Msg::QueueEmpty)}</p> }>
-                <table class="board-table" data-testid="queue">
-                    <thead><tr>
-                        <th scope="col">{move || i18n.t(Msg::Reported)}</th>
-                        <th scope="col">{move || i18n.t(Msg::Customer)}</th>
-                        <th scope="col">{move || i18n.t(Msg::Kind)}</th>
-                        <th scope="col">{move || i18n.t(Msg::Priority)}</th>
-                        <th scope="col">{move || i18n.t(Msg::Waiting)}</th>
-                    </tr></thead>
-                    <tbody>
-                        <For each=queue key=|r| (r.id, r.rev) children=move |row| {
-                            let (kind, priority, reported) = (row.kind, row.priority, row.reported_at);
-                            view! {
-                                <tr data-testid="queue-row" data-job=row.id.to_string()>
-                                    <td>{time(reported)}</td>
-                                    <th scope="row"><A href=format!("/desk/jobs/{}", row.id)>{row.customer.clone()}</A></th>
-                                    <td>{move || i18n::kind(i18n.lang(), kind)}</td>
-                                    <td>{move || i18n::priority(i18n.lang(), priority)}</td>
-                                    <td>{move || i18n::span(i18n.lang(), (now.get() - reported).num_seconds().max(0))}</td>
-                                </tr>
-                            }
-                        }/>
-                    </tbody>
-                </table>
-            </Show>
-            <h1>{move || i18n.t(Msg::OpenJobs)}
-                <span class="count" data-testid="open-count">{move || out().len()}</span>
-            </h1>
-            <Show when=move || !out().is_empty()
-                fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoOpenJobs)}</p> }>
-                <table class="board-table" data-testid="board">
-                    <thead><tr>
-                        <th scope="col">{move || i18n.t(Msg::Customer)}</th>
-                        <th scope="col">{move || i18n.t(Msg::Kind)}</th>
-                        <th scope="col">{move || i18n.t(Msg::Priority)}</th>
-                        <th scope="col">{move || i18n.t(Msg::Engineer)}</th>
-                        <th scope="col">{move || i18n.t(Msg::PhoneReceived)}</th>
-                        <th scope="col">{move || i18n.t(Msg::Status)}</th>
-                        <th scope="col">{move || i18n.t(Msg::Clock)}</th>
-                    </tr></thead>
-                    <tbody>
-                        <For each=out key=|r| (r.id, r.rev, r.seen, r.received_at) children=move |row| {
-                            let clock = clock(&row);
-                            let (kind, priority, status, assignee) = (row.kind, row.priority, row.status, row.assignee);
-                            let received = row.received_at;
-                            view! {
-                                <tr data-testid="board-row" data-job=row.id.to_string() data-status=status.as_str()
-                                    data-received=received.is_some().to_string()>
-                                    <th scope="row"><A href=format!("/desk/jobs/{}", row.id)>{row.customer.clone()}</A></th>
-                                    <td>{move || i18n::kind(i18n.lang(), kind)}</td>
-                                    <td>{move || i18n::priority(i18n.lang(), priority)}</td>
-                                    <td>{move || match assignee {
-                                        Some(id) => names.with(|n| n.get(&id).cloned()).unwrap_or_default(),
-                                        None => i18n.t(Msg::Unassigned).to_string(),
-                                    }}</td>
-                                    <td class=if received.is_some() { "received" } else { "not-received" }>{move || match received {
-                                        Some(t) => Msg::ReceivedAt.text(i18n.lang()).replace("{t}", &time(t)),
-                                        None => i18n.t(Msg::NotReceived).to_string(),
-                                    }}</td>
-                                    <td>{move || i18n::status(i18n.lang(), status)}</td>
-                                    {move || { let (class, state, text) = clock(); view! {
-                                        <td class=class data-sla=state data-testid="clock">{text}</td>
-                                    } }}
-                                </tr>
-                            }
-                        }/>
-                    </tbody>
-                </table>
-            </Show>
-        </section>
+                {move || (dispatcher && matches!(alarm.get(), ContactAlarm::TellManager { .. })).then(|| view! {
+                    <button type="button" data-testid="tell-manager" on:click=tell_manager>
+                        {move || i18n.t(Msg::ManagerToldButton)}
+                    </button>
+                })}
+                {(dispatcher && has_concerns).then(|| view! {
+                    <form class="inline handled" data-testid="handled-form" on:submit=dealt>
+                        <label class="visually-hidden" for=format!("how-{id}")>{move || i18n.t(Msg::HowHandled)}</label>
+                        <input id=format!("how-{id}") maxlength="2000" placeholder=move || i18n.t(Msg::HowHandled)
+                            prop:value=move || how.get() on:input=move |ev| how.set(event_target_value(&ev))/>
+                        <button type="submit">{move || i18n.t(Msg::Handled)}</button>
+                    </form>
+                })}
+            </td>
+        }
+    });
+    view! {
+        <tr data-testid="board-row" data-job=id.to_string() data-band=band.as_str() data-status=status.as_str()
+            data-received=received.is_some().to_string() data-alarm=move || alarm.get().name()
+            class=if s.fresh { "changed" } else { "" }>
+            {move || { let (class, state, text) = clock(); view! {
+                <td class=class data-sla=state data-testid="clock">{text}</td>
+            } }}
+            <th scope="row">
+                <A href=format!("/desk/jobs/{id}")>{customer}</A>
+                <div class="muted small">{address}</div>
+            </th>
+            <td>{move || i18n::kind(i18n.lang(), kind)}
+                <div class="muted small">{move || i18n::priority(i18n.lang(), priority)}
+                    {move || complex.then(|| format!(" · {}", i18n.t(Msg::Complex)))}</div>
+            </td>
+            <td>{who}{with}</td>
+            <td class=if received.is_some() { "received" } else { "not-received" }>{move || match (engineer.is_some(), received) {
+                (_, Some(t)) => Msg::ReceivedAt.text(i18n.lang()).replace("{t}", &when(t)),
+                (true, None) => i18n.t(Msg::NotReceived).to_string(),
+                (false, None) => Msg::WaitingFor.text(i18n.lang())
+                    .replace("{t}", &i18n::span(i18n.lang(), (now.get() - reported).num_seconds().max(0))),
+            }}</td>
+            <td>{move || i18n::status(i18n.lang(), status)}</td>
+            {asks}
+        </tr>
     }
 }

@@ -66,6 +66,8 @@ pub fn IntakePage() -> impl IntoView {
     let (device_name, device_description, fault, assignee) = (text(()), text(()), text(()), text(()));
     let busy = RwSignal::new(false);
     let remote = RwSignal::new(false);
+    let complex = RwSignal::new(false);
+    let reported = text(());
     let remote_fix = text(());
     let earlier = RwSignal::new(Vec::<JobDetail>::new());
     let lookup = use_debounce(400);
@@ -114,11 +116,24 @@ pub fn IntakePage() -> impl IntoView {
             fault: fault.get_untracked().trim().into(),
             reported_at: None,
             appointment: None,
+            complex: complex.get_untracked(),
             assignee: if remote.get_untracked() { None } else { optional(assignee) },
             checklist: None,
             channel: Some(channel.get_untracked()),
             remote_fix: remote.get_untracked().then(|| remote_fix.get_untracked().trim().to_string()),
         };
+        let mut new = new;
+        // When the report came in: now unless the desk says (a message read later).
+        let when = reported.get_untracked();
+        if !when.trim().is_empty() {
+            match super::actions::local_input(&when) {
+                Some(at) if at <= Utc::now() => new.reported_at = Some(at),
+                _ => {
+                    notice.error(Msg::ReportedBad);
+                    return;
+                }
+            }
+        }
         if let Some(text) = &new.remote_fix
             && let Err(r) = desk::reason(DeskAction::RemoteFix, text)
         {
@@ -162,6 +177,8 @@ pub fn IntakePage() -> impl IntoView {
                         s.set(String::new());
                     }
                     remote.set(false);
+                    complex.set(false);
+                    reported.set(String::new());
                     earlier.set(Vec::new());
                 }
                 Err(e) => notice.error(problem(&e)),
@@ -185,6 +202,29 @@ pub fn IntakePage() -> impl IntoView {
         <section class="page intake">
             <h1>{move || i18n.t(Msg::NewOrder)}</h1>
             <form on:submit=submit class="grid" data-testid="intake">
+                // In the order a phone call goes: the caller's number first (it looks up their
+                // earlier jobs), who and where, the device and the fault, then how it came in.
+                {input("phone", Msg::Phone, phone, true)}
+                {input("customer", Msg::Customer, customer, true)}
+                {input("contact", Msg::Contact, contact, true)}
+                {input("wechat", Msg::WeChat, wechat, false)}
+                {input("address", Msg::Address, address, true)}
+                {input("device-name", Msg::DeviceName, device_name, false)}
+                {input("device-description", Msg::DeviceDescription, device_description, false)}
+                <label for="fault">{move || i18n.t(Msg::Fault)}" *"</label>
+                <textarea id="fault" required prop:value=move || fault.get()
+                    on:input=move |ev| fault.set(event_target_value(&ev))></textarea>
+                <label for="reported">{move || i18n.t(Msg::ReportedAtField)}</label>
+                <input id="reported" type="datetime-local" prop:value=move || reported.get()
+                    on:input=move |ev| reported.set(event_target_value(&ev))/>
+                <label for="channel">{move || i18n.t(Msg::Channel)}</label>
+                <select id="channel" on:change=move |ev| {
+                    if let Some(c) = Channel::parse(&event_target_value(&ev)) { channel.set(c) }
+                }>
+                    {Channel::ALL.into_iter().map(|c| view! {
+                        <option value=c.as_str() selected=move || channel.get() == c>{move || i18n::channel(i18n.lang(), c)}</option>
+                    }).collect_view()}
+                </select>
                 <label for="kind">{move || i18n.t(Msg::Kind)}</label>
                 <select id="kind" on:change=move |ev| {
                     if let Some(k) = JobKind::ALL.into_iter().find(|k| k.as_str() == event_target_value(&ev)) { kind.set(k) }
@@ -201,24 +241,12 @@ pub fn IntakePage() -> impl IntoView {
                         <option value=p.as_str() selected=move || priority.get() == p>{move || i18n::priority(i18n.lang(), p)}</option>
                     }).collect_view()}
                 </select>
-                <label for="channel">{move || i18n.t(Msg::Channel)}</label>
-                <select id="channel" on:change=move |ev| {
-                    if let Some(c) = Channel::parse(&event_target_value(&ev)) { channel.set(c) }
-                }>
-                    {Channel::ALL.into_iter().map(|c| view! {
-                        <option value=c.as_str() selected=move || channel.get() == c>{move || i18n::channel(i18n.lang(), c)}</option>
-                    }).collect_view()}
-                </select>
-                {input("customer", Msg::Customer, customer, true)}
-                {input("contact", Msg::Contact, contact, true)}
-                {input("phone", Msg::Phone, phone, true)}
-                {input("wechat", Msg::WeChat, wechat, false)}
-                {input("address", Msg::Address, address, true)}
-                {input("device-name", Msg::DeviceName, device_name, false)}
-                {input("device-description", Msg::DeviceDescription, device_description, false)}
-                <label for="fault">{move || i18n.t(Msg::Fault)}" *"</label>
-                <textarea id="fault" required prop:value=move || fault.get()
-                    on:input=move |ev| fault.set(event_target_value(&ev))></textarea>
+                <span></span>
+                <label class="check">
+                    <input type="checkbox" id="complex" prop:checked=move || complex.get()
+                        on:change=move |ev| complex.set(event_target_checked(&ev))/>
+                    {move || i18n.t(Msg::ComplexCheck)}
+                </label>
                 <span></span>
                 <label class="check">
                     <input type="checkbox" id="remote" prop:checked=move || remote.get()

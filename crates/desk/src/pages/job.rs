@@ -18,6 +18,7 @@ use onsite_core::access::Permission;
 use onsite_core::desk::Suggestion;
 use onsite_core::signoff::Verification;
 use onsite_core::sla::SlaState;
+use onsite_core::steps::StepState;
 use onsite_core::wire::{EventWire, JobDetail};
 
 fn when(at: DateTime<Utc>) -> String {
@@ -125,6 +126,10 @@ fn JobView(d: JobDetail) -> impl IntoView {
     let events = d.events.clone();
     let sign_off = report.sign_off.clone();
     let flags = d.flags.clone();
+    let (steps, parts, fees, escalations) =
+        (report.steps.clone(), report.parts.clone(), report.fees.clone(), report.escalations.clone());
+    let (result, not_completed) = (report.result.clone(), report.not_completed.clone());
+    let print = crate::hooks::use_print();
     let (channel, received, closed) = (d.desk.channel, d.desk.received_at, d.desk.closed.clone());
     let field = move |msg: Msg, value: String| {
         view! { <dt>{move || i18n.t(msg)}</dt><dd>{value}</dd> }
@@ -159,6 +164,69 @@ fn JobView(d: JobDetail) -> impl IntoView {
             {sla_lines.into_iter().map(|l| {
                 let class = match l.state { SlaState::DueSoon { .. } => "due-soon", SlaState::Missed { .. } => "missed", SlaState::Met { .. } => "met", SlaState::OnTrack { .. } => "on-track" };
                 view! { <li class=format!("clock {class}") data-sla=l.state.name()>{move || i18n::sla(i18n.lang(), l.deadline.kind)}" · "{when(l.deadline.due)}</li> }
+            }).collect_view()}
+        </ul>
+
+        <p class="no-print">
+            <button type="button" class="secondary" data-testid="print" on:click=move |_| print()>{move || i18n.t(Msg::Print)}</button>
+        </p>
+
+        {result.map(|r| view! { <p data-testid="job-result"><strong>{move || i18n.t(Msg::Result)}": "</strong>{r.clone()}</p> })}
+        {not_completed.map(|r| view! { <p class="notice closed" data-testid="job-not-completed">
+            <strong>{move || i18n::status(i18n.lang(), onsite_core::JobStatus::CouldNotComplete)}": "</strong>{r.clone()}
+        </p> })}
+
+        <h2>{move || i18n.t(Msg::StepsTitle)}</h2>
+        <table data-testid="job-steps">
+            <thead><tr>
+                <th scope="col">{move || i18n.t(Msg::Step)}</th>
+                <th scope="col">{move || i18n.t(Msg::State)}</th>
+            </tr></thead>
+            <tbody>
+                {steps.into_iter().map(|l| {
+                    let step = l.step.clone();
+                    let (state, class) = match &l.state {
+                        StepState::Open => ("open", "step-open"),
+                        StepState::Done { .. } => ("done", "step-done"),
+                        StepState::Skipped { .. } => ("skipped", "step-skipped"),
+                    };
+                    let said = l.state.clone();
+                    view! { <tr data-testid="job-step" data-state=state class=class>
+                        <th scope="row">{move || i18n::step_title(i18n.lang(), &step).to_string()}</th>
+                        <td>{move || match &said {
+                            StepState::Open => i18n.t(Msg::StepOpen).to_string(),
+                            StepState::Done { at } => Msg::StepDoneAt.text(i18n.lang()).replace("{t}", &when(*at)),
+                            StepState::Skipped { at, reason } => Msg::StepSkippedAt.text(i18n.lang())
+                                .replace("{t}", &when(*at)).replace("{r}", reason),
+                        }}</td>
+                    </tr> }
+                }).collect_view()}
+            </tbody>
+        </table>
+
+        <Show when={let none = parts.is_empty() && fees.is_empty(); move || !none}>
+            <h2>{move || i18n.t(Msg::PartsAndFees)}</h2>
+        </Show>
+        <ul data-testid="job-parts">
+            {parts.iter().map(|p| {
+                let returned = if p.returned > 0 { format!(" · −{}", p.returned) } else { String::new() };
+                let serials = if p.serials.is_empty() { String::new() } else { format!(" · {}", p.serials.join(", ")) };
+                let line = format!("{} × {}{returned}{serials}", p.part, p.used);
+                view! { <li data-testid="job-part">{line}</li> }
+            }).collect_view()}
+            {fees.iter().map(|f| {
+                let line = format!("{} · {} · {}", i18n::money(f.amount_fen), f.receipt_no, when(f.at));
+                view! { <li data-testid="job-fee"><strong>{move || i18n.t(Msg::Fee)}": "</strong>{line}</li> }
+            }).collect_view()}
+        </ul>
+
+        <Show when={let none = escalations.is_empty(); move || !none}>
+            <h2>{move || i18n.t(Msg::EscalationsTitle)}</h2>
+        </Show>
+        <ul data-testid="job-escalations">
+            {escalations.iter().map(|e| {
+                let line = format!("{} · {}", when(e.at), e.reason);
+                view! { <li>{line}</li> }
             }).collect_view()}
         </ul>
 
@@ -199,7 +267,8 @@ fn JobView(d: JobDetail) -> impl IntoView {
                         <svg class="signature" viewBox="0 0 1000 400" role="img" aria-label=s.signer.clone()>
                             <path d=s.svg_path.clone() fill="none" stroke="currentColor" stroke-width="4"/>
                         </svg>
-                        <p>{move || i18n.t(Msg::RatingsTitle)}": "{format!("{} / {} / {}", r.speed, r.attitude, r.result)}</p>
+                        <p data-testid="ratings">{move || i18n.t(Msg::RatingsTitle)}": "{format!("{} / {} / {}", r.speed, r.attitude, r.result)}</p>
+                        {(!s.comment.is_empty()).then(|| view! { <p data-testid="comment">{move || i18n.t(Msg::Comment)}": "{s.comment.clone()}</p> })}
                         <p class=if intact { "seal intact" } else { "seal altered" } data-testid="seal" data-intact=intact.to_string()>
                             {move || if intact { i18n.t(Msg::SealIntact) } else { i18n.t(Msg::SealAltered) }.replace("{h}", &short)}
                         </p>

@@ -64,6 +64,8 @@ fn TopBar() -> impl IntoView {
     let desk = expect_context::<Desk>();
     let i18n = expect_context::<I18n>();
     let notice = expect_context::<Notice>();
+    // The console's keys, on every page.
+    crate::hooks::use_shortcuts();
     let log_out = move |_| {
         let token = desk.token_untracked();
         desk.end();

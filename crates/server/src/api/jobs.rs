@@ -20,7 +20,8 @@ use onsite_core::JobId;
 use onsite_core::sla::SlaState;
 use onsite_core::status::JobStatus;
 use onsite_core::wire::{
-    AppointmentRequest, AssignRequest, CancelRequest, DeskNote, ErrorBody, JobDetail, JobWire, NewJob, User,
+    AlongsideRequest, AppointmentRequest, AssignRequest, CancelRequest, DeskNote, ErrorBody, JobDetail,
+    JobWire, NewJob, User,
 };
 use rusqlite::params;
 use serde::Deserialize;
@@ -153,6 +154,40 @@ pub async fn cancel(
     Ok(ApiJson(wire))
 }
 
+/// Sends a second person alongside the engineer, saying why: a senior engineer, whose phone gets
+/// the job too, or the vendor.
+#[utoipa::path(
+    post,
+    path = "/api/v1/jobs/{id}/alongside",
+    tag = "jobs",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The job's id")),
+    request_body = AlongsideRequest,
+    responses(
+        (status = 200, description = "The job, with its new change number", body = JobWire),
+        (status = 400, description = "Malformed JSON or a job id that is not a UUID", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a dispatcher", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 409, description = "The job is closed, completed or not dispatched, or that engineer is on it already", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, no reason, neither or both of an engineer and a vendor, \
+            or no such engineer", body = ErrorBody),
+    )
+)]
+pub async fn alongside(
+    State(state): State<AppState>,
+    Dispatcher(me): Dispatcher,
+    ApiPath(id): ApiPath<JobId>,
+    ApiJson(req): ApiJson<AlongsideRequest>,
+) -> Result<ApiJson<JobWire>> {
+    let who = req.who().map_err(|(field, message)| Error::InvalidField { field, message })?;
+    let actor = me.user.clone();
+    let wire = state.db.run(move |conn| dispatch::alongside(conn, &actor, id, who, &req.reason)).await?;
+    tracing::info!(job = %id, by = %me.user.login, "sent alongside");
+    Ok(ApiJson(wire))
+}
+
 /// Writes a note on the job's desk log, or records that the manager was told of a missed contact.
 #[utoipa::path(
     post,
@@ -169,7 +204,7 @@ pub async fn cancel(
         (status = 404, description = "No such job", body = ErrorBody),
         (status = 409, description = "manager_told on a job closed, finished or not dispatched", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 422, description = "JSON of the wrong shape, an action other than note or manager_told, or a note that is empty", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, an action other than note, manager_told or handled, or a note or handling that says nothing", body = ErrorBody),
     )
 )]
 pub async fn note(
@@ -209,9 +244,10 @@ pub async fn get(
         .read(move |conn| {
             // One read transaction: the job, its events and its flags agree.
             let tx = conn.transaction()?;
-            let job = store::load_job(&tx, id)?
-                .filter(|job| onsite_core::access::may_read(user.held(), job.assignee == Some(user.id)))
-                .ok_or_else(|| Error::NotFound("no such job".into()))?;
+            let job = store::load_job(&tx, id)?.ok_or_else(|| Error::NotFound("no such job".into()))?;
+            if !onsite_core::access::may_read(user.held(), store::is_on_job(&tx, &job, user.id)?) {
+                return Err(Error::NotFound("no such job".into()));
+            }
             store::job_detail(&tx, job, now())
         })
         .await?;

@@ -4,6 +4,7 @@
 //! - [`accounts`]: the admin's accounts: create, change, disable, reset a password.
 //! - [`sync`]: the engineer's push of visit events and pull of changes.
 //! - [`jobs`]: the service desk's dispatch: open, (re)assign, list and read jobs.
+//! - [`board`]: the desk's board in one read.
 //! - [`live`]: the long poll that tells the board and the phones a change is there to read.
 //! - [`parts`]: the parts catalogue and the stock on engineers' vans.
 //!
@@ -14,6 +15,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod board;
 pub mod jobs;
 pub mod live;
 pub mod parts;
@@ -47,12 +49,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sync/push", post(sync::push))
         .route("/api/v1/sync/pull", get(sync::pull))
         .route("/api/v1/changes", get(live::changes))
+        .route("/api/v1/board", get(board::board))
         .route("/api/v1/jobs", post(jobs::create).get(jobs::list))
         .route("/api/v1/jobs/{id}", get(jobs::get))
         .route("/api/v1/jobs/{id}/assignee", put(jobs::assign))
         .route("/api/v1/jobs/{id}/appointment", put(jobs::put_appointment))
         .route("/api/v1/jobs/{id}/cancel", post(jobs::cancel))
         .route("/api/v1/jobs/{id}/notes", post(jobs::note))
+        .route("/api/v1/jobs/{id}/alongside", post(jobs::alongside))
         .route("/api/v1/jobs/{id}/suggestions", get(jobs::suggestions))
         .route("/api/v1/engineers", get(jobs::engineers))
         .route("/api/v1/customers/jobs", get(jobs::customer_jobs))

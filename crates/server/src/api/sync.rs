@@ -44,7 +44,8 @@ use chrono::{DateTime, Utc};
 use onsite_core::flags;
 use onsite_core::sync::{Admission, JobAccess, Known, PULL_PAGE, PUSH_MAX, admit, refusal_code};
 use onsite_core::wire::{
-    ErrorBody, EventAck, EventRejection, JobWire, PullResponse, PushRequest, PushResponse, RejectCode,
+    ErrorBody, EventAck, EventRejection, EventWire, JobWire, PullResponse, PushRequest, PushResponse,
+    RejectCode,
 };
 use onsite_core::{DeviceId, EventId, Job, JobId, UserId, VisitEvent};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -178,6 +179,13 @@ pub fn apply_push(
         return Ok(acks);
     }
     tx.rollback()?;
+    // The refused events are kept, whole, for the desk; the board hears of them.
+    let refused: Vec<(&EventWire, &EventRejection)> =
+        rejections.iter().filter_map(|r| req.events.iter().find(|e| e.id == r.id).map(|e| (e, r))).collect();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    store::record_refusals(&tx, user, req.device_id, &refused, received_at)?;
+    crate::db::next_rev(&tx)?;
+    tx.commit()?;
     let message = match rejections.len() {
         1 => "1 event was refused; nothing of this push was applied".to_string(),
         n => format!("{n} events were refused; nothing of this push was applied"),
@@ -298,13 +306,9 @@ fn event_with_seq(conn: &Connection, device: DeviceId, seq: i64) -> Result<Optio
 }
 
 fn job_access(conn: &Connection, job: JobId, user: UserId) -> Result<JobAccess> {
-    let assignee: Option<Option<String>> = conn
-        .prepare_cached("SELECT assignee FROM jobs WHERE id = ?1")?
-        .query_row(params![job.to_string()], |r| r.get(0))
-        .optional()?;
-    Ok(match assignee {
+    Ok(match store::load_job(conn, job)? {
         None => JobAccess::Unknown,
-        Some(Some(a)) if parse_id::<UserId>(&a)? == user => JobAccess::Own,
+        Some(j) if store::is_on_job(conn, &j, user)? => JobAccess::Own,
         Some(_) => JobAccess::Foreign,
     })
 }
@@ -371,17 +375,20 @@ pub fn pull_changes(conn: &mut Connection, user: UserId, cursor: i64, page: usiz
     let jobs = store::query_jobs(
         &tx,
         &format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE assignee = ?1 AND rev > ?2 AND closed_at IS NULL ORDER BY rev LIMIT ?3"
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE {} AND rev > ?2 AND closed_at IS NULL ORDER BY rev LIMIT ?3",
+            store::on_job("")
         ),
         params![who, cursor, limit],
     )?;
     changes.extend(jobs.into_iter().map(|j| (j.rev, Change::Job(j))));
     {
-        let mut stmt = tx.prepare_cached(
+        // Taken from them, unless they are on it again (re-dispatched back, or sent alongside).
+        let mut stmt = tx.prepare_cached(&format!(
             "SELECT u.rev, u.job_id FROM unassignments u JOIN jobs j ON j.id = u.job_id \
-             WHERE u.user_id = ?1 AND u.rev > ?2 AND (j.assignee IS NULL OR j.assignee <> ?1 OR j.closed_at IS NOT NULL) \
+             WHERE u.user_id = ?1 AND u.rev > ?2 AND (NOT {} OR j.closed_at IS NOT NULL) \
              ORDER BY u.rev LIMIT ?3",
-        )?;
+            store::on_job("j.")
+        ))?;
         let rows = stmt
             .query_map(params![who, cursor, limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -393,7 +400,8 @@ pub fn pull_changes(conn: &mut Connection, user: UserId, cursor: i64, page: usiz
         &tx,
         &format!(
             "SELECT {EVENT_COLUMNS} FROM events e JOIN jobs j ON j.id = e.job_id \
-             WHERE j.assignee = ?1 AND j.closed_at IS NULL AND e.rev > ?2 ORDER BY e.rev LIMIT ?3"
+             WHERE {} AND j.closed_at IS NULL AND e.rev > ?2 ORDER BY e.rev LIMIT ?3",
+            store::on_job("j.")
         ),
         params![who, cursor, limit],
     )?;

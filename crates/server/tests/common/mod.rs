@@ -252,6 +252,13 @@ impl Server {
         conn.busy_timeout(std::time::Duration::from_secs(5)).expect("busy timeout");
         conn.execute(sql, params).expect("SQL")
     }
+
+    /// The count a `SELECT count(*) ...` reads from the server's database file.
+    pub fn count(&self, sql: &str, params: impl rusqlite::Params) -> i64 {
+        let conn = rusqlite::Connection::open(self.db_path()).expect("open the database file");
+        conn.busy_timeout(std::time::Duration::from_secs(5)).expect("busy timeout");
+        conn.query_row(sql, params, |r| r.get(0)).expect("SQL")
+    }
 }
 
 /// One phone: a device id and its sequence counter, recording events at times counted from
