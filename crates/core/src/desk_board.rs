@@ -116,24 +116,24 @@ pub fn row(
     }
 }
 
-/// The clocks that still ask something of someone: of a closed or completed job, none; of a job
-/// in the queue, the desk's own; once dispatched, the desk's and the engineer's.
-fn live_clocks(row: &BoardRow) -> Vec<(Deadline, Option<DateTime<Utc>>)> {
-    if row.closed.is_some() || row.status == JobStatus::Completed {
-        return Vec::new();
-    }
-    row.clocks.iter().map(|c| (c.deadline, c.met_at)).collect()
+/// Whether the row's clocks still ask something of someone: not once the job is closed or
+/// completed. In the queue only the desk's own runs (the engineer's start at dispatch).
+fn clocks_live(row: &BoardRow) -> bool {
+    row.closed.is_none() && row.status != JobStatus::Completed
 }
 
 /// The clock that matters most now, with its state ([`sla::most_urgent_at`]).
 pub fn urgent(row: &BoardRow, now: DateTime<Utc>) -> Option<(Deadline, SlaState)> {
-    sla::most_urgent_at(&live_clocks(row), now)
+    if !clocks_live(row) {
+        return None;
+    }
+    sla::most_urgent_at(row.clocks.iter().map(|c| (c.deadline, c.met_at)), now)
 }
 
 /// Where the row's job is in the 10+5+5 chain now ([`desk::contact_alarm`]): quiet without a
 /// contact clock, or once the job is closed or completed.
 pub fn alarm(row: &BoardRow, now: DateTime<Utc>) -> ContactAlarm {
-    if row.closed.is_some() || row.status == JobStatus::Completed {
+    if !clocks_live(row) {
         return ContactAlarm::Quiet;
     }
     row.clocks
@@ -159,7 +159,11 @@ fn chain_open(row: &BoardRow, alarm: ContactAlarm) -> bool {
 
 /// The row's band now.
 pub fn band(row: &BoardRow, now: DateTime<Utc>) -> Band {
-    let pressing = matches!(urgent(row, now), Some((_, SlaState::Missed { .. } | SlaState::DueSoon { .. })));
+    band_given(row, urgent(row, now), now)
+}
+
+fn band_given(row: &BoardRow, urgent: Option<(Deadline, SlaState)>, now: DateTime<Utc>) -> Band {
+    let pressing = matches!(urgent, Some((_, SlaState::Missed { .. } | SlaState::DueSoon { .. })));
     if pressing || !row.concerns.is_empty() || chain_open(row, alarm(row, now)) {
         Band::Now
     } else if row.engineer.is_none() {
@@ -169,42 +173,56 @@ pub fn band(row: &BoardRow, now: DateTime<Utc>) -> Band {
     }
 }
 
-/// How pressing a row is, for the order of the "now" band: a missed clock (longest overdue
-/// first) before one due soon (least time left first) before the rest; then the oldest concern.
-fn pressure(row: &BoardRow, now: DateTime<Utc>) -> (u8, DateTime<Utc>) {
-    let oldest_concern = row.concerns.iter().map(|c| c.at).min();
-    match urgent(row, now) {
-        Some((d, SlaState::Missed { .. })) => (0, d.due),
-        Some((d, SlaState::DueSoon { .. })) => (1, d.due),
-        _ => (2, oldest_concern.unwrap_or(row.reported_at)),
+/// Where a row sorts within its band: "now" by pressure (a missed clock, longest overdue first,
+/// before one due soon, least time left first, before the rest, by their oldest concern), the
+/// queue first in first out, the rest by engineer then the clock due first (none last); by id
+/// last, so every screen agrees.
+type Key<'a> = (u8, Option<&'a str>, bool, Option<DateTime<Utc>>, crate::JobId);
+
+fn key(band: Band, row: &BoardRow, urgent: Option<(Deadline, SlaState)>) -> Key<'_> {
+    match band {
+        Band::Now => {
+            let (rank, at) = match urgent {
+                Some((d, SlaState::Missed { .. })) => (0, d.due),
+                Some((d, SlaState::DueSoon { .. })) => (1, d.due),
+                _ => (2, row.concerns.iter().map(|c| c.at).min().unwrap_or(row.reported_at)),
+            };
+            (rank, None, false, Some(at), row.id)
+        }
+        Band::Queue => (0, None, false, Some(row.reported_at), row.id),
+        Band::Out => {
+            let due = urgent.map(|(d, _)| d.due);
+            (0, row.engineer.as_deref(), due.is_none(), due, row.id)
+        }
     }
 }
 
-/// The order of two rows of one band: "now" by pressure, the queue first in first out, the
-/// rest by engineer then the clock due first; by id last, so every screen agrees.
+/// The order of two rows of one band ([`key`]).
 pub fn order(band: Band, a: &BoardRow, b: &BoardRow, now: DateTime<Utc>) -> Ordering {
-    let due = |r: &BoardRow| urgent(r, now).map(|(d, _)| d.due);
-    let by = match band {
-        Band::Now => pressure(a, now).cmp(&pressure(b, now)),
-        Band::Queue => a.reported_at.cmp(&b.reported_at),
-        Band::Out => (&a.engineer, due(a).is_none(), due(a)).cmp(&(&b.engineer, due(b).is_none(), due(b))),
-    };
-    by.then_with(|| a.id.cmp(&b.id))
+    key(band, a, urgent(a, now)).cmp(&key(band, b, urgent(b, now)))
 }
 
 /// The items of each band, in the band's order: `row` reads an item's row (the console keeps
-/// each row with what it showed last).
+/// each row with what it showed last). Each row's clocks are read once.
 pub fn bands<'a, T>(
     items: impl IntoIterator<Item = &'a T>,
     row: impl Fn(&T) -> &BoardRow,
     now: DateTime<Utc>,
 ) -> BTreeMap<Band, Vec<&'a T>> {
-    let mut out: BTreeMap<Band, Vec<&'a T>> = Band::ALL.into_iter().map(|b| (b, Vec::new())).collect();
-    for item in items.into_iter().filter(|i| on_board(row(i))) {
-        out.entry(band(row(item), now)).or_default().push(item);
+    let mut keyed: Vec<(Band, Key<'a>, &'a T)> = Vec::new();
+    for item in items {
+        let r: &'a BoardRow = row(item);
+        if !on_board(r) {
+            continue;
+        }
+        let u = urgent(r, now);
+        let band = band_given(r, u, now);
+        keyed.push((band, key(band, r, u), item));
     }
-    for (band, list) in out.iter_mut() {
-        list.sort_by(|a, b| order(*band, row(a), row(b), now));
+    keyed.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut out: BTreeMap<Band, Vec<&'a T>> = Band::ALL.into_iter().map(|b| (b, Vec::new())).collect();
+    for (band, _, item) in keyed {
+        out.entry(band).or_default().push(item);
     }
     out
 }

@@ -214,10 +214,10 @@ pub fn most_urgent<'a>(
 /// [`most_urgent`] of deadlines given with when each was met (the desk's board, which carries
 /// no events).
 pub fn most_urgent_at(
-    clocks: &[(Deadline, Option<DateTime<Utc>>)],
+    clocks: impl IntoIterator<Item = (Deadline, Option<DateTime<Utc>>)>,
     now: DateTime<Utc>,
 ) -> Option<(Deadline, SlaState)> {
-    pick(clocks.iter().map(|(d, met)| (*d, state_at(d, *met, now))))
+    pick(clocks.into_iter().map(|(d, met)| (d, state_at(&d, met, now))))
 }
 
 fn pick(states: impl Iterator<Item = (Deadline, SlaState)>) -> Option<(Deadline, SlaState)> {
@@ -403,10 +403,10 @@ mod tests {
         }
         let clocks = [(d, None), (Deadline { kind: SlaKind::OnSite, from: at(9, 0), due: at(10, 0) }, None)];
         assert_eq!(
-            most_urgent_at(&clocks, at(9, 20)).map(|(d, s)| (d.kind, s.name())),
+            most_urgent_at(clocks, at(9, 20)).map(|(d, s)| (d.kind, s.name())),
             Some((SlaKind::Contact, "missed"))
         );
-        assert_eq!(most_urgent_at(&[(d, Some(at(9, 2)))], at(9, 20)), None);
+        assert_eq!(most_urgent_at([(d, Some(at(9, 2)))], at(9, 20)), None);
     }
 
     #[test]

@@ -497,33 +497,33 @@ pub struct BoardRow {
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "normal"))]
     pub priority: Priority,
     /// A complex report (复杂问题): the desk's target is 24 hours.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub complex: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "on_site"))]
     pub status: JobStatus,
     pub reported_at: DateTime<Utc>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispatched_at: Option<DateTime<Utc>>,
     /// The engineer's login, once dispatched.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engineer: Option<String>,
     /// When the engineer's phone first pulled it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<DateTime<Utc>>,
     /// Its deadlines, the engineer's and the desk's own, each with when it was met.
     pub clocks: Vec<Clock>,
     /// Who was sent alongside the engineer: engineers' logins, vendors' names.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alongside: Vec<String>,
     /// When the desk recorded telling the manager of a missed contact.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager_told_at: Option<DateTime<Utc>>,
     /// What it raised that the desk has not dealt with yet, oldest first.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub concerns: Vec<crate::desk::Concern>,
     /// How the desk closed it, when it did (a closed job is on the board only for a concern).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "cancelled"))]
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<crate::desk::Closure>,
 }
 
@@ -533,7 +533,7 @@ pub struct BoardRow {
 pub struct Clock {
     pub deadline: crate::sla::Deadline,
     /// When it was met (the proving event's device time, or the desk's answer), in time or not.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub met_at: Option<DateTime<Utc>>,
 }
 

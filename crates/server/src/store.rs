@@ -396,13 +396,15 @@ pub fn record_refusals(
     Ok(())
 }
 
-/// Which jobs the board reads: open ones (not closed by the desk, not completed) by their index,
-/// and any other with a flag or a refused event (whether the desk dealt with it is decided per
-/// row, [`onsite_core::desk::open_concerns`]).
-const BOARD_JOBS: &str = "WITH board (id) AS ( \
-        SELECT id FROM jobs WHERE closed_at IS NULL AND finished_at IS NULL \
-        UNION SELECT job_id FROM flags \
-        UNION SELECT r.job_id FROM refusals r JOIN jobs j ON j.id = r.job_id)";
+/// Which jobs the board reads, as two conditions on `jobs j` (each query runs once per
+/// condition, so each can use its index): open ones (not closed by the desk, not completed), by
+/// `jobs_open`; and any other with a flag or a refused event (whether the desk dealt with it is
+/// decided per row, [`onsite_core::desk::open_concerns`]).
+const BOARD_JOBS: [&str; 2] = [
+    "j.closed_at IS NULL AND j.finished_at IS NULL",
+    "j.id IN (SELECT job_id FROM flags UNION SELECT job_id FROM refusals) \
+     AND NOT (j.closed_at IS NULL AND j.finished_at IS NULL)",
+];
 
 /// The desk's board: a row for every job on it ([`onsite_core::desk_board::row`]), and the
 /// engineers. A fixed number of queries, whatever the number of jobs; on a reader.
@@ -419,36 +421,42 @@ pub fn board(conn: &Connection) -> Result<Board> {
         }
         logins.insert(row.user.id.to_string(), row.user.login);
     }
-    let mut stmt = conn.prepare_cached(&format!(
-        "{BOARD_JOBS} SELECT {JOB_COLUMNS}, channel, received_at, complex, closed_how, closed_at, closed_reason \
-         FROM jobs WHERE id IN (SELECT id FROM board)"
-    ))?;
-    let rows = stmt
-        .query_map([], |r| {
-            let closure = (r.get(21)?, r.get(22)?, r.get(23)?);
-            Ok((
-                JobRow::read(r)?,
-                r.get::<_, Option<String>>(18)?,
-                r.get::<_, Option<String>>(19)?,
-                r.get::<_, bool>(20)?,
-                closure,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut rows = Vec::new();
     let mut events: HashMap<JobId, Vec<EventWire>> = HashMap::new();
-    for e in query_events(
-        conn,
-        &format!(
-            "{BOARD_JOBS} SELECT {EVENT_COLUMNS} FROM events e WHERE e.job_id IN (SELECT id FROM board) ORDER BY e.rev"
-        ),
-        [],
-    )? {
-        events.entry(e.event.job_id).or_default().push(e.wire());
-    }
     let mut flags: HashMap<JobId, Vec<Flag>> = HashMap::new();
-    {
+    let mut refused: HashMap<JobId, Vec<Concern>> = HashMap::new();
+    let mut logs: HashMap<String, Vec<DeskEntry>> = HashMap::new();
+    for which in BOARD_JOBS {
+        let cols = JOB_COLUMNS.split(", ").map(|c| format!("j.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let mut stmt = conn.prepare_cached(&format!(
-            "{BOARD_JOBS} SELECT job_id, event_id, kind, detail, at FROM flags WHERE job_id IN (SELECT id FROM board) ORDER BY id"
+            "SELECT {cols}, j.channel, j.received_at, j.complex, j.closed_how, j.closed_at, j.closed_reason \
+             FROM jobs j WHERE {which}"
+        ))?;
+        let found = stmt
+            .query_map([], |r| {
+                let closure = (r.get(21)?, r.get(22)?, r.get(23)?);
+                Ok((
+                    JobRow::read(r)?,
+                    r.get::<_, Option<String>>(18)?,
+                    r.get::<_, Option<String>>(19)?,
+                    r.get::<_, bool>(20)?,
+                    closure,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.extend(found);
+        for e in query_events(
+            conn,
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM jobs j JOIN events e ON e.job_id = j.id WHERE {which} ORDER BY e.rev"
+            ),
+            [],
+        )? {
+            events.entry(e.event.job_id).or_default().push(e.wire());
+        }
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT f.job_id, f.event_id, f.kind, f.detail, f.at FROM jobs j JOIN flags f ON f.job_id = j.id \
+             WHERE {which} ORDER BY f.id"
         ))?;
         let found = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))))?
@@ -456,11 +464,8 @@ pub fn board(conn: &Connection) -> Result<Board> {
         for (job, flag) in found {
             flags.entry(parse_id(&job)?).or_default().push(parse_flag(flag)?);
         }
-    }
-    let mut refused: HashMap<JobId, Vec<Concern>> = HashMap::new();
-    {
         let mut stmt = conn.prepare_cached(&format!(
-            "{BOARD_JOBS} SELECT job_id, message, at FROM refusals WHERE job_id IN (SELECT id FROM board) ORDER BY at"
+            "SELECT r.job_id, r.message, r.at FROM jobs j JOIN refusals r ON r.job_id = j.id WHERE {which} ORDER BY r.at"
         ))?;
         let found = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
@@ -472,12 +477,10 @@ pub fn board(conn: &Connection) -> Result<Board> {
                 detail: message,
             });
         }
-    }
-    let mut logs: HashMap<String, Vec<DeskEntry>> = HashMap::new();
-    {
         let mut stmt = conn.prepare_cached(&format!(
-            "{BOARD_JOBS} SELECT a.subject, a.at, u.login, a.action, a.detail FROM audit a LEFT JOIN users u ON u.id = a.actor \
-             WHERE a.subject IN (SELECT 'job:' || id FROM board) ORDER BY a.id"
+            "SELECT a.subject, a.at, u.login, a.action, a.detail FROM jobs j \
+             JOIN audit a ON a.subject = 'job:' || j.id LEFT JOIN users u ON u.id = a.actor \
+             WHERE {which} ORDER BY a.id"
         ))?;
         let found = stmt
             .query_map([], |r| {
