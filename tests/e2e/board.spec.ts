@@ -46,6 +46,27 @@ async function fits(page: Page, name: string) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), name).toBe(true);
 }
 
+/** Every control on the page (links, buttons, fields) takes the focus by Tab alone, in turn. */
+async function everyControlByKeyboard(page: Page, name: string) {
+  const want = await page.evaluate(() => {
+    const controls = [...document.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled])')]
+      .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; });
+    controls.forEach((e, i) => e.setAttribute('data-kb', String(i)));
+    (document.activeElement as HTMLElement | null)?.blur();
+    return controls.length;
+  });
+  expect(want, `${name}: controls on the page`).toBeGreaterThan(3);
+  const reached = new Set<string>();
+  for (let i = 0; i < want + 30 && reached.size < want; i++) {
+    await page.keyboard.press('Tab');
+    const k = await page.evaluate(() => document.activeElement?.getAttribute('data-kb') ?? null);
+    if (k !== null) reached.add(k);
+  }
+  const missed = await page.evaluate((got) => [...document.querySelectorAll('[data-kb]')]
+    .filter((e) => !got.includes(e.getAttribute('data-kb')!)).slice(0, 5).map((e) => e.outerHTML.slice(0, 80)), [...reached]);
+  expect(missed, `${name}: not reached by Tab`).toEqual([]);
+}
+
 for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
   test.describe(locale, () => {
     test.use({ locale, viewport: { width: 1280, height: 800 } });
@@ -82,6 +103,44 @@ for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
       // n: a new work order.
       await page.keyboard.press('n');
       await expect(page).toHaveURL(/\/desk\/new$/);
+    });
+
+    test(`a contact about to be missed calls once: a tone and a notification (${locale})`, async ({ page, context, request }) => {
+      await context.grantPermissions(['notifications']);
+      await page.addInitScript(() => {
+        const w = window as any;
+        w.__notified = [];
+        w.__tones = 0;
+        w.Notification = class {
+          static permission = 'granted';
+          static requestPermission() { return Promise.resolve('granted'); }
+          constructor(title: string, options?: { body?: string, tag?: string }) { w.__notified.push({ title, body: options?.body, tag: options?.tag }); }
+        };
+        const Real = w.AudioContext;
+        w.AudioContext = class extends Real { createOscillator() { w.__tones++; return super.createOscillator(); } };
+      });
+      const customer = `提醒 ${zh ? 'zh' : 'en'} ${Date.now() % 1_000_000}`;
+      await dispatch(request, 'repair', customer, 'li.lei');
+      const notified = () => page.evaluate((c) => (window as any).__notified.filter((n: { title: string }) => n.title === c), customer);
+      // Five minutes after dispatch: nothing calls yet.
+      await page.clock.install({ time: Date.now() + 5 * 60_000 });
+      await deskLogIn(page);
+      await expect(page.getByTestId('alerts')).toHaveAttribute('data-permission', 'granted');
+      await expect(page.getByTestId('band-out').getByTestId('board-row').filter({ hasText: customer })).toHaveCount(1);
+      expect(await notified()).toEqual([]);
+      // Nine minutes: the contact is about to be missed. One notification, one tone.
+      await page.clock.fastForward(4 * 60_000);
+      await expect.poll(notified).toHaveLength(1);
+      expect((await notified())[0].body).toBe(zh ? '即将超过10分钟未联系用户' : 'Contact due within minutes');
+      expect(await page.evaluate(() => (window as any).__tones)).toBeGreaterThan(0);
+      // Still due soon a minute on: not called again.
+      await page.clock.fastForward(30_000);
+      await page.waitForTimeout(1_500);
+      expect(await notified()).toHaveLength(1);
+      // Eleven minutes: the chain's next step calls once more.
+      await page.clock.fastForward(90_000);
+      await expect.poll(notified).toHaveLength(2);
+      expect((await notified())[1].body).toBe(zh ? '超过10分钟未联系用户：请通知经理' : 'No contact after 10 minutes: tell the manager');
     });
 
     test(`an escalation stays until the desk says how it was dealt with (${locale})`, async ({ page, request }) => {
@@ -133,7 +192,9 @@ for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
     test(`the job page: steps, parts, ratings, and print (${locale})`, async ({ page, request }) => {
       const desk = await token(request, 'desk');
       const jobs = await (await request.get('/api/v1/jobs?status=completed', { headers: { Authorization: `Bearer ${desk}` } })).json();
-      const signed = jobs.find((j: any) => j.report.sign_off);
+      // The demo's laptop repair: signed off, with a part (other tests sign jobs off too).
+      const signed = jobs.find((j: any) => j.report.sign_off && j.report.parts.some((p: any) => p.part === 'RAM-8G-DDR4'));
+      expect(signed, 'the demo has its laptop repair').toBeTruthy();
       await deskLogIn(page);
       await page.goto(`/desk/jobs/${signed.job.id}`);
       await expect(page.locator('[data-testid=job-step]')).toHaveCount(signed.report.steps.length);
@@ -153,6 +214,27 @@ for (const [locale, zh] of [['zh-CN', true], ['en-GB', false]] as const) {
     });
   });
 }
+
+test.describe('by keyboard alone', () => {
+  test.use({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+
+  test('every control of every console page is reached by Tab', async ({ page, request }) => {
+    await deskLogIn(page);
+    await expect(page.getByTestId('board-row').first()).toBeVisible();
+    await everyControlByKeyboard(page, 'board');
+    const id = await dispatch(request, 'repair', `键盘 ${Date.now() % 1_000_000}`, 'li.lei');
+    await page.goto(`/desk/jobs/${id}`);
+    await expect(page.getByTestId('desk-actions')).toBeVisible();
+    await everyControlByKeyboard(page, 'job');
+    await page.goto('/desk/new');
+    await expect(page.getByTestId('intake')).toBeVisible();
+    await everyControlByKeyboard(page, 'new work order');
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await deskLogIn(page, 'admin', /\/desk\/accounts$/);
+    await expect(page.getByTestId('new-account')).toBeVisible();
+    await everyControlByKeyboard(page, 'accounts');
+  });
+});
 
 test.describe('a 768 px tablet', () => {
   test.use({ locale: 'zh-CN', viewport: { width: 768, height: 1024 } });

@@ -205,6 +205,41 @@ pub struct DeskRecord {
     pub log: Vec<DeskEntry>,
 }
 
+/// The field of a desk action's request a refusal names (the `field` of the error's body), so
+/// the console says which one in the person's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeskField {
+    /// Why (a re-dispatch, a new appointment, a cancel, a note, a second person, a handling).
+    Reason,
+    /// The engineer a job is dispatched to.
+    Assignee,
+    /// The engineer sent alongside.
+    Engineer,
+    /// The vendor sent alongside.
+    Vendor,
+    /// Which desk action a note is.
+    Action,
+}
+
+impl DeskField {
+    pub const ALL: [DeskField; 5] =
+        [DeskField::Reason, DeskField::Assignee, DeskField::Engineer, DeskField::Vendor, DeskField::Action];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DeskField::Reason => "reason",
+            DeskField::Assignee => "assignee",
+            DeskField::Engineer => "engineer",
+            DeskField::Vendor => "vendor",
+            DeskField::Action => "action",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
 /// Why the desk may not do something to a job now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -771,6 +806,9 @@ mod tests {
         }
         for c in Closure::ALL {
             assert_eq!(Closure::parse(c.as_str()), Some(c));
+        }
+        for f in DeskField::ALL {
+            assert_eq!(DeskField::parse(f.as_str()), Some(f));
         }
         for c in ConcernKind::ALL {
             assert_eq!(serde_json::to_value(c).ok(), Some(serde_json::Value::from(c.as_str())));

@@ -244,6 +244,35 @@ pub fn presence<'a>(rows: impl IntoIterator<Item = &'a BoardRow>) -> BTreeMap<St
         .collect()
 }
 
+/// What on a row calls a person now, by a stable name: the contact clock about to run out
+/// (`contact_due_soon`), the chain's steps (`tell_manager`, `fined`), each concern's kind. The
+/// console sounds and notifies once for each (job, name) it has not seen yet; the row stays on
+/// the board until someone acts.
+pub fn alerts(row: &BoardRow, now: DateTime<Utc>) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if !clocks_live(row) && row.concerns.is_empty() {
+        return out;
+    }
+    let contact = row.clocks.iter().find(|c| c.deadline.kind == SlaKind::Contact);
+    if clocks_live(row)
+        && let Some(c) = contact
+        && matches!(sla::state_at(&c.deadline, c.met_at, now), SlaState::DueSoon { .. })
+    {
+        out.push("contact_due_soon");
+    }
+    match alarm(row, now) {
+        ContactAlarm::TellManager { .. } => out.push("tell_manager"),
+        a @ ContactAlarm::Fined { .. } if chain_open(row, a) => out.push("fined"),
+        _ => {}
+    }
+    for c in &row.concerns {
+        if !out.contains(&c.kind.as_str()) {
+            out.push(c.kind.as_str());
+        }
+    }
+    out
+}
+
 /// Whether a row matches what the desk typed in the board's search: the words found (case
 /// aside) in its customer, phone (by digits too), address, engineer or job number.
 pub fn matches(row: &BoardRow, words: &str) -> bool {
@@ -482,6 +511,43 @@ mod tests {
         let inspection =
             row(&job(2, JobKind::Inspection, Some(0)), Some("li.lei".into()), &[], &[], vec![], &rec);
         assert_eq!(alarm(&inspection, at(30)), ContactAlarm::Quiet);
+    }
+
+    #[test]
+    fn what_calls_a_person_and_when() {
+        use crate::EventKind as K;
+        let rec = record(vec![]);
+        let out = |events: &[EventWire]| {
+            row(&job(1, JobKind::Repair, Some(0)), Some("li.lei".into()), events, &[], vec![], &rec)
+        };
+        let none: &[&str] = &[];
+        // (events, minutes after dispatch, manager told at) → what calls
+        let escalated = [
+            event(1, 3, K::CustomerContacted),
+            event(
+                2,
+                30,
+                K::Escalated { reason: "主板故障".into(), to: crate::event::EscalationTarget::Vendor },
+            ),
+        ];
+        let table: Vec<(&str, Vec<EventWire>, i64, Option<i64>, Vec<&str>)> = vec![
+            ("fresh", vec![], 2, None, none.to_vec()),
+            ("contact due soon", vec![], 9, None, vec!["contact_due_soon"]),
+            ("contact missed: tell the manager", vec![], 11, None, vec!["tell_manager"]),
+            ("manager told: quiet until fined", vec![], 13, Some(12), none.to_vec()),
+            ("fined, still no contact", vec![], 21, Some(12), vec!["fined"]),
+            ("contacted in time", vec![event(1, 3, K::CustomerContacted)], 30, None, none.to_vec()),
+            ("escalated", escalated.to_vec(), 31, None, vec!["escalated"]),
+        ];
+        for (name, events, now, told, want) in table {
+            let mut r = out(&events);
+            r.manager_told_at = told.map(at);
+            assert_eq!(alerts(&r, at(now)), want, "{name}");
+        }
+        // A cancelled job calls no one for its clocks.
+        let mut cancelled = out(&[]);
+        cancelled.closed = Some(crate::desk::Closure::Cancelled);
+        assert!(alerts(&cancelled, at(11)).is_empty());
     }
 
     #[test]

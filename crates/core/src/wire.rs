@@ -402,22 +402,27 @@ pub enum Second {
 
 impl AlongsideRequest {
     /// Exactly one of an engineer's login and a vendor's name, each within its length.
-    pub fn who(&self) -> Result<Second, (&'static str, String)> {
+    pub fn who(&self) -> Result<Second, (crate::desk::DeskField, String)> {
+        use crate::desk::DeskField;
         let trimmed =
             |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         match (trimmed(&self.engineer), trimmed(&self.vendor)) {
             (Some(login), None) if login.chars().count() <= MAX_LOGIN => Ok(Second::Engineer(login)),
-            (Some(_), None) => Err(("engineer", format!("the login is longer than {MAX_LOGIN} characters"))),
+            (Some(_), None) => {
+                Err((DeskField::Engineer, format!("the login is longer than {MAX_LOGIN} characters")))
+            }
             (None, Some(vendor)) if vendor.chars().count() <= crate::job::MAX_SHORT_FIELD => {
                 Ok(Second::Vendor(vendor))
             }
             (None, Some(_)) => Err((
-                "vendor",
+                DeskField::Vendor,
                 format!("the vendor's name is longer than {} characters", crate::job::MAX_SHORT_FIELD),
             )),
-            (None, None) => Err(("engineer", "name the engineer or the vendor sent alongside".into())),
+            (None, None) => {
+                Err((DeskField::Engineer, "name the engineer or the vendor sent alongside".into()))
+            }
             (Some(_), Some(_)) => {
-                Err(("vendor", "send one person at a time: an engineer or a vendor".into()))
+                Err((DeskField::Vendor, "send one person at a time: an engineer or a vendor".into()))
             }
         }
     }
@@ -933,12 +938,13 @@ mod tests {
         assert_eq!(req(Some(" zhao.qiang "), None).who(), Ok(Second::Engineer("zhao.qiang".into())));
         assert_eq!(req(None, Some("华为售后")).who(), Ok(Second::Vendor("华为售后".into())));
         assert_eq!(req(Some(""), Some("华为售后")).who(), Ok(Second::Vendor("华为售后".into())));
+        use crate::desk::DeskField::{Engineer, Vendor};
         let field = |r: AlongsideRequest| r.who().err().map(|(f, _)| f);
-        assert_eq!(field(req(None, None)), Some("engineer"));
-        assert_eq!(field(req(Some("  "), Some(" "))), Some("engineer"));
-        assert_eq!(field(req(Some("zhao.qiang"), Some("华为售后"))), Some("vendor"));
-        assert_eq!(field(req(Some(&"a".repeat(MAX_LOGIN + 1)), None)), Some("engineer"));
-        assert_eq!(field(req(None, Some(&"厂".repeat(crate::job::MAX_SHORT_FIELD + 1)))), Some("vendor"));
+        assert_eq!(field(req(None, None)), Some(Engineer));
+        assert_eq!(field(req(Some("  "), Some(" "))), Some(Engineer));
+        assert_eq!(field(req(Some("zhao.qiang"), Some("华为售后"))), Some(Vendor));
+        assert_eq!(field(req(Some(&"a".repeat(MAX_LOGIN + 1)), None)), Some(Engineer));
+        assert_eq!(field(req(None, Some(&"厂".repeat(crate::job::MAX_SHORT_FIELD + 1)))), Some(Vendor));
     }
 
     #[test]

@@ -35,7 +35,7 @@ onsite_core::messages! {
     Nav => "主菜单", "Main menu";
     OpenJobs => "进行中的工单", "Open jobs";
     NoOpenJobs => "没有进行中的工单", "No open jobs";
-    Customer => "客户", "Customer";
+    Customer => "客户 / 部门名称", "Customer / department";
     Kind => "类型", "Kind";
     Priority => "优先级", "Priority";
     Engineer => "工程师", "Engineer";
@@ -180,6 +180,12 @@ onsite_core::messages! {
     SendAlongside => "增派协助", "Send alongside";
     HandledWithNote => "已处理（用备注写明）", "Dealt with (say how in the note)";
     Alongside => "协助：{w}", "Alongside: {w}";
+    NoSuchEngineer => "没有这位工程师，或其账号已停用：请重新选择", "No such engineer, or the account is disabled: choose again";
+    AlertsEnable => "开启桌面提醒", "Turn on desktop alerts";
+    AlertsOn => "桌面提醒已开启", "Desktop alerts on";
+    AlertsOff => "桌面提醒不可用（浏览器未允许），看板仍会提示", "Desktop alerts off (the browser does not allow them): the board still shows everything";
+    AlertContactDueSoon => "即将超过10分钟未联系用户", "Contact due within minutes";
+    AlertTellManager => "超过10分钟未联系用户：请通知经理", "No contact after 10 minutes: tell the manager";
     OwnAccount => "不能停用自己的账号，也不能取消自己的管理员角色", "You cannot disable your own account or take your own admin role";
 }
 

@@ -8,7 +8,7 @@ use crate::db::{next_rev, now};
 use crate::error::{Error, Result};
 use crate::store;
 use chrono::{DateTime, SubsecRound, Utc};
-use onsite_core::desk::{self, Closure, DeskAction, Refusal, Standing};
+use onsite_core::desk::{self, Closure, DeskAction, DeskField, Refusal, Standing};
 use onsite_core::wire::{JobWire, NewJob, Second, User, Window};
 use onsite_core::{JobId, UserId};
 use rusqlite::{Connection, TransactionBehavior};
@@ -18,7 +18,7 @@ impl From<Refusal> for Error {
     fn from(r: Refusal) -> Self {
         match r {
             Refusal::NoReason | Refusal::ReasonTooLong => {
-                Error::InvalidField { field: "reason", message: r.to_string() }
+                Error::InvalidField { field: DeskField::Reason.as_str(), message: r.to_string() }
             }
             Refusal::Closed(_)
             | Refusal::Finished(_)
@@ -69,14 +69,18 @@ pub fn open(conn: &mut Connection, actor: &User, new: NewJob) -> Result<JobWire>
     let remote_fix = match new.remote_fix.as_deref() {
         Some(_) if new.assignee.is_some() => {
             return Err(Error::InvalidField {
-                field: "assignee",
+                field: DeskField::Assignee.as_str(),
                 message: "a job solved remotely is not dispatched: name no engineer".into(),
             });
         }
         Some(text) => Some(desk::reason(DeskAction::RemoteFix, text)?),
         None => None,
     };
-    let assignee = new.assignee.as_deref().map(|login| store::engineer_by_login(&tx, login)).transpose()?;
+    let assignee = new
+        .assignee
+        .as_deref()
+        .map(|login| store::engineer_by_login(&tx, login, DeskField::Assignee))
+        .transpose()?;
     let (channel, complex) = (new.channel, new.complex);
     // Stored to the microsecond: cut here so the answer equals what is read back.
     let mut new = new;
@@ -106,7 +110,7 @@ pub fn assign(conn: &mut Connection, actor: &User, id: JobId, login: &str, reaso
     let now = now();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let (current, standing) = standing(&tx, id)?;
-    let engineer = store::engineer_by_login(&tx, login)?;
+    let engineer = store::engineer_by_login(&tx, login, DeskField::Assignee)?;
     let action = if standing.dispatched { DeskAction::Reassign } else { DeskAction::Dispatch };
     desk::check(action, standing)?;
     if current.assignee == Some(engineer.id) {
@@ -192,7 +196,7 @@ pub fn alongside(
     let rev = next_rev(&tx)?;
     let detail = match &who {
         Second::Engineer(login) => {
-            let engineer = store::engineer_by_login(&tx, login)?;
+            let engineer = store::engineer_by_login(&tx, login, DeskField::Engineer)?;
             if store::is_on_job(&tx, &current, engineer.id)? {
                 return Err(Refusal::AlreadyOnJob.into());
             }
@@ -214,7 +218,7 @@ pub fn alongside(
 pub fn note(conn: &mut Connection, actor: &User, id: JobId, action: DeskAction, text: &str) -> Result<()> {
     if !matches!(action, DeskAction::Note | DeskAction::ManagerTold | DeskAction::Handled) {
         return Err(Error::InvalidField {
-            field: "action",
+            field: DeskField::Action.as_str(),
             message: "only a note, manager_told or handled is written this way".into(),
         });
     }

@@ -973,12 +973,19 @@ pub fn candidates(conn: &Connection) -> Result<Vec<Candidate>> {
 }
 
 /// The engineer a dispatcher names by login; anyone else is a 422.
-pub fn engineer_by_login(conn: &Connection, login: &str) -> Result<User> {
+/// The engineer with this login, enabled; else a refusal naming `field` (the request's field
+/// that named them: `assignee`, `engineer`).
+pub fn engineer_by_login(
+    conn: &Connection,
+    login: &str,
+    field: onsite_core::desk::DeskField,
+) -> Result<User> {
+    let refuse = |message: String| Err(Error::InvalidField { field: field.as_str(), message });
     match user_by_login(conn, login)? {
-        Some(row) if row.disabled => Err(Error::Unprocessable(format!("the account {login:?} is disabled"))),
+        Some(row) if row.disabled => refuse(format!("the account {login:?} is disabled")),
         Some(UserRow { user, .. }) if user.may(Permission::Record) => Ok(user),
-        Some(_) => Err(Error::Unprocessable(format!("{login:?} is not an engineer"))),
-        None => Err(Error::Unprocessable(format!("there is no engineer with login {login:?}"))),
+        Some(_) => refuse(format!("{login:?} is not an engineer")),
+        None => refuse(format!("there is no engineer with login {login:?}")),
     }
 }
 

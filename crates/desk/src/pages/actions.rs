@@ -11,20 +11,18 @@ use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::JobId;
-use onsite_core::desk::{self, DeskAction, Refusal, Standing, Suggestion};
+use onsite_core::desk::{self, DeskAction, DeskField, Refusal, Standing, Suggestion};
 use onsite_core::wire::{
     AlongsideRequest, AppointmentRequest, AssignRequest, CancelRequest, DeskNote, JobDetail, JobWire, Window,
 };
 
 /// A refused action in words: the field at fault, a job that changed meanwhile, or the rest.
 fn refused(err: &ApiError) -> Words {
-    match err {
-        ApiError::Status { field: Some(f), .. } if f == "reason" => Msg::ReasonNeeded.into(),
-        ApiError::Status { field: Some(f), .. } if f == "engineer" || f == "vendor" => {
-            Msg::AlongsideWho.into()
-        }
-        ApiError::Status { status: 409, .. } => Msg::JobMoved.into(),
-        other => problem(other),
+    match (super::refused_field(err), err) {
+        (Some(DeskField::Reason), _) => Msg::ReasonNeeded.into(),
+        (Some(DeskField::Vendor), _) => Msg::AlongsideWho.into(),
+        (_, ApiError::Status { status: 409, .. }) => Msg::JobMoved.into(),
+        (_, other) => problem(other),
     }
 }
 

@@ -10,7 +10,7 @@
 
 use super::problem;
 use crate::api;
-use crate::hooks::{use_changes, use_interval};
+use crate::hooks::{Alert, use_alerts, use_changes, use_interval};
 use crate::i18n::{self, Msg};
 use crate::state::{Desk, I18n, Notice};
 use chrono::{DateTime, Utc};
@@ -57,6 +57,20 @@ fn renumber(old: &[Shown], new: Vec<BoardRow>, next: &mut u64, first: bool) -> V
             }
         })
         .collect()
+}
+
+/// What an alert says, by its name (`desk_board::alerts`).
+fn alert_words(lang: i18n::Lang, what: &str) -> String {
+    match what {
+        "contact_due_soon" => Msg::AlertContactDueSoon.text(lang).to_string(),
+        "tell_manager" => Msg::AlertTellManager.text(lang).to_string(),
+        "fined" => Msg::AlarmFinedUntold.text(lang).to_string(),
+        other => onsite_core::desk::ConcernKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == other)
+            .map(|k| i18n::concern(lang, k).to_string())
+            .unwrap_or_default(),
+    }
 }
 
 fn when(t: DateTime<Utc>) -> String {
@@ -118,6 +132,22 @@ pub fn BoardPage() -> impl IntoView {
         engineers.with(|e| e.iter().map(|e| (e.login.clone(), e.name.clone())).collect::<HashMap<_, _>>())
     });
     let presence = Memo::new(move |_| rows.with(|r| desk_board::presence(r.iter().map(|s| &*s.row))));
+    // What calls a person now, sounded and notified once each.
+    let calling = Memo::new(move |_| {
+        let (now, lang) = (now.get(), i18n.lang());
+        rows.with(|all| {
+            all.iter()
+                .flat_map(|s| {
+                    desk_board::alerts(&s.row, now).into_iter().map(move |what| Alert {
+                        key: format!("{}:{what}", s.row.id),
+                        title: s.row.customer.clone(),
+                        body: alert_words(lang, what),
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let alerts = use_alerts(calling, Signal::derive(move || loaded_at.get().is_some()));
 
     let band_view = move |band: Band| {
         let (title, empty) = match band {
@@ -178,6 +208,18 @@ pub fn BoardPage() -> impl IntoView {
                         prop:value=move || search.get()
                         on:input=move |ev| search.set(event_target_value(&ev))/>
                 </label>
+                <span class="alerts" data-testid="alerts" data-permission=move || alerts.permission()
+                    data-called=move || alerts.called().to_string()>
+                    {move || match alerts.permission().as_str() {
+                        "default" => view! {
+                            <button type="button" class="secondary" on:click=move |_| alerts.enable()>
+                                {move || i18n.t(Msg::AlertsEnable)}
+                            </button>
+                        }.into_any(),
+                        "granted" => view! { <span class="muted">{move || i18n.t(Msg::AlertsOn)}</span> }.into_any(),
+                        _ => view! { <span class="muted">{move || i18n.t(Msg::AlertsOff)}</span> }.into_any(),
+                    }}
+                </span>
                 <p class="muted">{move || loaded_at.get().map(|t| Msg::UpdatedAt.text(i18n.lang())
                     .replace("{t}", &t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()))}</p>
             </div>

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::path;
 use onsite_core::access::{AccountError, AccountProblem, Permission};
+use onsite_core::desk::DeskField;
 use onsite_core::wire::ErrorCode;
 
 #[component]
@@ -127,7 +128,18 @@ pub fn problem(err: &ApiError) -> Words {
     Words::new(move |lang| problem_text(lang, &err))
 }
 
+/// The field of a desk action's request that a refusal names, if it names one.
+pub fn refused_field(err: &ApiError) -> Option<DeskField> {
+    match err {
+        ApiError::Status { field: Some(f), .. } => DeskField::parse(f),
+        _ => None,
+    }
+}
+
 fn problem_text(lang: Lang, err: &ApiError) -> String {
+    if matches!(refused_field(err), Some(DeskField::Assignee | DeskField::Engineer)) {
+        return Msg::NoSuchEngineer.text(lang).into();
+    }
     match err {
         ApiError::Network => Msg::Offline.text(lang).into(),
         ApiError::LogInAgain => Msg::SessionOver.text(lang).into(),

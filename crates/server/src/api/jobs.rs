@@ -181,7 +181,7 @@ pub async fn alongside(
     ApiPath(id): ApiPath<JobId>,
     ApiJson(req): ApiJson<AlongsideRequest>,
 ) -> Result<ApiJson<JobWire>> {
-    let who = req.who().map_err(|(field, message)| Error::InvalidField { field, message })?;
+    let who = req.who().map_err(|(field, message)| Error::InvalidField { field: field.as_str(), message })?;
     let actor = me.user.clone();
     let wire = state.db.run(move |conn| dispatch::alongside(conn, &actor, id, who, &req.reason)).await?;
     tracing::info!(job = %id, by = %me.user.login, "sent alongside");
