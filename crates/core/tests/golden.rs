@@ -27,6 +27,45 @@ fn check<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &s
     assert_eq!(&back, value, "{name} does not round-trip");
 }
 
+/// The desk's record of the golden job: dispatched an hour before `now`, then one more entry
+/// (a new appointment, or a vendor sent alongside).
+fn desk_record(
+    now: chrono::DateTime<Utc>,
+    complex: bool,
+    then: onsite_core::desk::DeskAction,
+) -> onsite_core::desk::DeskRecord {
+    use onsite_core::desk::{DeskAction, DeskEntry};
+    let entry =
+        |ago: chrono::Duration, action, engineer: Option<&str>, vendor: Option<&str>, note: &str| DeskEntry {
+            at: now - ago,
+            by: Some("desk".into()),
+            action,
+            engineer: engineer.map(str::to_string),
+            vendor: vendor.map(str::to_string),
+            note: note.into(),
+        };
+    let second = match then {
+        DeskAction::Alongside => entry(
+            chrono::Duration::minutes(20),
+            then,
+            None,
+            Some("华为售后 Huawei service"),
+            "机顶盒固件异常",
+        ),
+        _ => entry(chrono::Duration::minutes(40), then, None, None, "用户改约下午"),
+    };
+    onsite_core::desk::DeskRecord {
+        channel: Some(onsite_core::desk::Channel::Wechat),
+        received_at: Some(now - chrono::Duration::minutes(50)),
+        closed: None,
+        complex,
+        log: vec![
+            entry(chrono::Duration::hours(1), DeskAction::Dispatch, Some("wang.fang"), None, ""),
+            second,
+        ],
+    }
+}
+
 fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)
 }
@@ -282,58 +321,12 @@ fn session_and_dispatch() {
                 detail: "ONT-HG8245: used 1, the van held 0".into(),
                 at: now,
             }],
-            desk: onsite_core::desk::DeskRecord {
-                channel: Some(onsite_core::desk::Channel::Wechat),
-                received_at: Some(now - chrono::Duration::minutes(50)),
-                closed: None,
-                complex: false,
-                log: vec![
-                    onsite_core::desk::DeskEntry {
-                        at: now - chrono::Duration::hours(1),
-                        by: Some("desk".into()),
-                        action: onsite_core::desk::DeskAction::Dispatch,
-                        engineer: Some("wang.fang".into()),
-                        vendor: None,
-                        note: String::new(),
-                    },
-                    onsite_core::desk::DeskEntry {
-                        at: now - chrono::Duration::minutes(40),
-                        by: Some("desk".into()),
-                        action: onsite_core::desk::DeskAction::Appointment,
-                        engineer: None,
-                        vendor: None,
-                        note: "用户改约下午".into(),
-                    },
-                ],
-            },
+            desk: desk_record(now, false, onsite_core::desk::DeskAction::Appointment),
         },
     );
     // The board's row of the same job: every clock with when it was met, the desk's own among
     // them, and the flag as a concern.
-    let record = onsite_core::desk::DeskRecord {
-        channel: Some(onsite_core::desk::Channel::Wechat),
-        received_at: Some(now - chrono::Duration::minutes(50)),
-        closed: None,
-        complex: true,
-        log: vec![
-            onsite_core::desk::DeskEntry {
-                at: now - chrono::Duration::hours(1),
-                by: Some("desk".into()),
-                action: onsite_core::desk::DeskAction::Dispatch,
-                engineer: Some("wang.fang".into()),
-                vendor: None,
-                note: String::new(),
-            },
-            onsite_core::desk::DeskEntry {
-                at: now - chrono::Duration::minutes(20),
-                by: Some("desk".into()),
-                action: onsite_core::desk::DeskAction::Alongside,
-                engineer: None,
-                vendor: Some("华为售后 Huawei service".into()),
-                note: "机顶盒固件异常".into(),
-            },
-        ],
-    };
+    let record = desk_record(now, true, onsite_core::desk::DeskAction::Alongside);
     let flag = Flag {
         kind: FlagKind::StockShort,
         event_id: EventId(id(0x109)),
