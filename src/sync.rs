@@ -1,7 +1,8 @@
 //! The sync driver: runs rounds of push-then-pull, and decides when.
 //!
-//! What an answer *means* is decided in `onsite_core::sync`; this module only moves data
-//! between storage, the network and the view, in an order that loses nothing:
+//! What a round does, in what order, and what an answer *means* is decided in
+//! `onsite_core::engine` (proven by the simulator, `crates/sim`); this module performs its
+//! effects between storage, the network and the view ([`drive`]), in an order that loses nothing:
 //! - pushed events are marked synced only from the server's acknowledgement, and that mark is
 //!   written to storage before the view changes;
 //! - pulled changes are stored before the cursor advances;
@@ -24,13 +25,14 @@ use futures::{FutureExt, StreamExt, pin_mut, select};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use onsite_core::ids::{EventId, JobId};
+use onsite_core::engine::{Effect, Round, RoundEnd, Session, Write, page_writes};
+use onsite_core::ids::JobId;
 use onsite_core::sync::{
-    LocalJob, OnRemoved, PUSH_FIRST, PushOutcome, SyncProblem, WaitOutcome, batch_len, clock_skew,
-    grow_batch, outbox, push_applied, push_outcome, retry_delay, should_refresh, shrink_batch, watch_step,
+    LocalJob, SyncProblem, WaitOutcome, clock_skew, jobs_touched, outbox, retry_delay, should_refresh,
+    watch_step,
 };
-use onsite_core::wire::{EventAck, EventWire, PushRequest};
-use std::collections::{BTreeMap, BTreeSet};
+use onsite_core::wire::{EventAck, EventWire, PullResponse};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
 /// How often to sync while idle and online.
@@ -231,12 +233,7 @@ impl Sync {
         self.running.set(true);
         self.progress.set((0, 0));
         let skew = RwSignal::new(None);
-        let refreshed = std::cell::Cell::new(false);
-        let mut result = self.push_pull(jobs, auth, stock, deployment, skew, false, &refreshed).await;
-        // The server refused a token this round had not renewed: renew once, try again.
-        if result == Err(RoundError::LoginAgain) && !refreshed.get() {
-            result = self.push_pull(jobs, auth, stock, deployment, skew, true, &refreshed).await;
-        }
+        let result = drive(jobs, auth, stock, deployment, self.progress, skew).await;
         self.running.set(false);
         let mut record = self.record.get_untracked();
         if let Some(s) = skew.get_untracked() {
@@ -255,49 +252,6 @@ impl Sync {
         }
         self.record.set(record);
         result
-    }
-}
-
-impl Sync {
-    async fn push_pull(
-        &self,
-        jobs: Jobs,
-        auth: Auth,
-        stock: Stock,
-        deployment: Deployment,
-        skew: RwSignal<Option<i64>>,
-        force_refresh: bool,
-        refreshed: &std::cell::Cell<bool>,
-    ) -> Result<(), RoundError> {
-        let token = token(auth, force_refresh, refreshed).await?;
-        push_all(&token, jobs, self.progress, skew).await?;
-        pull_all(&token, jobs, stock, deployment, self.progress).await
-    }
-}
-
-/// A usable access token: the stored one, or a renewed one when it is near its end (or when
-/// the server refused it). The new session is stored before it is used: the old refresh token
-/// no longer works once traded.
-async fn token(
-    auth: Auth,
-    force_refresh: bool,
-    refreshed: &std::cell::Cell<bool>,
-) -> Result<String, RoundError> {
-    let session = auth.session.get_untracked().ok_or(RoundError::LoginAgain)?;
-    if !force_refresh && !should_refresh(session.expires_at, Utc::now()) {
-        return Ok(session.token);
-    }
-    let refresh_token = session.refresh_token.ok_or(RoundError::LoginAgain)?;
-    refreshed.set(true);
-    match api::refresh(&refresh_token).await {
-        Ok(renewed) => {
-            Store::save_session(&renewed)?;
-            let token = renewed.token.clone();
-            auth.session.set(Some(renewed));
-            Ok(token)
-        }
-        Err(api::ApiError::Unauthorized) => Err(RoundError::LoginAgain),
-        Err(e) => Err(RoundError::Failed(e.problem())),
     }
 }
 
@@ -416,16 +370,128 @@ impl Drop for Shown {
     }
 }
 
-/// The jobs of a batch's events, each with the acknowledgements of its own events.
-fn acks_by_job(batch: &[EventWire], acks: Vec<EventAck>) -> BTreeMap<JobId, Vec<EventAck>> {
-    let job_of: BTreeMap<EventId, JobId> = batch.iter().map(|e| (e.id, e.job_id)).collect();
-    let mut by_job: BTreeMap<JobId, Vec<EventAck>> = BTreeMap::new();
-    for ack in acks {
-        if let Some(job) = job_of.get(&ack.id) {
-            by_job.entry(*job).or_default().push(ack);
+/// One round, as `onsite_core::engine::Round` decides it: its effects performed in order, each
+/// answer fed back. The access token is renewed when the engine asks (near its end, or refused
+/// once), the new session stored before it is used. A storage write that fails ends the round
+/// with everything kept.
+async fn drive(
+    jobs: Jobs,
+    auth: Auth,
+    stock: Stock,
+    deployment: Deployment,
+    progress: RwSignal<(usize, usize)>,
+    skew: RwSignal<Option<i64>>,
+) -> Result<(), RoundError> {
+    let session = auth.session.get_untracked().ok_or(RoundError::LoginAgain)?;
+    let mut token = session.token.clone();
+    // The sync lock keeps other tabs from sending until this round ends; what they sent before
+    // it is read once, here (when there are other tabs: alone, this tab's view is storage).
+    if locks::other_tabs().await {
+        refresh_pending(jobs)?;
+    }
+    let outbox: Vec<EventWire> = jobs.all.with_untracked(|all| {
+        outbox(all.iter().flat_map(|j| j.pending()))
+            .into_iter()
+            .map(|e| EventWire::from_event(e, None))
+            .collect()
+    });
+    let started = Session {
+        near_expiry: should_refresh(session.expires_at, Utc::now()),
+        can_renew: session.refresh_token.is_some(),
+    };
+    let (mut round, first) = Round::start(outbox, Store::cursor()?, started);
+    let mut queue: VecDeque<Effect> = first.into();
+    let mut shown = Shown::new(jobs);
+    let mut flight: Option<Flight> = None;
+    // The phone's clock around the push last answered, for the clock skew.
+    let mut timing = (Utc::now(), Utc::now());
+    loop {
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Renew => {
+                    let answer = renew(auth).await;
+                    let renewed = match answer {
+                        Ok(t) => {
+                            token = t;
+                            Ok(())
+                        }
+                        Err(RoundError::LoginAgain) => Err(None),
+                        Err(RoundError::Failed(problem)) => Err(Some(problem)),
+                        Err(e @ RoundError::Storage(_)) => return Err(e),
+                    };
+                    queue.extend(round.renewed(renewed));
+                }
+                Effect::Push(request) => {
+                    let body = api::push_body(&request).map_err(|e| RoundError::Failed(e.problem()))?;
+                    flight = Some(Flight::Push(Box::pin(send(&token, body))));
+                }
+                Effect::Pull(cursor) => {
+                    let token = token.clone();
+                    flight = Some(Flight::Pull(Box::pin(async move { api::pull(&token, cursor).await })));
+                }
+                Effect::StoreAcks(by_job) => shown.hold(store_acks(jobs, by_job).await?),
+                Effect::StoreRejections(by_job) => {
+                    let ids = by_job.keys().copied().collect();
+                    shown.hold(
+                        update_stored(jobs, ids, move |job| {
+                            by_job.get(&job.job.id).map_or(0, |r| job.apply_rejections(r))
+                        })
+                        .await?,
+                    );
+                }
+                Effect::ClockSample(received_at) => {
+                    skew.set(Some(clock_skew(timing.0, timing.1, received_at)))
+                }
+                Effect::Sent(n) => progress.update(|p| p.0 += n),
+                Effect::StorePage(page) => locked(move || store_page(jobs, stock, deployment, page)).await?,
+                Effect::SaveCursor(cursor) => Store::save_cursor(cursor)?,
+                Effect::Received(n) => progress.update(|p| p.1 += n),
+                Effect::Done(result) => {
+                    return result.map_err(|end| match end {
+                        RoundEnd::LogInAgain => RoundError::LoginAgain,
+                        RoundEnd::Failed(problem) => RoundError::Failed(problem),
+                    });
+                }
+            }
+        }
+        // Every effect list but the last asks for one answer.
+        match flight.take() {
+            Some(Flight::Push(answer)) => {
+                let answer = answer.await;
+                timing = (answer.sent, answer.answered);
+                queue.extend(round.pushed(answer.status, &answer.body));
+            }
+            Some(Flight::Pull(page)) => {
+                let page = page.await.map_err(|e| e.problem());
+                queue.extend(round.pulled(page));
+            }
+            None => return Err(RoundError::Failed(SyncProblem::BadAnswer)),
         }
     }
-    by_job
+}
+
+/// The request in flight.
+enum Flight {
+    Push(std::pin::Pin<Box<dyn std::future::Future<Output = Answer>>>),
+    Pull(std::pin::Pin<Box<dyn std::future::Future<Output = Result<PullResponse, api::ApiError>>>>),
+}
+
+/// A new access token from the refresh token, stored before it is used: the old refresh token
+/// no longer works once traded. Another tab may have renewed meanwhile: the round read the
+/// stored session first.
+async fn renew(auth: Auth) -> Result<String, RoundError> {
+    let session = auth.session.get_untracked().ok_or(RoundError::LoginAgain)?;
+    let refresh_token = session.refresh_token.ok_or(RoundError::LoginAgain)?;
+    match api::refresh(&refresh_token).await {
+        Ok(renewed) => {
+            Store::save_session(&renewed)?;
+            let token = renewed.token.clone();
+            auth.session.set(Some(renewed));
+            Ok(token)
+        }
+        Err(api::ApiError::Unauthorized) => Err(RoundError::LoginAgain),
+        Err(e) => Err(RoundError::Failed(e.problem())),
+    }
 }
 
 /// Stores a push's acknowledgements and returns the jobs as stored.
@@ -434,123 +500,12 @@ async fn store_acks(jobs: Jobs, by_job: BTreeMap<JobId, Vec<EventAck>>) -> Resul
     update_stored(jobs, ids, move |job| by_job.get(&job.job.id).map_or(0, |acks| job.apply_acks(acks))).await
 }
 
-/// Sends the outbox as it stands at the start of the round (events recorded meanwhile trigger
-/// another round), oldest first, in pushes that grow while they are acknowledged
-/// (`onsite_core::sync::grow_batch`). While a push is on its way the phone prepares the next
-/// one and then stores the acknowledgements of the last; there is never more than one push in
-/// flight, so the server sees the outbox in order.
-async fn push_all(
-    token: &str,
-    jobs: Jobs,
-    progress: RwSignal<(usize, usize)>,
-    skew: RwSignal<Option<i64>>,
-) -> Result<(), RoundError> {
-    // The sync lock keeps other tabs from sending until this round ends; what they sent before
-    // it is read once, here (when there are other tabs: alone, this tab's view is storage).
-    if locks::other_tabs().await {
-        refresh_pending(jobs)?;
-    }
-    let mut outbox: Vec<EventWire> = jobs.all.with_untracked(|all| {
-        outbox(all.iter().flat_map(|j| j.pending()))
-            .into_iter()
-            .map(|e| EventWire::from_event(e, None))
-            .collect()
-    });
-    let mut shown = Shown::new(jobs);
-    let mut at = 0;
-    let mut size = PUSH_FIRST;
-    let cut = |outbox: &[EventWire], at: usize, size: usize| {
-        at..at + batch_len(outbox[at..].iter().map(|e| e.device_id), size)
-    };
-    let mut batch = cut(&outbox, at, size);
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let mut in_flight = Some(send(token, body(&outbox[batch.clone()])?));
-    // Every path that goes round the loop again has sent a push.
-    while let Some(push) = in_flight.take() {
-        // Made while the push is on its way: the next push if this one is acknowledged.
-        let next = cut(&outbox, batch.end, grow_batch(size));
-        let mut next_body = if next.is_empty() { None } else { Some(body(&outbox[next.clone()])?) };
-        let answer = push.await;
-        // A 2xx means the server applied the push as a whole (one transaction): the next push
-        // leaves now, before this answer is even read. Should the answer then disappoint (an
-        // unreadable body, fewer acknowledgements), the round stops; whatever the next push
-        // applied meanwhile is acknowledged again as a duplicate in a later round.
-        let next_sent = match next_body.take() {
-            Some(next_body) if push_applied(answer.status) => {
-                in_flight = Some(send(token, next_body));
-                true
-            }
-            _ => false,
-        };
-        let ids: Vec<EventId> = outbox[batch.clone()].iter().map(|e| e.id).collect();
-        match push_outcome(answer.status, &answer.body, &ids) {
-            PushOutcome::Acked(acks) => {
-                // An event new to the server was received during this request: its receive
-                // time against the phone's clock then tells how far the clock is off.
-                if let Some(fresh) = acks.iter().find(|a| !a.duplicate) {
-                    skew.set(Some(clock_skew(answer.sent, answer.answered, fresh.received_at)));
-                }
-                let acked = acks.len();
-                let by_job = acks_by_job(&outbox[batch.clone()], acks);
-                if acked < ids.len() {
-                    // The server acknowledged less than it was sent: never loop on it.
-                    shown.hold(store_acks(jobs, by_job).await?);
-                    return Err(RoundError::Failed(SyncProblem::PartlyAcknowledged));
-                }
-                at = batch.end;
-                size = grow_batch(size);
-                // Stored while the next push travels.
-                shown.hold(store_acks(jobs, by_job).await?);
-                progress.update(|p| p.0 += acked);
-                if next_sent {
-                    batch = next;
-                }
-            }
-            PushOutcome::Refused(rejections) => {
-                let refused: BTreeSet<EventId> = rejections.iter().map(|r| r.id).collect();
-                let from = outbox[batch.clone()].iter().map(|e| e.job_id).collect::<BTreeSet<_>>();
-                shown.hold(
-                    update_stored(jobs, from.into_iter().collect(), move |job| {
-                        job.apply_rejections(&rejections)
-                    })
-                    .await?,
-                );
-                // Nothing of the push was applied: the rest of it goes again at once.
-                outbox.retain(|e| !refused.contains(&e.id));
-                batch = cut(&outbox, at, size);
-                if batch.is_empty() {
-                    return Ok(());
-                }
-                in_flight = Some(send(token, body(&outbox[batch.clone()])?));
-            }
-            PushOutcome::TooLarge => {
-                size = shrink_batch(batch.len())
-                    .ok_or(RoundError::Failed(SyncProblem::Refused { status: answer.status }))?;
-                batch = cut(&outbox, at, size);
-                in_flight = Some(send(token, body(&outbox[batch.clone()])?));
-            }
-            PushOutcome::LoginAgain => return Err(RoundError::LoginAgain),
-            PushOutcome::RetryLater(problem) => return Err(RoundError::Failed(problem)),
-        }
-    }
-    Ok(())
-}
-
 /// A push's answer, with the phone's clock around it (for the clock skew).
 struct Answer {
     status: u16,
     body: String,
     sent: chrono::DateTime<Utc>,
     answered: chrono::DateTime<Utc>,
-}
-
-/// The JSON of a push of these events (all of one device: the first one's).
-fn body(events: &[EventWire]) -> Result<String, RoundError> {
-    let device_id = events.first().map(|e| e.device_id).ok_or(RoundError::Failed(SyncProblem::BadAnswer))?;
-    api::push_body(&PushRequest { device_id, events: events.to_vec() })
-        .map_err(|e| RoundError::Failed(e.problem()))
 }
 
 /// Sends a push now and returns its answer to come.
@@ -563,64 +518,45 @@ fn send(token: &str, body: String) -> impl std::future::Future<Output = Answer> 
     }
 }
 
-async fn pull_all(
-    token: &str,
-    jobs: Jobs,
-    stock: Stock,
-    deployment: Deployment,
-    progress: RwSignal<(usize, usize)>,
-) -> Result<(), RoundError> {
-    loop {
-        let cursor = Store::cursor()?;
-        let page = api::pull(token, cursor).await.map_err(|e| match e.problem() {
-            onsite_core::sync::SyncProblem::LoginAgain => RoundError::LoginAgain,
-            problem => RoundError::Failed(problem),
-        })?;
-        let received = page.jobs.len() + page.events.len() + page.removed.len();
-        let (more, next) = (page.more, page.cursor);
-        locked(move || store_page(jobs, stock, deployment, page)).await?;
-        progress.update(|p| p.1 += received);
-        if !more || next <= cursor {
-            return Ok(());
-        }
-    }
-}
-
-/// Stores one pulled page, then shows it; the cursor moves last. Runs under the write lock.
+/// Stores one pulled page (`onsite_core::engine::page_writes`: jobs taken away, headers,
+/// events), then the catalogue, the van and the settings, and shows it. Runs under the write
+/// lock; the cursor moves after, as its own effect.
 fn store_page(
     jobs: Jobs,
     stock: Stock,
     deployment: Deployment,
-    page: onsite_core::wire::PullResponse,
+    page: PullResponse,
 ) -> Result<(), StoreError> {
-    for id in &page.removed {
-        if let Some((mut job, _)) = load_merged(jobs, *id)? {
-            match job.on_removed() {
-                OnRemoved::Forget => {
-                    Store::forget_job(*id)?;
-                    jobs.drop_job(*id);
-                }
-                OnRemoved::KeepMarked => {
-                    job.removed = true;
-                    Store::save_job(&job)?;
-                    jobs.put(job);
-                }
+    // Each job the page touches, as this tab holds it: storage merged with the view's copy.
+    let mut held: BTreeMap<JobId, LocalJob> = BTreeMap::new();
+    let mut behind: BTreeSet<JobId> = BTreeSet::new();
+    for id in jobs_touched(&page) {
+        if let Some((job, lacking)) = load_merged(jobs, id)? {
+            if lacking {
+                behind.insert(id);
             }
+            held.insert(id, job);
         }
     }
-    for header in &page.jobs {
-        match load_merged(jobs, header.id)? {
-            Some((mut job, behind)) => {
-                if job.update_header(header.clone()) || behind {
-                    Store::save_job(&job)?;
-                    jobs.put(job);
-                }
-            }
-            None => {
-                let job = LocalJob::new(header.clone());
+    for write in page_writes(&page, |id| held.get(&id).cloned()) {
+        match write {
+            Write::Save(job) => {
+                behind.remove(&job.job.id);
                 Store::save_job(&job)?;
                 jobs.put(job);
             }
+            Write::Forget(id) => {
+                behind.remove(&id);
+                Store::forget_job(id)?;
+                jobs.drop_job(id);
+            }
+        }
+    }
+    // A job storage lacked part of, the page changing nothing: written back whole.
+    for id in behind {
+        if let Some(job) = held.remove(&id) {
+            Store::save_job(&job)?;
+            jobs.put(job);
         }
     }
     if let Some(parts) = &page.catalogue {
@@ -634,16 +570,5 @@ fn store_page(
     if let Some(settings) = page.settings.clone() {
         deployment.set(settings)?;
     }
-    let event_jobs: BTreeMap<JobId, ()> = page.events.iter().map(|e| (e.job_id, ())).collect();
-    for id in event_jobs.into_keys() {
-        if let Some((mut job, behind)) = load_merged(jobs, id)? {
-            if job.merge_pulled(&page.events) > 0 || behind {
-                Store::save_job(&job)?;
-            }
-            jobs.put(job);
-        }
-    }
-    // Only now that every change of the page is stored does the cursor move.
-    Store::save_cursor(page.cursor)?;
     Ok(())
 }

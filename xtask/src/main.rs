@@ -14,6 +14,8 @@
 //! - `cargo xtask precache`: Trunk's post-build hook; writes the built file list into sw.js.
 //! - `cargo xtask contract`: only the schemathesis stage of `test` (see `contract`).
 //! - `cargo xtask load`: 1,000 devices syncing at once against the release server (see `load`).
+//! - `cargo xtask simulate [--seeds N] [--from S] [--plant ack|cursor]`: the sync simulator
+//!   (`crates/sim`) over N seeds (default 20,000), optimised; `test` runs 2,000 of them.
 //!
 //! Everything comes from crates.io, npm and Debian's packages: no tool downloads its own
 //! binaries (see ../shared/toolchain.md for why each version is what it is).
@@ -41,8 +43,11 @@ fn main() -> ExitCode {
         Some("precache") => precache::run(),
         Some("load") => load::run(&args[1..]),
         Some("contract") => contract::run(&root()).map(|_| ()),
+        Some("simulate") => simulate(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|bench|screenshots|setup|build|precache|load|contract>");
+            eprintln!(
+                "usage: cargo xtask <serve|test|bench|screenshots|setup|build|precache|load|contract|simulate>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -75,6 +80,19 @@ pub fn build(tools: &setup::Tools) -> Result<()> {
     util::step("building the server");
     util::run(util::cmd("cargo", &root).args(["build", "--profile", "server", "-p", "onsite-server"]))?;
     Ok(())
+}
+
+/// The sync simulator, built optimised, over many seeds: `--seeds N` (20,000 when absent),
+/// `--from S`, `--plant ack|cursor` (a planted bug it must find).
+fn simulate(args: &[String]) -> Result<()> {
+    let root = root();
+    let mut run = util::cmd("cargo", &root);
+    run.args(["run", "--profile", "server", "-p", "onsite-sim", "--"]);
+    if !args.iter().any(|a| a == "--seeds") {
+        run.args(["--seeds", "20000"]);
+    }
+    run.args(args);
+    util::run(&mut run)
 }
 
 fn serve(args: &[String]) -> Result<()> {

@@ -2,7 +2,7 @@
 //!
 //! 0. the code is formatted (`cargo fmt --check`);
 //! 1. core and server, natively (`cargo test`); the server's tests run it over HTTP on a real
-//!    SQLite file;
+//!    SQLite file; the sync simulator runs 2,000 seeds (`crates/sim`);
 //! 2. schemathesis against the OpenAPI document and the real server (`contract`), as the service
 //!    desk and as an engineer: every generated case conforms, none is a server error;
 //! 3. the app's storage layer in headless Chromium (wasm-bindgen-test);
@@ -123,10 +123,10 @@ pub fn run() -> Result<()> {
     util::run(util::cmd("cargo", &root).args(["fmt", "--all", "--check"]))?;
 
     util::step(
-        "core, server, console and build-tool tests (native; the server over HTTP on a real SQLite file)",
+        "core, server, console, simulator and build-tool tests (native; the server over HTTP on a real SQLite file)",
     );
     table.push((
-        "native (core, server, desk, xtask)",
+        "native (core, server, desk, sim, xtask)",
         run_counted(
             util::cmd("cargo", &root).args([
                 "test",
@@ -136,6 +136,8 @@ pub fn run() -> Result<()> {
                 "onsite-server",
                 "-p",
                 "onsite-desk",
+                "-p",
+                "onsite-sim",
                 "-p",
                 "xtask",
             ]),

@@ -12,6 +12,8 @@
 //!   whether each one is on track, met or missed.
 //! - [`sync`]: the sync decisions of both sides: what the phone sends next and what it makes of
 //!   the answer; whether the server applies, re-acknowledges or refuses an incoming event.
+//! - [`engine`]: the phone's sync round as a state machine (no I/O): the effects to perform, in
+//!   order, and what to make of each answer; the app and the simulator drive it.
 //! - [`wire`]: the JSON of `/api/v1`, kept apart from the domain types and frozen by golden tests.
 //! - [`desk`]: the service desk's own log of a job (dispatch, reschedule, cancel, notes) and
 //!   what it may still do to it.
@@ -30,6 +32,7 @@ pub mod access;
 pub mod board;
 pub mod desk;
 pub mod desk_board;
+pub mod engine;
 pub mod event;
 pub mod flags;
 pub mod ids;

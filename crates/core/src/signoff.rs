@@ -213,6 +213,14 @@ struct Canonical<'a> {
 }
 
 fn hash_of(job: &Job, covered: Vec<&VisitEvent>, sign_off: &SignOff) -> String {
+    let digest = Sha256::digest(canonical_input(job, covered, sign_off));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes the seal hashes: a canonical JSON of the signed work-order fields, the covered
+/// events and the sign-off without its hash. Pinned by `tests/golden/seal.json`: a change here
+/// would make every sign-off already made read as altered.
+fn canonical_input(job: &Job, covered: Vec<&VisitEvent>, sign_off: &SignOff) -> Vec<u8> {
     let mut unsealed = sign_off.clone();
     unsealed.hash = String::new();
     let canonical = Canonical {
@@ -233,9 +241,7 @@ fn hash_of(job: &Job, covered: Vec<&VisitEvent>, sign_off: &SignOff) -> String {
         sign_off: &unsealed,
     };
     // Serialising plain structs, strings, numbers and UUIDs to a Vec cannot fail.
-    let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
-    let digest = Sha256::digest(&bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    serde_json::to_vec(&canonical).unwrap_or_default()
 }
 
 /// The events a coverage list names, in canonical order (sign-offs excluded).
@@ -296,6 +302,44 @@ pub(crate) mod tests {
     use super::*;
     use crate::event::tests::ev;
     use crate::job::tests::sample;
+
+    /// The seal's input and output for a fixed job, its events and a sign-off, frozen as bytes
+    /// (`UPDATE_GOLDEN=1` rewrites the file; review the diff: every old sign-off depends on it).
+    #[test]
+    fn the_seals_input_and_output_are_pinned() {
+        let job = sample(JobKind::Repair);
+        let held = vec![
+            ev(1, 0xd, 1, 3, EventKind::CustomerContacted),
+            ev(2, 0xd, 2, 20, EventKind::Arrived),
+            ev(3, 0xe, 1, 25, EventKind::NoteAdded { text: "用户在家，光猫已更换".into() }),
+            ev(
+                4,
+                0xd,
+                3,
+                40,
+                EventKind::PartUsed {
+                    part: "ONT-HG8245".into(),
+                    qty: 1,
+                    serial: Some("48575443A1B2".into()),
+                },
+            ),
+        ];
+        let sealed = seal(&job, &held, draft());
+        let input = String::from_utf8(canonical_input(&job, covered(job.id, &sealed.covers, &held), &sealed))
+            .expect("canonical JSON is UTF-8");
+        let golden = serde_json::json!({ "input": input, "covers": sealed.covers, "hash": sealed.hash });
+        let text = serde_json::to_string_pretty(&golden).expect("JSON") + "\n";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/seal.json");
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, &text).expect("write the golden file");
+        }
+        let frozen = std::fs::read_to_string(&path).expect("tests/golden/seal.json");
+        assert_eq!(
+            text, frozen,
+            "the seal's input or output changed: every old sign-off would read as altered"
+        );
+        assert_eq!(verify(&job, &held, &sealed), Verification::Intact);
+    }
 
     pub(crate) fn draft() -> SignOff {
         SignOff {

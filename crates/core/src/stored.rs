@@ -548,6 +548,32 @@ mod tests {
         LocalJob { job, rev: 9, removed: true, events }
     }
 
+    /// Formats 1 and 2 as written by this code, frozen as bytes: a serde or field change that
+    /// would make an old phone's storage unreadable fails here (`UPDATE_GOLDEN=1` rewrites them).
+    #[test]
+    fn formats_1_and_2_as_written_are_still_read() {
+        let job = every_kind();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+        let written = [
+            ("stored_format_1.json", serde_json::to_string(&job).unwrap(), Format::Plain),
+            ("stored_format_2.json", encode(&job).unwrap(), Format::Compact),
+        ];
+        for (name, text, format) in written {
+            let path = dir.join(name);
+            if std::env::var_os("UPDATE_GOLDEN").is_some() {
+                std::fs::write(&path, format!("{text}\n")).unwrap();
+            }
+            let frozen = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let frozen = frozen.trim_end_matches('\n');
+            assert_eq!(
+                decode(frozen).unwrap(),
+                (job.clone(), format),
+                "{name} no longer reads as it was written"
+            );
+            assert_eq!(text, frozen, "{name}: the same job is no longer written the same");
+        }
+    }
+
     #[test]
     fn every_kind_and_state_round_trips_exactly() {
         let job = every_kind();

@@ -65,6 +65,15 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A database in memory, brought up to date, with the same foreign-key rule: the simulator's
+/// server (`crates/sim`), which runs thousands of them a minute.
+pub fn open_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
 /// Opens a read connection on a database [`open`] has brought up to date: it refuses to write.
 pub fn open_reader(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
