@@ -426,6 +426,9 @@ async fn drive(
                     flight = Some(Flight::Push(Box::pin(send(&token, body))));
                 }
                 Effect::Pull(cursor) => {
+                    // The pushes are over: what they acknowledged shows now, not after the pull
+                    // (which brings those events back, a long wait after a large push).
+                    shown.show();
                     let token = token.clone();
                     flight = Some(Flight::Pull(Box::pin(async move { api::pull(&token, cursor).await })));
                 }

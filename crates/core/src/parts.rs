@@ -11,7 +11,7 @@
 //! count says) but warned about, and the server flags it to the service desk.
 
 use crate::event::{EventKind, VisitEvent};
-use crate::sync::{LoggedEvent, SyncState};
+use crate::logged::{LoggedEvent, SyncState};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

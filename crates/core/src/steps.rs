@@ -6,15 +6,14 @@
 //! done or skipped before the job can be finished ([`crate::report::finish_blockers`]).
 
 use crate::event::{EventKind, VisitEvent, canonical_order};
-use crate::job::JobKind;
+use crate::kind::JobKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-/// The longest step id, in characters.
-pub const MAX_STEP_ID: usize = 64;
+pub use crate::limits::MAX_STEP_ID;
 /// The most steps in one checklist.
 pub const MAX_STEPS: usize = 60;
 /// The longest step title, in characters, in either language.

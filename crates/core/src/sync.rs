@@ -18,6 +18,7 @@
 use crate::event::VisitEvent;
 use crate::ids::{DeviceId, EventId, JobId};
 use crate::job::Job;
+pub use crate::logged::{LoggedEvent, SyncState};
 use crate::status::{JobStatus, derive_status};
 use crate::wire::{ErrorBody, ErrorCode, EventAck, EventRejection, EventWire, JobWire, RejectCode};
 use chrono::{DateTime, Utc};
@@ -127,29 +128,6 @@ pub fn refusal_code(rejections: &[EventRejection]) -> ErrorCode {
 
 // ---------------------------------------------------------------------------------------------
 // Phone side: the local record of a job
-
-/// Where one locally recorded event stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SyncState {
-    /// In the outbox: recorded here, not yet acknowledged by the server.
-    Pending,
-    /// The server holds it, applied at change number `rev` (unknown for acks from older servers).
-    Acked {
-        received_at: DateTime<Utc>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        rev: Option<i64>,
-    },
-    /// The server refused it; kept, and shown with the reason.
-    Rejected { code: RejectCode, message: String },
-}
-
-/// An event in the phone's log with its sync state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoggedEvent {
-    pub event: VisitEvent,
-    pub sync: SyncState,
-}
 
 /// The phone's copy of one job: the header from the service desk and every event known.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -66,24 +66,7 @@ pub struct ErrorBody {
     pub field: Option<String>,
 }
 
-/// Why the server refused one event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RejectCode {
-    /// The event breaks a rule of its kind (an empty reason, a note too long, seq 0).
-    Invalid,
-    /// No such job.
-    UnknownJob,
-    /// The job is not assigned to this engineer (any more).
-    ForeignJob,
-    /// The device belongs to another account.
-    ForeignDevice,
-    /// An event with this id exists with other content.
-    Conflict,
-    /// This device already used this sequence number for another event.
-    SeqTaken,
-}
+pub use crate::logged::RejectCode;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
