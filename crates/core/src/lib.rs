@@ -29,6 +29,7 @@
 //!   storage runs short (by the server's time, never the phone's alone).
 
 pub mod access;
+pub mod admission;
 pub mod board;
 pub mod desk;
 pub mod desk_board;
@@ -41,6 +42,7 @@ pub mod kind;
 pub mod limits;
 pub mod logged;
 pub mod parts;
+pub mod replica;
 pub mod report;
 pub mod retention;
 pub mod signature;

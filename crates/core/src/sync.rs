@@ -1,4 +1,7 @@
-//! Sync decisions, for the phone and for the server, as pure functions.
+//! Sync decisions, for the phone and for the server, as pure functions: the protocol's numbers,
+//! the push's order and sizes, what an answer means, retry and renewal timing. The server's
+//! admission of each event is [`crate::admission`], the phone's copy of a job
+//! [`crate::replica`], the round itself [`crate::engine`]; their names are re-exported here.
 //!
 //! The app and the server only do the I/O around these: storage, HTTP, SQL, timers.
 //!
@@ -15,15 +18,15 @@
 //! [`SyncState::Acked`] ("synced"). A pull returns job headers, removed jobs and events changed
 //! since the phone's cursor; the phone stores them first and advances its cursor after.
 
+pub use crate::admission::{Admission, JobAccess, Known, admit, refusal_code};
 use crate::event::VisitEvent;
 use crate::ids::{DeviceId, EventId, JobId};
-use crate::job::Job;
 pub use crate::logged::{LoggedEvent, SyncState};
-use crate::status::{JobStatus, derive_status};
-use crate::wire::{ErrorBody, ErrorCode, EventAck, EventRejection, EventWire, JobWire, RejectCode};
+pub use crate::replica::{LocalJob, OnRemoved};
+use crate::wire::{ErrorBody, ErrorCode, EventAck, EventRejection};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// The most events in one push: the server refuses more.
@@ -33,266 +36,6 @@ pub const PUSH_MAX: usize = 1000;
 pub const PUSH_FIRST: usize = 100;
 /// The most changes in one pull page.
 pub const PULL_PAGE: usize = 200;
-
-// ---------------------------------------------------------------------------------------------
-// Server side
-
-/// What the server knows of the event's job, for the pushing user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JobAccess {
-    Unknown,
-    /// Assigned to someone else (or to nobody).
-    Foreign,
-    Own,
-}
-
-/// What the server knows already that bears on one incoming event.
-#[derive(Clone, Copy, Debug)]
-pub struct Known<'a> {
-    /// The stored event with the same id, if any.
-    pub same_id: Option<&'a VisitEvent>,
-    /// The id of the stored event with the same device and sequence number, if any.
-    pub same_seq: Option<EventId>,
-    /// Whether the event's device belongs to the pushing user (or is new).
-    pub device_is_users: bool,
-    /// Whether the event was recorded by the device the push speaks for. A push may replay an
-    /// event of another device (already stored), never add one.
-    pub from_push_device: bool,
-    pub job: JobAccess,
-}
-
-/// The server's decision on one incoming event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Admission {
-    /// Store it.
-    Apply,
-    /// Held already, identical: acknowledge again, store nothing.
-    AlreadyApplied,
-    Reject(RejectCode, String),
-}
-
-/// Decides one incoming event. A replay of an event the server holds is acknowledged even if
-/// the job has since been re-dispatched: it was applied when it was allowed.
-pub fn admit(event: &VisitEvent, known: Known<'_>) -> Admission {
-    if let Err(e) = event.validate() {
-        return Admission::Reject(RejectCode::Invalid, e.to_string());
-    }
-    if let Some(stored) = known.same_id {
-        return if stored == event {
-            Admission::AlreadyApplied
-        } else {
-            Admission::Reject(
-                RejectCode::Conflict,
-                "an event with this id is already stored with other content".into(),
-            )
-        };
-    }
-    if !known.from_push_device {
-        return Admission::Reject(
-            RejectCode::Invalid,
-            "the event's device_id is not the device_id of the push".into(),
-        );
-    }
-    if !known.device_is_users {
-        return Admission::Reject(RejectCode::ForeignDevice, "this device belongs to another account".into());
-    }
-    match known.job {
-        JobAccess::Unknown => return Admission::Reject(RejectCode::UnknownJob, "no such job".into()),
-        JobAccess::Foreign => {
-            return Admission::Reject(RejectCode::ForeignJob, "this job is not assigned to you".into());
-        }
-        JobAccess::Own => {}
-    }
-    if known.same_seq.is_some_and(|other| other != event.id) {
-        return Admission::Reject(
-            RejectCode::SeqTaken,
-            format!("sequence number {} of this device is used by another event", event.seq),
-        );
-    }
-    Admission::Apply
-}
-
-/// The HTTP status of a refused push: the most serious of its rejections.
-pub fn refusal_code(rejections: &[EventRejection]) -> ErrorCode {
-    let has = |c: RejectCode| rejections.iter().any(|r| r.code == c);
-    if has(RejectCode::ForeignJob) || has(RejectCode::ForeignDevice) {
-        ErrorCode::Forbidden
-    } else if has(RejectCode::UnknownJob) {
-        ErrorCode::NotFound
-    } else if has(RejectCode::Conflict) || has(RejectCode::SeqTaken) {
-        ErrorCode::Conflict
-    } else {
-        ErrorCode::Unprocessable
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Phone side: the local record of a job
-
-/// The phone's copy of one job: the header from the service desk and every event known.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LocalJob {
-    pub job: Job,
-    /// The server's change number of the header held.
-    pub rev: i64,
-    /// Set when the service desk took the job away while events were still pending here.
-    #[serde(default)]
-    pub removed: bool,
-    pub events: Vec<LoggedEvent>,
-}
-
-/// What to do with the local copy when the server says the job was taken away.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OnRemoved {
-    /// Nothing unsynced or refused on it: forget it.
-    Forget,
-    /// Unsynced events (to be sent and answered) or refused ones (which the engineer must see,
-    /// with the reason): keep it, marked removed.
-    KeepMarked,
-}
-
-impl LocalJob {
-    pub fn new(header: JobWire) -> Self {
-        let rev = header.rev;
-        LocalJob { job: header.into_job(), rev, removed: false, events: Vec::new() }
-    }
-
-    pub fn status(&self) -> JobStatus {
-        derive_status(self.events.iter().map(|l| &l.event))
-    }
-
-    pub fn pending(&self) -> impl Iterator<Item = &VisitEvent> {
-        self.events.iter().filter(|l| l.sync == SyncState::Pending).map(|l| &l.event)
-    }
-
-    pub fn rejected(&self) -> impl Iterator<Item = &LoggedEvent> {
-        self.events.iter().filter(|l| matches!(l.sync, SyncState::Rejected { .. }))
-    }
-
-    /// Appends a newly recorded event to the outbox.
-    pub fn record(&mut self, event: VisitEvent) {
-        debug_assert_eq!(event.job_id, self.job.id);
-        self.events.push(LoggedEvent { event, sync: SyncState::Pending });
-    }
-
-    /// Takes a newer header from the server; an older or equal one changes nothing.
-    /// Returns whether anything changed.
-    pub fn update_header(&mut self, header: JobWire) -> bool {
-        if header.rev <= self.rev {
-            return false;
-        }
-        self.rev = header.rev;
-        self.removed = false;
-        self.job = header.into_job();
-        true
-    }
-
-    /// Marks acknowledged events. Returns how many changed.
-    pub fn apply_acks(&mut self, acks: &[EventAck]) -> usize {
-        let by_id: BTreeMap<EventId, &EventAck> = acks.iter().map(|a| (a.id, a)).collect();
-        let mut changed = 0;
-        for logged in &mut self.events {
-            if let Some(ack) = by_id.get(&logged.event.id) {
-                let acked = SyncState::Acked { received_at: ack.received_at, rev: Some(ack.rev) };
-                if logged.sync != acked {
-                    logged.sync = acked;
-                    changed += 1;
-                }
-            }
-        }
-        changed
-    }
-
-    /// Marks refused events. Returns how many changed.
-    pub fn apply_rejections(&mut self, rejections: &[EventRejection]) -> usize {
-        let mut changed = 0;
-        for logged in &mut self.events {
-            if logged.sync != SyncState::Pending {
-                continue;
-            }
-            if let Some(r) = rejections.iter().find(|r| r.id == logged.event.id) {
-                logged.sync = SyncState::Rejected { code: r.code, message: r.message.clone() };
-                changed += 1;
-            }
-        }
-        changed
-    }
-
-    /// Adds events pulled from the server: new ones (from the engineer's other devices) are
-    /// added as acknowledged; ones held here are marked acknowledged. Returns how many changed.
-    pub fn merge_pulled(&mut self, pulled: &[EventWire]) -> usize {
-        let mut changed = 0;
-        for wire in pulled.iter().filter(|w| w.job_id == self.job.id) {
-            let received_at = wire.received_at.unwrap_or(wire.device_time);
-            let acked = SyncState::Acked { received_at, rev: wire.rev };
-            match self.events.iter_mut().find(|l| l.event.id == wire.id) {
-                Some(local) if local.sync == acked => {}
-                Some(local) => {
-                    local.sync = acked;
-                    changed += 1;
-                }
-                None => {
-                    self.events.push(LoggedEvent { event: wire.to_event(), sync: acked });
-                    changed += 1;
-                }
-            }
-        }
-        changed
-    }
-
-    /// Takes in what another copy of this job holds (another tab's view, or storage when this
-    /// copy may be ahead of it): every event either copy has, each at the furthest sync state
-    /// either knows (acknowledged, then refused, then pending), and the newer header. Events
-    /// are immutable facts with ids, so the union never loses one and never doubles one.
-    /// Returns how many things changed in `self`.
-    pub fn merge_replica(&mut self, other: &LocalJob) -> usize {
-        fn rank(s: &SyncState) -> u8 {
-            match s {
-                SyncState::Pending => 0,
-                SyncState::Rejected { .. } => 1,
-                SyncState::Acked { .. } => 2,
-            }
-        }
-        let mut changed = 0;
-        if other.job.id != self.job.id {
-            return 0;
-        }
-        if other.rev > self.rev {
-            self.job = other.job.clone();
-            self.rev = other.rev;
-            self.removed = other.removed;
-            changed += 1;
-        } else if other.rev == self.rev && other.removed && !self.removed {
-            self.removed = true;
-            changed += 1;
-        }
-        for theirs in &other.events {
-            match self.events.iter_mut().find(|l| l.event.id == theirs.event.id) {
-                Some(mine) => {
-                    if rank(&theirs.sync) > rank(&mine.sync) {
-                        mine.sync = theirs.sync.clone();
-                        changed += 1;
-                    }
-                }
-                None => {
-                    self.events.push(theirs.clone());
-                    changed += 1;
-                }
-            }
-        }
-        changed
-    }
-
-    /// Whether this copy holds anything not safely on the server: events to send, or refused
-    /// events the engineer must see. Such a copy is never let go of.
-    pub fn holds_unsynced(&self) -> bool {
-        self.pending().next().is_some() || self.rejected().next().is_some()
-    }
-
-    pub fn on_removed(&self) -> OnRemoved {
-        if self.holds_unsynced() { OnRemoved::KeepMarked } else { OnRemoved::Forget }
-    }
-}
 
 /// The next sequence number of a device: one past both the stored counter and the highest
 /// number found in the log, so a lost counter write can never make a number be used twice.
@@ -571,6 +314,8 @@ mod watch_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::JobStatus;
+    use crate::wire::{EventWire, JobWire, RejectCode};
 
     #[test]
     fn a_failed_log_in_is_read_by_its_status() {

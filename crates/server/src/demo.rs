@@ -5,7 +5,7 @@
 //! changes nothing. Times are relative to the moment of seeding ("dispatched five minutes
 //! ago", "appointment tomorrow at 10:00 Shanghai time"), so the SLA clocks in the app show
 //! something live. A few jobs carry visit events, pushed through the same rules as a phone's
-//! push ([`crate::api::sync::apply_push`]): a repair finished with every step, a part and the
+//! push ([`crate::store::sync::apply_push`]): a repair finished with every step, a part and the
 //! customer's sealed sign-off; a job escalated to the vendor; jobs under way. The inspection
 //! carries the service desk's own checklist.
 
@@ -662,7 +662,7 @@ fn push_demo_events(
         EventBody::NoteAdded { text: "客户下午两点后在家，需带 20 米网线".into() },
     ));
     events.push(phone.record(printer, m(15), EventBody::CustomerContacted));
-    crate::api::sync::apply_push(conn, wang, &PushRequest { device_id: phone.device, events }, now)?;
+    crate::store::sync::apply_push(conn, wang, &PushRequest { device_id: phone.device, events }, now)?;
 
     // Li's phone: the IPTV repair, on site since yesterday, escalated to the vendor.
     let mut phone = Phone::new(now);
@@ -705,7 +705,7 @@ fn push_demo_events(
             },
         ),
     ];
-    crate::api::sync::apply_push(conn, li, &PushRequest { device_id: phone.device, events }, now)?;
+    crate::store::sync::apply_push(conn, li, &PushRequest { device_id: phone.device, events }, now)?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 //!   [`LocalJob`]s, a cursor and a device counter) that can be full. Two phones of one engineer,
 //!   and a second tab on the first phone (its own device id, the same storage, one round at a
 //!   time between them, as the Web Locks make it).
-//! - **The server** is the real one's push and pull (`onsite_server::api::sync::apply_push`,
+//! - **The server** is the real one's push and pull (`onsite_server::store::sync::apply_push`,
 //!   `pull_changes`) on a real SQLite database in memory, with the desk re-dispatching jobs.
 //! - **The network** holds each request and each answer until a step delivers, drops,
 //!   duplicates or reorders it; an answer can be lost after the server committed (a crash
@@ -580,7 +580,7 @@ impl World {
                     return Ok(Reply { round, status: 413, body: String::new(), page: None });
                 }
                 let at = self.now;
-                match onsite_server::api::sync::apply_push(&mut self.conn, alice, req, at) {
+                match onsite_server::store::sync::apply_push(&mut self.conn, alice, req, at) {
                     Ok(acked) => {
                         let body = serde_json::to_string(&PushResponse { acked }).map_err(sim_err)?;
                         Ok(Reply { round, status: 200, body, page: None })
@@ -601,7 +601,7 @@ impl World {
                 }
             }
             Request::Pull(cursor) => {
-                let page = onsite_server::api::sync::pull_changes(&mut self.conn, alice, *cursor, PAGE)
+                let page = onsite_server::store::sync::pull_changes(&mut self.conn, alice, *cursor, PAGE)
                     .map_err(|e| Violation(format!("the server failed a pull: {e}")))?;
                 Ok(Reply { round, status: 200, body: String::new(), page: Some(page) })
             }

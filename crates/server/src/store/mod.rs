@@ -5,6 +5,8 @@
 //! is written once. All functions are synchronous and take a borrowed connection: they run
 //! inside [`crate::db::Db::run`], usually inside a transaction.
 
+pub mod sync;
+
 use crate::db::{current_rev, fmt_time, parse_id, parse_time};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -223,7 +225,7 @@ pub fn touch_job(conn: &Connection, job: JobId, rev: i64) -> Result<()> {
 
 /// Whether `user`'s next pull from `cursor` would carry anything: a job dispatched to them or
 /// changed, one taken from them, an event on one of their jobs. The same three streams as
-/// `api::sync::pull_changes`, asked only whether each is empty; the events of `device` (the
+/// `store::sync::pull_changes`, asked only whether each is empty; the events of `device` (the
 /// asking phone's own) left out.
 pub fn changes_for(conn: &Connection, user: UserId, cursor: i64, device: Option<DeviceId>) -> Result<bool> {
     let found = conn
