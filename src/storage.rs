@@ -47,6 +47,17 @@ const QUARANTINE_PREFIX: &str = "onsite.v1.quarantine.";
 const DEVICE: &str = "onsite.v1.device";
 const SESSION: &str = "onsite.v1.session";
 const CURSOR: &str = "onsite.v1.cursor";
+/// The full pulls asked for and answered ([`Refetch`]).
+const REFETCH: &str = "onsite.v1.refetch";
+
+/// Full pulls asked for, one per job entry set aside as unreadable, and the count a full pull
+/// last answered: a round that starts with more asked than answered pulls from 0, however far
+/// the cursor is (a round already running when the entry was set aside may move it on).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refetch {
+    pub asked: u32,
+    pub answered: u32,
+}
 const SYNC: &str = "onsite.v1.sync";
 const LANG: &str = "onsite.v1.lang";
 const CATALOGUE: &str = "onsite.v1.catalogue";
@@ -234,7 +245,9 @@ impl Store {
         }
     }
 
-    /// Moves an unreadable entry aside: copied first, removed only once the copy is stored.
+    /// Moves an unreadable entry aside: copied first, removed only once the copy is stored. A
+    /// job's entry set aside also asks for a full pull ([`Refetch`]): the job comes back from
+    /// the server with every event the server holds; the raw text stays aside.
     fn quarantine(key: &str) -> Quarantined {
         let moved = match Self::read_raw(key) {
             Ok(Some(raw)) => {
@@ -248,6 +261,12 @@ impl Store {
             }
             _ => false,
         };
+        if moved && (key.starts_with(JOB_PREFIX) || key.starts_with(ARCHIVE_PREFIX)) {
+            // Best effort: should this fail too, the job comes back with its next change.
+            let mut refetch = Self::refetch();
+            refetch.asked += 1;
+            let _ = Self::write(REFETCH, &refetch);
+        }
         Quarantined { key: key.to_string(), moved }
     }
 
@@ -504,6 +523,19 @@ impl Store {
 
     pub fn save_cursor(cursor: i64) -> Result<(), StoreError> {
         Self::write(CURSOR, &cursor)
+    }
+
+    /// The full pulls asked for (a job's entry set aside) and answered.
+    pub fn refetch() -> Refetch {
+        Self::read(REFETCH).ok().flatten().unwrap_or_default()
+    }
+
+    /// A full pull that began at the `asked`-th request has stored its first page: the entries
+    /// set aside until then are answered (not any set aside since).
+    pub fn refetch_answered(asked: u32) -> Result<(), StoreError> {
+        let mut refetch = Self::refetch();
+        refetch.answered = refetch.answered.max(asked);
+        Self::write(REFETCH, &refetch)
     }
 
     pub fn sync_record() -> SyncRecord {

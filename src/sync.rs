@@ -25,7 +25,7 @@ use futures::{FutureExt, StreamExt, pin_mut, select};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use onsite_core::engine::{Effect, Round, RoundEnd, Session, Write, page_writes};
+use onsite_core::engine::{Effect, Round, RoundEnd, Session, Write, page_writes, start_cursor};
 use onsite_core::ids::JobId;
 use onsite_core::sync::{
     LocalJob, SyncProblem, WaitOutcome, clock_skew, jobs_touched, outbox, retry_delay, should_refresh,
@@ -399,7 +399,10 @@ async fn drive(
         near_expiry: should_refresh(session.expires_at, Utc::now()),
         can_renew: session.refresh_token.is_some(),
     };
-    let (mut round, first) = Round::start(outbox, Store::cursor()?, started);
+    // A job's entry set aside since the last full pull: this round pulls everything again.
+    let refetch = Store::refetch();
+    let (cursor, mut refetching) = start_cursor(Store::cursor()?, refetch.asked, refetch.answered);
+    let (mut round, first) = Round::start(outbox, cursor, started);
     let mut queue: VecDeque<Effect> = first.into();
     let mut shown = Shown::new(jobs);
     let mut flight: Option<Flight> = None;
@@ -447,7 +450,12 @@ async fn drive(
                 }
                 Effect::Sent(n) => progress.update(|p| p.0 += n),
                 Effect::StorePage(page) => locked(move || store_page(jobs, stock, deployment, page)).await?,
-                Effect::SaveCursor(cursor) => Store::save_cursor(cursor)?,
+                Effect::SaveCursor(cursor) => {
+                    Store::save_cursor(cursor)?;
+                    if let Some(asked) = refetching.take() {
+                        Store::refetch_answered(asked)?;
+                    }
+                }
                 Effect::Received(n) => progress.update(|p| p.1 += n),
                 Effect::Done(result) => {
                     return result.map_err(|end| match end {

@@ -155,6 +155,10 @@ fn corrupt_entry_is_quarantined_not_deleted_and_the_rest_loads() {
     let aside = format!("onsite.v1.quarantine.job.{}", Uuid::from_u128(2));
     assert_eq!(LocalStorage::raw().get_item(&aside).unwrap().as_deref(), Some(garbage), "kept byte for byte");
     assert_eq!(Store::quarantined().unwrap(), vec![aside]);
+    // A job's entry set aside asks for a full pull; one answered is not asked again.
+    assert_eq!(Store::refetch(), onsite::storage::Refetch { asked: 1, answered: 0 });
+    Store::refetch_answered(1).unwrap();
+    assert_eq!(Store::refetch(), onsite::storage::Refetch { asked: 1, answered: 1 });
     // And recording on the good job still works.
     Store::record(good, EventKind::Arrived, now()).unwrap();
 }

@@ -185,6 +185,12 @@ test('6. a hand-edited, corrupt job entry is set aside and reported; the rest of
   await syncNow(page);
   await synced(page);
   await expectExactlyOnce(request, fineId, ids);
+  // The job set aside comes back from the server: its entry's loss started a full pull.
+  await page.goto('/');
+  await expect(page.getByTestId('job-card').filter({ hasText: broken })).toBeVisible();
+  const back = await page.evaluate((id) => localStorage.getItem(`onsite.v1.job.${id}`), brokenId);
+  expect(back).not.toBeNull();
+  expect(await page.evaluate((id) => localStorage.getItem(`onsite.v1.quarantine.job.${id}`), brokenId)).toBe(raw);
 });
 
 test('7. two tabs record on the same job at once: every event arrives once, and no event is sent twice', async ({ context, request }) => {

@@ -330,6 +330,15 @@ impl Round {
     }
 }
 
+/// Where a round's pull starts: from the stored cursor, or from 0 when a job's stored entry was
+/// set aside as unreadable since the last full pull (`asked` full pulls, `answered` by the
+/// last one). Then the round is a full pull for `asked`, answered once its first page is
+/// stored: a round already running when the entry was set aside may move the cursor on, but
+/// cannot answer what it never saw.
+pub fn start_cursor(stored: i64, asked: u32, answered: u32) -> (i64, Option<u32>) {
+    if asked > answered { (0, Some(asked)) } else { (stored, None) }
+}
+
 /// A write to the phone's stored jobs.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Write {
@@ -619,6 +628,14 @@ mod tests {
         assert_eq!(writes[1], Write::Forget(JobId(Uuid::from_u128(2))));
         assert!(matches!(&writes[2], Write::Save(j) if j.job.id.0.as_u128() == 3 && j.rev == 8));
         assert_eq!(writes.len(), 3);
+    }
+
+    #[test]
+    fn an_entry_set_aside_starts_a_full_pull() {
+        assert_eq!(start_cursor(40, 0, 0), (40, None));
+        assert_eq!(start_cursor(40, 1, 0), (0, Some(1)));
+        assert_eq!(start_cursor(40, 3, 2), (0, Some(3)));
+        assert_eq!(start_cursor(40, 3, 3), (40, None));
     }
 
     #[test]

@@ -21,7 +21,7 @@
 //! fails ([`shrink`]).
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use onsite_core::engine::{Effect, Plant, Round, Session, Write, page_writes};
+use onsite_core::engine::{Effect, Plant, Round, Session, Write, page_writes, start_cursor};
 use onsite_core::sync::{LocalJob, SyncState, outbox};
 use onsite_core::wire::{
     EventBody, EventWire, JobWire, NewJob, PullResponse, PushRequest, PushResponse, Role, User,
@@ -95,6 +95,9 @@ pub enum Step {
     Quota { phone: u8, full: bool },
     /// The phone's clock jumps by this many minutes (the engineer moved it, or it lost time).
     ClockJump { phone: u8, minutes: i16 },
+    /// A job's stored entry becomes unreadable (a hand edit, a storage fault): the app sets it
+    /// aside (quarantine, never deleted) and starts a full pull, as `src/storage.rs` does.
+    Corrupt { phone: u8, job: u8 },
     /// The desk re-dispatches a job, to the other engineer or back.
     Reassign { job: u8 },
     /// Time passes.
@@ -127,6 +130,7 @@ pub fn schedule(seed: u64) -> Schedule {
             85 => Step::Kill { phone: phone(&mut rng), after: rng.below(4) as u8 },
             86..=87 => Step::Quota { phone: phone(&mut rng), full: rng.below(2) == 0 },
             88 => Step::ClockJump { phone: phone(&mut rng), minutes: rng.below(600) as i16 - 300 },
+            92 => Step::Corrupt { phone: phone(&mut rng), job: rng.below(JOBS as u64) as u8 },
             89..=91 => Step::Reassign { job: rng.below(JOBS as u64) as u8 },
             _ => Step::Tick { seconds: 1 + rng.below(120) as u16 },
         })
@@ -179,6 +183,13 @@ struct Reply {
 #[derive(Clone, Debug, Default)]
 struct Storage {
     jobs: BTreeMap<JobId, LocalJob>,
+    /// Entries set aside as unreadable, kept.
+    quarantine: Vec<LocalJob>,
+    /// How many entries were set aside: a round that starts with it above what a full pull
+    /// last answered pulls from 0 (`src/storage.rs`'s refetch counter).
+    refetch: u32,
+    /// The refetch counter a full pull last answered.
+    refetched: u32,
     cursor: i64,
     full: bool,
 }
@@ -195,6 +206,8 @@ struct Phone {
     queue: VecDeque<Effect>,
     /// Killed after this many more effects.
     dies_after: Option<u8>,
+    /// The round running pulls everything again, for the storage's refetch counter at this.
+    refetching: Option<u32>,
     /// The request awaited, its round.
     awaiting: bool,
     requests: VecDeque<Sent>,
@@ -273,6 +286,7 @@ impl World {
                 round: None,
                 queue: VecDeque::new(),
                 dies_after: None,
+                refetching: None,
                 awaiting: false,
                 requests: VecDeque::new(),
                 replies: VecDeque::new(),
@@ -345,6 +359,13 @@ impl World {
             Step::ClockJump { phone, minutes } => {
                 self.phones[phone as usize].clock_minutes += i64::from(minutes)
             }
+            Step::Corrupt { phone, job } => {
+                let s = &mut self.storages[self.phones[phone as usize].storage];
+                if let Some(gone) = s.jobs.remove(&self.jobs[job as usize]) {
+                    s.quarantine.push(gone);
+                    s.refetch += 1;
+                }
+            }
             Step::Reassign { job } => self.reassign(job as usize)?,
             Step::Tick { seconds } => self.now += Duration::seconds(i64::from(seconds)),
         }
@@ -406,12 +427,15 @@ impl World {
             .map(|e| EventWire::from_event(e, None))
             .collect();
         let session = Session { near_expiry: false, can_renew: true };
+        // An entry set aside since the last full pull: this round pulls everything again.
+        let (cursor, refetch) = start_cursor(storage.cursor, storage.refetch, storage.refetched);
         let (round, effects) = match self.plant {
-            Some(plant) => Round::start_planted(pending, storage.cursor, session, plant),
-            None => Round::start(pending, storage.cursor, session),
+            Some(plant) => Round::start_planted(pending, cursor, session, plant),
+            None => Round::start(pending, cursor, session),
         };
         self.rounds += 1;
         let p = &mut self.phones[phone];
+        p.refetching = refetch;
         p.round = Some((self.rounds, round));
         p.queue.extend(effects);
         p.awaiting = false;
@@ -493,6 +517,11 @@ impl World {
                 Effect::SaveCursor(cursor) => {
                     // A few bytes: they fit even when a job's write does not.
                     self.storages[s].cursor = cursor;
+                    // The full pull has begun from 0 with its first page stored: the sets-aside
+                    // it answers are done with (not any made since it started).
+                    if let Some(n) = self.phones[phone].refetching.take() {
+                        self.storages[s].refetched = self.storages[s].refetched.max(n);
+                    }
                     Ok(())
                 }
                 Effect::ClockSample(_) | Effect::Sent(_) | Effect::Received(_) => Ok(()),
@@ -668,6 +697,7 @@ impl World {
                     ));
                 }
                 Some(_) => {}
+                None if self.quarantined(*s, event.id) => {}
                 None => {
                     return fail(format!(
                         "event {} was recorded, is not on the server, and the phone no longer holds it",
@@ -677,6 +707,11 @@ impl World {
             }
         }
         Ok(())
+    }
+
+    /// Whether an event is in an entry the storage set aside (kept, reported, not sent).
+    fn quarantined(&self, s: usize, id: EventId) -> bool {
+        self.storages[s].quarantine.iter().any(|j| j.events.iter().any(|l| l.event.id == id))
     }
 
     fn server_events(&self) -> Result<BTreeMap<EventId, VisitEvent>, Violation> {
@@ -765,6 +800,8 @@ impl World {
                     return fail(format!("event {} is on the server with other content", event.id));
                 }
                 Some(_) => {}
+                // Set aside in an unreadable entry: kept and reported, never sent.
+                None if self.quarantined(*s, event.id) => {}
                 None => {
                     let held = self.storages[*s]
                         .jobs
