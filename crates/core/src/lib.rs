@@ -25,11 +25,14 @@
 //! - [`signoff`]: the customer's signature and ratings, and the hash that seals the record.
 //! - [`report`]: everything about a visit in one value, for the report page and the desk.
 //! - [`flags`]: what the server flags to the service desk as events arrive (never refusing them).
+//! - [`assessment`]: what each engineer's month adds up to (考核): deductions from the facts,
+//!   whose clock a miss was on, how far it can be trusted, waivers, the rules' thresholds.
 //! - [`retention`]: how long a finished job stays on the phone, and what leaves first when
 //!   storage runs short (by the server's time, never the phone's alone).
 
 pub mod access;
 pub mod admission;
+pub mod assessment;
 pub mod board;
 pub mod desk;
 pub mod desk_board;
