@@ -8,6 +8,7 @@
 //! | [`Permission::ReadDesk`]: the desk's jobs, board and engineers | | | yes | yes | |
 //! | [`Permission::Dispatch`]: open, dispatch, reassign, cancel; issue parts | | | yes | | |
 //! | [`Permission::ManageAccounts`]: create, disable, reset passwords, set area and duties | | | | | yes |
+//! | [`Permission::Decide`]: waive or uphold a deduction of the assessment | | | | yes | |
 //!
 //! A manager reads but does not dispatch unless also a dispatcher: roles add up.
 
@@ -60,6 +61,7 @@ pub enum Permission {
     ReadDesk,
     Dispatch,
     ManageAccounts,
+    Decide,
 }
 
 impl Permission {
@@ -70,6 +72,7 @@ impl Permission {
             Permission::ReadDesk => &[Role::Dispatcher, Role::Manager],
             Permission::Dispatch => &[Role::Dispatcher],
             Permission::ManageAccounts => &[Role::Admin],
+            Permission::Decide => &[Role::Manager],
         }
     }
 
@@ -80,6 +83,7 @@ impl Permission {
             Permission::ReadDesk => "this needs the dispatcher or manager role (it is the desk's)",
             Permission::Dispatch => "this needs the dispatcher role",
             Permission::ManageAccounts => "this needs the admin role",
+            Permission::Decide => "this needs the manager role",
         }
     }
 }
@@ -253,19 +257,19 @@ mod tests {
 
     #[test]
     fn what_each_set_of_roles_allows() {
-        let table: [(&[Role], [bool; 4]); 8] = [
-            //                      Record ReadDesk Dispatch Accounts
-            (&[Engineer], [true, false, false, false]),
-            (&[SeniorEngineer], [true, false, false, false]),
-            (&[Dispatcher], [false, true, true, false]),
-            (&[Manager], [false, true, false, false]),
-            (&[Manager, Dispatcher], [false, true, true, false]),
-            (&[Admin], [false, false, false, true]),
-            (&[Admin, Manager], [false, true, false, true]),
-            (&[], [false, false, false, false]),
+        let table: [(&[Role], [bool; 5]); 8] = [
+            //                      Record ReadDesk Dispatch Accounts Decide
+            (&[Engineer], [true, false, false, false, false]),
+            (&[SeniorEngineer], [true, false, false, false, false]),
+            (&[Dispatcher], [false, true, true, false, false]),
+            (&[Manager], [false, true, false, false, true]),
+            (&[Manager, Dispatcher], [false, true, true, false, true]),
+            (&[Admin], [false, false, false, true, false]),
+            (&[Admin, Manager], [false, true, false, true, true]),
+            (&[], [false, false, false, false, false]),
         ];
         for (roles, want) in table {
-            let got = [Record, ReadDesk, Dispatch, ManageAccounts].map(|p| allows(roles, p));
+            let got = [Record, ReadDesk, Dispatch, ManageAccounts, Decide].map(|p| allows(roles, p));
             assert_eq!(got, want, "{roles:?}");
         }
     }

@@ -27,7 +27,7 @@ use crate::event::{EventKind, VisitEvent, canonical_order};
 use crate::ids::{EventId, JobId};
 use crate::job::{Job, JobKind};
 use crate::sla::{self, SlaKind};
-use chrono::{DateTime, Datelike, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -46,6 +46,7 @@ pub const BREACHES_LIMIT: usize = 3;
 
 /// What a deduction is for.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason {
     /// No contact within 10 minutes of an install or repair dispatch.
@@ -83,7 +84,8 @@ impl Reason {
 }
 
 /// How far a deduction can be trusted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
     /// Decided by times the engineer could not set (the server's), or by the engineer's own
@@ -94,10 +96,12 @@ pub enum Evidence {
 }
 
 /// One deduction: who, for what, how much, when it counts, and what proves it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deduction {
     /// The engineer's login.
     pub engineer: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub job: JobId,
     pub reason: Reason,
     /// In halves of a point (0.5 is 1).
@@ -107,6 +111,7 @@ pub struct Deduction {
     /// When it counts: the deadline's due time, the complaint's decision, the callback.
     pub at: DateTime<Utc>,
     /// The event that proves it, when one does (a late arrival; none for no contact at all).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub event: Option<EventId>,
     pub evidence: Evidence,
 }
@@ -248,6 +253,7 @@ pub fn job_deductions(record: &JobRecord<'_>, now: DateTime<Utc>) -> Vec<Deducti
 
 /// A manager's decision on a deduction (by [`Deduction::key`]): waived, or (for an
 /// unverified one) upheld, with the reason.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub key: String,
@@ -268,6 +274,7 @@ pub fn counts(d: &Deduction, decisions: &[Decision]) -> bool {
 }
 
 /// A calendar month in the deployment's time zone.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Month {
     pub year: i32,
@@ -275,6 +282,22 @@ pub struct Month {
 }
 
 impl Month {
+    /// `YYYY-MM`.
+    pub fn parse(s: &str) -> Option<Month> {
+        let (y, m) = s.split_once('-')?;
+        let (year, month) = (y.parse().ok()?, m.parse().ok()?);
+        (y.len() == 4 && m.len() == 2 && (1..=12).contains(&month)).then_some(Month { year, month })
+    }
+
+    /// When the month starts and ends (exclusive), in the zone, as UTC.
+    pub fn span(self, zone: FixedOffset) -> (DateTime<Utc>, DateTime<Utc>) {
+        let start = |m: Month| {
+            zone.with_ymd_and_hms(m.year, m.month, 1, 0, 0, 0).single().map(|t| t.with_timezone(&Utc))
+        };
+        let next = Month { year: self.year + (self.month / 12) as i32, month: self.month % 12 + 1 };
+        (start(self).unwrap_or_default(), start(next).unwrap_or_default())
+    }
+
     pub fn of(at: DateTime<Utc>, zone: FixedOffset) -> Month {
         let local = at.with_timezone(&zone);
         Month { year: local.year(), month: local.month() }
@@ -287,6 +310,7 @@ impl Month {
 }
 
 /// A threshold of the rules crossed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Threshold {
@@ -299,6 +323,7 @@ pub enum Threshold {
 }
 
 /// One engineer's month.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthScore {
     pub engineer: String,
@@ -600,5 +625,12 @@ mod tests {
         assert_eq!(Month::of(late, zone), dec);
         assert_eq!(dec.back(2), Month { year: 2026, month: 10 });
         assert_eq!(Month { year: 2027, month: 1 }.back(1), dec);
+        assert_eq!(Month::parse("2026-12"), Some(dec));
+        for bad in ["2026-13", "2026-1", "26-12", "2026/12", ""] {
+            assert_eq!(Month::parse(bad), None, "{bad}");
+        }
+        let (from, until) = dec.span(zone);
+        assert_eq!(from, Utc.with_ymd_and_hms(2026, 11, 30, 16, 0, 0).unwrap());
+        assert_eq!(until, Utc.with_ymd_and_hms(2026, 12, 31, 16, 0, 0).unwrap());
     }
 }

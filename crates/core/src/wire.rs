@@ -175,6 +175,8 @@ pub struct NewAccount {
     pub login: String,
     pub name: String,
     pub roles: Vec<Role>,
+    /// A new password: 8 to 1,024 characters (`access::MIN_PASSWORD`, `MAX_PASSWORD`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 1024))]
     pub password: String,
     #[serde(default)]
     pub area: String,
@@ -211,6 +213,8 @@ pub struct SetDisabled {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PasswordReset {
+    /// A new password: 8 to 1,024 characters (`access::MIN_PASSWORD`, `MAX_PASSWORD`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 1024))]
     pub password: String,
 }
 
@@ -219,6 +223,8 @@ pub struct PasswordReset {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PasswordChange {
     pub current: String,
+    /// A new password: 8 to 1,024 characters (`access::MIN_PASSWORD`, `MAX_PASSWORD`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 1024))]
     pub new: String,
 }
 
@@ -534,6 +540,41 @@ impl From<FlagKind> for crate::desk::ConcernKind {
             FlagKind::StepsUnsettled => C::StepsUnsettled,
         }
     }
+}
+
+/// One month of the assessment (`GET /api/v1/assessment`): every engineer's score, and every
+/// deduction behind them with whether it counts and the manager's decision on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AssessmentMonth {
+    pub month: crate::assessment::Month,
+    pub scores: Vec<crate::assessment::MonthScore>,
+    /// This month's deductions, oldest first.
+    pub deductions: Vec<DeductionLine>,
+}
+
+/// A deduction as the assessment shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeductionLine {
+    /// Its key, for a decision on it ([`crate::assessment::Deduction::key`]).
+    pub key: String,
+    pub deduction: crate::assessment::Deduction,
+    /// The job's customer, to say which job.
+    pub customer: String,
+    pub counted: bool,
+    /// The manager's last decision on it, when one was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::assessment::Decision>,
+}
+
+/// A manager's decision on a deduction: waived (`upheld: false`), or an unverified one upheld.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DecisionRequest {
+    pub key: String,
+    pub upheld: bool,
+    pub reason: String,
 }
 
 /// Something the server noticed for the service desk. Events are facts and are never refused

@@ -338,6 +338,10 @@ pub struct DeskReader(pub CurrentUser);
 #[derive(Clone, Debug)]
 pub struct Admin(pub CurrentUser);
 
+/// A manager's decision on the assessment ([`Permission::Decide`]).
+#[derive(Clone, Debug)]
+pub struct Manager(pub CurrentUser);
+
 /// The current user in good standing, if allowed `what`: 403 otherwise.
 async fn with_permission(parts: &mut Parts, state: &AppState, what: Permission) -> Result<CurrentUser> {
     let me = CurrentUser::from_request_parts(parts, state).await?;
@@ -361,6 +365,7 @@ permission_extractor!(Engineer, Permission::Record);
 permission_extractor!(Dispatcher, Permission::Dispatch);
 permission_extractor!(DeskReader, Permission::ReadDesk);
 permission_extractor!(Admin, Permission::ManageAccounts);
+permission_extractor!(Manager, Permission::Decide);
 
 impl FromRequestParts<AppState> for Pusher {
     type Rejection = Error;

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_accounts.sql"),
     include_str!("../migrations/0006_desk.sql"),
     include_str!("../migrations/0007_board.sql"),
+    include_str!("../migrations/0008_assessment.sql"),
 ];
 
 /// How long a statement waits for a lock held by another connection (a backup, a CLI).

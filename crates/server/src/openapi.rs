@@ -39,6 +39,9 @@ use utoipa::{Modify, OpenApi};
         api::sync::pull,
         api::live::changes,
         api::board::board,
+        api::assessment::month_of_all,
+        api::assessment::month_of_mine,
+        api::assessment::decide,
         api::jobs::create,
         api::jobs::alongside,
         api::jobs::list,
@@ -65,6 +68,7 @@ use utoipa::{Modify, OpenApi};
         (name = "sync", description = "The engineer's phone: push visit events, pull changes"),
         (name = "jobs", description = "The service desk: open, dispatch and follow jobs"),
         (name = "parts", description = "The parts catalogue and engineers' van stock"),
+        (name = "assessment", description = "Each engineer's month (考核) and a manager's decisions"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -265,3 +265,17 @@ fn the_command_line_makes_a_new_deployments_first_admin() {
         assert!(list.iter().any(|a| a.login == "wu" && a.disabled));
     });
 }
+
+#[tokio::test]
+async fn the_documented_password_limits_are_the_rules() {
+    let s = Server::start().await;
+    let doc: serde_json::Value =
+        s.client.get(s.url("/api/v1/openapi.json")).send().await.expect("doc").json().await.expect("JSON");
+    for (schema, field) in
+        [("PasswordChange", "new"), ("PasswordReset", "password"), ("NewAccount", "password")]
+    {
+        let p = &doc["components"]["schemas"][schema]["properties"][field];
+        assert_eq!(p["minLength"], serde_json::json!(onsite_core::access::MIN_PASSWORD), "{schema}.{field}");
+        assert_eq!(p["maxLength"], serde_json::json!(onsite_core::access::MAX_PASSWORD), "{schema}.{field}");
+    }
+}

@@ -110,6 +110,9 @@ impl World {
             "PUT /api/v1/jobs/{id}/appointment" => Some(json!({"appointment": null, "reason": "用户改约"})),
             "POST /api/v1/jobs/{id}/cancel" => Some(json!({"reason": "用户撤单"})),
             "POST /api/v1/jobs/{id}/alongside" => Some(json!({"engineer": BOB, "reason": "需要高级工程师"})),
+            "POST /api/v1/assessment/decisions" => Some(
+                json!({"key": format!("{}:contact:alice:0", self.alices_job), "upheld": false, "reason": "经核实，用户电话关机"}),
+            ),
             "POST /api/v1/jobs/{id}/notes" => Some(json!({"action": "note", "text": "用户来电催单"})),
             "POST /api/v1/engineers/{login}/van" => Some(json!({"part": "P1", "qty": 1})),
             "PUT /api/v1/parts/{sku}" => {
@@ -310,6 +313,29 @@ impl World {
                 }
                 self.expect(desk, &get, "/api/v1/board", None, S::OK).await;
                 self.expect(manager, &get, "/api/v1/board", None, S::OK).await;
+            }
+            "GET /api/v1/assessment" => {
+                // Everyone's month: the desk and the manager, no engineer, not the admin.
+                for who in [alice, bob, admin] {
+                    self.expect(who, &get, "/api/v1/assessment", None, S::FORBIDDEN).await;
+                }
+                self.expect(desk, &get, "/api/v1/assessment?month=2026-12", None, S::OK).await;
+                self.expect(manager, &get, "/api/v1/assessment", None, S::OK).await;
+            }
+            "GET /api/v1/assessment/mine" => {
+                // An engineer's own month only: the desk has no month of its own.
+                for who in [desk, manager, admin] {
+                    self.expect(who, &get, "/api/v1/assessment/mine", None, S::FORBIDDEN).await;
+                }
+                self.expect(alice, &get, "/api/v1/assessment/mine", None, S::OK).await;
+                self.expect(bob, &get, "/api/v1/assessment/mine?month=2026-12", None, S::OK).await;
+            }
+            "POST /api/v1/assessment/decisions" => {
+                // Only a manager decides or waives.
+                for who in [alice, bob, desk, admin] {
+                    self.expect(who, &post, "/api/v1/assessment/decisions", body, S::FORBIDDEN).await;
+                }
+                self.expect(manager, &post, "/api/v1/assessment/decisions", body, S::NO_CONTENT).await;
             }
             "GET /api/v1/customers/jobs" => {
                 let path = "/api/v1/customers/jobs?phone=13800138000";

@@ -5,6 +5,7 @@
 //! - [`sync`]: the engineer's push of visit events and pull of changes.
 //! - [`jobs`]: the service desk's dispatch: open, (re)assign, list and read jobs.
 //! - [`board`]: the desk's board in one read.
+//! - [`assessment`]: each engineer's month (考核) and a manager's decisions.
 //! - [`live`]: the long poll that tells the board and the phones a change is there to read.
 //! - [`parts`]: the parts catalogue and the stock on engineers' vans.
 //!
@@ -14,6 +15,7 @@
 //! they hold customers' data and must never be served from a cache.
 
 pub mod accounts;
+pub mod assessment;
 pub mod auth;
 pub mod board;
 pub mod jobs;
@@ -50,6 +52,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sync/pull", get(sync::pull))
         .route("/api/v1/changes", get(live::changes))
         .route("/api/v1/board", get(board::board))
+        .route("/api/v1/assessment", get(assessment::month_of_all))
+        .route("/api/v1/assessment/mine", get(assessment::month_of_mine))
+        .route("/api/v1/assessment/decisions", post(assessment::decide))
         .route("/api/v1/jobs", post(jobs::create).get(jobs::list))
         .route("/api/v1/jobs/{id}", get(jobs::get))
         .route("/api/v1/jobs/{id}/assignee", put(jobs::assign))

@@ -1075,3 +1075,106 @@ pub fn audit_of(
 pub fn user_count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
 }
+
+/// One month of the assessment as of `now` ([`onsite_core::assessment`]): every job dispatched
+/// from two months before it (the three-month threshold) to its end, each with its dispatches,
+/// its events as received, and its cancellation; the managers' decisions. `only`: one engineer's.
+pub fn assessment(
+    conn: &Connection,
+    month: onsite_core::assessment::Month,
+    zone: chrono::FixedOffset,
+    now: DateTime<Utc>,
+    only: Option<&str>,
+) -> Result<onsite_core::wire::AssessmentMonth> {
+    use onsite_core::assessment::{self as a, Dispatch, JobRecord};
+    let (from, _) = month.back(2).span(zone);
+    let (start, until) = month.span(zone);
+    // An install's clock runs two days (or to the agreed time): its dispatch may be earlier.
+    let since = from - chrono::Duration::days(31);
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT subject FROM audit WHERE action IN ('dispatch', 'reassign') AND at >= ?1 AND at < ?2",
+    )?;
+    let subjects = stmt
+        .query_map(params![fmt_time(since), fmt_time(until)], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut deductions = Vec::new();
+    let mut customers: HashMap<JobId, String> = HashMap::new();
+    for subject in subjects {
+        let Some(id) = subject.strip_prefix("job:").and_then(|s| s.parse::<JobId>().ok()) else { continue };
+        let Some(job) = load_job(conn, id)? else { continue };
+        let record = desk_record(conn, id)?;
+        let dispatches: Vec<Dispatch> = record
+            .log
+            .iter()
+            .filter(|e| matches!(e.action, DeskAction::Dispatch | DeskAction::Reassign))
+            .filter_map(|e| e.engineer.clone().map(|engineer| Dispatch { at: e.at, engineer }))
+            .collect();
+        let events: Vec<(VisitEvent, DateTime<Utc>)> =
+            job_events(conn, id)?.into_iter().map(|s| (s.event, s.received_at)).collect();
+        let closed_at = record.closed.as_ref().filter(|c| c.how == Closure::Cancelled).map(|c| c.at);
+        customers.insert(id, job.customer.clone());
+        let header = job.into_job();
+        let found = a::job_deductions(
+            &JobRecord { job: &header, dispatches: &dispatches, events: &events, closed_at },
+            now,
+        );
+        deductions.extend(found.into_iter().filter(|d| only.is_none_or(|login| d.engineer == login)));
+    }
+    let decisions = decisions(conn)?;
+    let scores = a::months(month, &deductions, &decisions, zone);
+    let mut lines: Vec<onsite_core::wire::DeductionLine> = deductions
+        .iter()
+        .filter(|d| d.at >= start && d.at < until)
+        .map(|d| {
+            let key = d.key();
+            onsite_core::wire::DeductionLine {
+                decision: decisions.iter().filter(|x| x.key == key).max_by_key(|x| x.at).cloned(),
+                counted: a::counts(d, &decisions),
+                customer: customers.get(&d.job).cloned().unwrap_or_default(),
+                key,
+                deduction: d.clone(),
+            }
+        })
+        .collect();
+    lines.sort_by(|x, y| (x.deduction.at, &x.key).cmp(&(y.deduction.at, &y.key)));
+    Ok(onsite_core::wire::AssessmentMonth { month, scores, deductions: lines })
+}
+
+/// Every decision on the assessment, oldest first.
+pub fn decisions(conn: &Connection) -> Result<Vec<onsite_core::assessment::Decision>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.key, d.upheld, d.reason, u.login, d.at FROM decisions d JOIN users u ON u.id = d.by ORDER BY d.id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(key, upheld, reason, by, at)| {
+            Ok(onsite_core::assessment::Decision { key, upheld, reason, by, at: parse_time(&at)? })
+        })
+        .collect()
+}
+
+/// Keeps a manager's decision (a later one on the same key stands over it).
+pub fn insert_decision(
+    conn: &Connection,
+    key: &str,
+    upheld: bool,
+    reason: &str,
+    by: UserId,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO decisions (key, upheld, reason, by, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![key, upheld, reason, by.to_string(), fmt_time(at)],
+    )?;
+    Ok(())
+}
