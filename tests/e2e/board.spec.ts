@@ -229,6 +229,9 @@ test.describe('by keyboard alone', () => {
     await page.goto('/desk/new');
     await expect(page.getByTestId('intake')).toBeVisible();
     await everyControlByKeyboard(page, 'new work order');
+    await page.goto('/desk/assessment');
+    await expect(page.getByTestId('score').first()).toBeVisible();
+    await everyControlByKeyboard(page, 'assessment');
     await page.getByRole('button', { name: '退出登录' }).click();
     await deskLogIn(page, 'admin', /\/desk\/accounts$/);
     await expect(page.getByTestId('new-account')).toBeVisible();
@@ -252,6 +255,9 @@ test.describe('a 768 px tablet', () => {
     await page.goto('/desk/new');
     await expect(page.getByTestId('intake')).toBeVisible();
     await fits(page, 'new work order');
+    await page.goto('/desk/assessment');
+    await expect(page.getByTestId('score').first()).toBeVisible();
+    await fits(page, 'assessment');
     await page.getByRole('button', { name: '退出登录' }).click();
     await deskLogIn(page, 'admin', /\/desk\/accounts$/);
     await expect(page.getByTestId('new-account')).toBeVisible();

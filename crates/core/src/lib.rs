@@ -27,6 +27,7 @@
 //! - [`flags`]: what the server flags to the service desk as events arrive (never refusing them).
 //! - [`assessment`]: what each engineer's month adds up to (考核): deductions from the facts,
 //!   whose clock a miss was on, how far it can be trusted, waivers, the rules' thresholds.
+//! - [`payroll`]: the assessment's month as CSV for payroll (a spreadsheet reads its Chinese).
 //! - [`retention`]: how long a finished job stays on the phone, and what leaves first when
 //!   storage runs short (by the server's time, never the phone's alone).
 
@@ -45,6 +46,7 @@ pub mod kind;
 pub mod limits;
 pub mod logged;
 pub mod parts;
+pub mod payroll;
 pub mod replica;
 pub mod report;
 pub mod retention;

@@ -3,6 +3,7 @@
 //! desk console and the docs say the same thing (报装, 已到场, 服务台 …).
 
 use crate::access::Role;
+use crate::assessment::{Evidence, Reason, Threshold};
 use crate::desk::{Channel, Closure, ConcernKind, DeskAction, EngineerState};
 use crate::job::{JobKind, Priority};
 use crate::sla::SlaKind;
@@ -275,6 +276,50 @@ pub fn money(fen: i64) -> String {
     format!("{sign}¥{grouped}.{:02}", fen % 100)
 }
 
+/// What a deduction of the assessment is for.
+pub fn reason(lang: Lang, r: &Reason) -> &'static str {
+    match (r, lang) {
+        (Reason::Contact, Lang::Zh) => "10分钟内未联系用户",
+        (Reason::Contact, Lang::En) => "No contact within 10 min",
+        (Reason::OnSite, Lang::Zh) => "1小时内未到场",
+        (Reason::OnSite, Lang::En) => "Not on site within 1 h",
+        (Reason::Install, Lang::Zh) => "未按时完成安装",
+        (Reason::Install, Lang::En) => "Install not finished in time",
+        (Reason::Renewal, Lang::Zh) => "未按约定时间上门收费",
+        (Reason::Renewal, Lang::En) => "Renewal visit not at the agreed time",
+        (Reason::Escalation, Lang::Zh) => "未解决故障未及时升级",
+        (Reason::Escalation, Lang::En) => "Unsolved repair not escalated",
+        (Reason::Complaint, Lang::Zh) => "有效投诉",
+        (Reason::Complaint, Lang::En) => "Complaint upheld",
+        (Reason::Breach { .. }, Lang::Zh) => "回访发现违反上门规范",
+        (Reason::Breach { .. }, Lang::En) => "Code of conduct breached (callback)",
+        (Reason::ChainFine, Lang::Zh) => "20分钟未联系用户（罚款）",
+        (Reason::ChainFine, Lang::En) => "No contact within 20 min (fine)",
+    }
+}
+
+/// A threshold of the assessment crossed.
+pub fn threshold(lang: Lang, t: Threshold) -> &'static str {
+    match (t, lang) {
+        (Threshold::TwoPointsInAMonth, Lang::Zh) => "当月扣满2分（自动离职）",
+        (Threshold::TwoPointsInAMonth, Lang::En) => "2 points this month (leaves)",
+        (Threshold::ThreePointsInThreeMonths, Lang::Zh) => "三个月内扣满3分（自动离职）",
+        (Threshold::ThreePointsInThreeMonths, Lang::En) => "3 points in three months (leaves)",
+        (Threshold::Breaches, Lang::Zh) => "当月违规超过3次（辞退）",
+        (Threshold::Breaches, Lang::En) => "More than 3 breaches this month (dismissal)",
+    }
+}
+
+/// How far a deduction can be trusted.
+pub fn evidence(lang: Lang, e: Evidence) -> &'static str {
+    match (e, lang) {
+        (Evidence::Verified, Lang::Zh) => "已核实",
+        (Evidence::Verified, Lang::En) => "Verified",
+        (Evidence::Unverified, Lang::Zh) => "未核实（仅手机时间），待经理决定",
+        (Evidence::Unverified, Lang::En) => "Unverified (the phone's clock only): for a manager",
+    }
+}
+
 /// A role, as the team calls it.
 pub fn role(lang: Lang, role: Role) -> &'static str {
     match (role, lang) {
@@ -310,6 +355,24 @@ mod tests {
         }
         for c in ConcernKind::ALL {
             both(concern(Lang::Zh, c), concern(Lang::En, c));
+        }
+        for r in [
+            Reason::Contact,
+            Reason::OnSite,
+            Reason::Install,
+            Reason::Renewal,
+            Reason::Escalation,
+            Reason::Complaint,
+            Reason::Breach { step: "x".into() },
+            Reason::ChainFine,
+        ] {
+            both(reason(Lang::Zh, &r), reason(Lang::En, &r));
+        }
+        for t in [Threshold::TwoPointsInAMonth, Threshold::ThreePointsInThreeMonths, Threshold::Breaches] {
+            both(threshold(Lang::Zh, t), threshold(Lang::En, t));
+        }
+        for e in [Evidence::Verified, Evidence::Unverified] {
+            both(evidence(Lang::Zh, e), evidence(Lang::En, e));
         }
         for a in DeskAction::ALL {
             both(desk_action(Lang::Zh, a), desk_action(Lang::En, a));

@@ -2,8 +2,8 @@
 //! statuses, priorities, service levels, roles) are `onsite_core::words`, shared with the phone.
 
 pub use onsite_core::words::{
-    Lang, channel, closure, concern, desk_action, engineer_state, event, kind, money, priority, role, sla,
-    status, step_title,
+    Lang, channel, closure, concern, desk_action, engineer_state, event, evidence, kind, money, priority,
+    reason, role, sla, status, step_title, threshold,
 };
 
 onsite_core::messages! {
@@ -186,6 +186,23 @@ onsite_core::messages! {
     AlertsOff => "桌面提醒不可用（浏览器未允许），看板仍会提示", "Desktop alerts off (the browser does not allow them): the board still shows everything";
     AlertContactDueSoon => "即将超过10分钟未联系用户", "Contact due within minutes";
     AlertTellManager => "超过10分钟未联系用户：请通知经理", "No contact after 10 minutes: tell the manager";
+    Assessment => "考核", "Assessment";
+    MonthLabel => "月份", "Month";
+    PayrollCsv => "导出工资核算表（CSV）", "Payroll CSV";
+    DownloadFailed => "浏览器未能保存文件", "The browser could not save the file";
+    AssessmentRules => "每项超时扣0.5分，有效投诉扣1分，每分100元；仅凭手机时间的扣分待经理决定后才计入。", "0.5 point a missed deadline, 1 point an upheld complaint, ¥100 a point; a deduction that rests on the phone's clock alone counts only once a manager upholds it.";
+    Scores => "工程师本月得分", "This month, by engineer";
+    PointsLabel => "扣分", "Points";
+    AmountLabel => "金额", "Amount";
+    ThresholdsLabel => "提示", "Thresholds";
+    DeductionsLabel => "扣分明细", "Deductions";
+    EvidenceLabel => "依据", "Evidence";
+    DecisionLabel => "经理决定", "Manager's decision";
+    Counted => "计入", "Counted";
+    NotCounted => "不计入", "Not counted";
+    Waive => "免除", "Waive";
+    Uphold => "计入", "Uphold";
+    DecisionNeedsReason => "请写明决定的理由", "Say why";
     OwnAccount => "不能停用自己的账号，也不能取消自己的管理员角色", "You cannot disable your own account or take your own admin role";
 }
 

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod actions;
+mod assessment;
 mod board;
 mod intake;
 mod job;
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=move || gate(Permission::ReadDesk, board::BoardPage)/>
                     <Route path=path!("/jobs/:id") view=move || gate(Permission::ReadDesk, job::JobPage)/>
                     <Route path=path!("/new") view=move || gate(Permission::Dispatch, intake::IntakePage)/>
+                    <Route path=path!("/assessment") view=move || gate(Permission::ReadDesk, assessment::AssessmentPage)/>
                     <Route path=path!("/accounts") view=move || gate(Permission::ManageAccounts, accounts::AccountsPage)/>
                 </Routes>
             </main>
@@ -87,6 +89,9 @@ fn TopBar() -> impl IntoView {
                 </Show>
                 <Show when=move || desk.may(Permission::Dispatch)>
                     <A href="/desk/new">{move || i18n.t(Msg::NewOrder)}</A>
+                </Show>
+                <Show when=move || desk.may(Permission::ReadDesk)>
+                    <A href="/desk/assessment">{move || i18n.t(Msg::Assessment)}</A>
                 </Show>
                 <Show when=move || desk.may(Permission::ManageAccounts)>
                     <A href="/desk/accounts">{move || i18n.t(Msg::Accounts)}</A>
